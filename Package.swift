@@ -1,0 +1,80 @@
+// swift-tools-version: 6.1
+//
+// Paperwork: the document service of an interconnection platform.
+// Layers, lowest first (arrows point down only):
+//   C module maps → Intake / Drawing wrappers → (worker isolation) → (store) → (workflow) → (HTTP) → `paperwork`
+// Only the wrapper targets (Intake, Drawing) import the C modules.
+
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "paperwork",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "paperwork", targets: ["paperwork"]),
+        .executable(name: "paperwork-samples", targets: ["SampleMaker"]),
+        .executable(name: "paperwork-bench", targets: ["Bench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+    ],
+    targets: [
+        // MARK: C libraries (Debian 12 packages, found through pkg-config)
+        .systemLibrary(name: "CMagic", pkgConfig: "libmagic", providers: [.apt(["libmagic-dev"])]),
+        .systemLibrary(name: "CPoppler", pkgConfig: "poppler-glib", providers: [.apt(["libpoppler-glib-dev"])]),
+        .systemLibrary(name: "CCairo", pkgConfig: "cairo", providers: [.apt(["libcairo2-dev"])]),
+        .systemLibrary(name: "CPangoCairo", pkgConfig: "pangocairo", providers: [.apt(["libpango1.0-dev"])]),
+        .systemLibrary(name: "CTurboJPEG", pkgConfig: "libturbojpeg", providers: [.apt(["libturbojpeg0-dev"])]),
+
+        // MARK: Wrappers: the only code that touches C pointers
+        .target(
+            name: "Intake",
+            dependencies: [
+                "CMagic", "CPoppler", "CCairo", "CTurboJPEG",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "Drawing",
+            dependencies: ["CCairo", "CPangoCairo", "CTurboJPEG"],
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: The command line
+        .target(
+            name: "PaperworkCLI",
+            dependencies: [
+                "Intake",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(name: "paperwork", dependencies: ["PaperworkCLI"], swiftSettings: swiftSettings),
+
+        // MARK: Developer tools: the sample maker and the benchmark
+        .executableTarget(
+            name: "SampleMaker",
+            dependencies: ["Drawing", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "Bench",
+            dependencies: ["Intake", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: Tests, one target per layer
+        .testTarget(name: "IntakeTests", dependencies: ["Intake"], swiftSettings: swiftSettings),
+        .testTarget(name: "DrawingTests", dependencies: ["Drawing", "Intake"], swiftSettings: swiftSettings),
+        .testTarget(name: "PaperworkCLITests", dependencies: ["PaperworkCLI", "Intake"], swiftSettings: swiftSettings),
+    ],
+    swiftLanguageModes: [.v6]
+)

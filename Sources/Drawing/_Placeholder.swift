@@ -1,0 +1,1 @@
+// Placeholder until the Drawing module lands; delete me.

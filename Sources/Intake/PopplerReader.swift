@@ -1,0 +1,250 @@
+import CCairo
+import CPoppler
+import Foundation
+import Synchronization
+
+/// Everything read from a PDF through poppler-glib, as Swift values.
+struct PDFFacts {
+    var pageCount = 0
+    var pageSizes: [PageSize] = []
+    var pageTexts: [String] = []
+    var textTruncated = false
+    var metadata = DocumentMetadata()
+    var hasJavaScript = false
+    var hasAttachments = false
+    var signatureCount = 0
+    var riskyActions: Set<String> = []
+    var hasExternalLinks = false
+    var hasFormFields = false
+    var hasSignatureFields = false
+    var hasFileAttachmentAnnotations = false
+    /// Per examined page: does it show anything (text, an image, or ink)? Only computed when
+    /// the document has no text layer.
+    var pagesWithContent: Int?
+    var previews: [PagePreview] = []
+}
+
+/// Why poppler would not open a PDF.
+enum PDFOpenFailure: Error {
+    case needsPassword
+    case damaged(String)
+}
+
+/// The one door to poppler-glib.
+///
+/// poppler is not safe with documents open on several threads at once (its colour
+/// management and font caches are shared), so every call goes through ``lock``: in one
+/// process, PDFs are read one at a time. Parallelism comes from worker processes.
+enum PopplerReader {
+    static let lock = Mutex<Void>(())
+
+    /// poppler's version, e.g. `22.12.0`.
+    static var version: String { String(cString: poppler_get_version()) }
+
+    /// Opens `bytes` and reads what intake needs, rendering the pages in `previewPages`
+    /// (1-based) and, when the document has no text layer, checking pages for ink.
+    static func read(_ bytes: UnsafeRawBufferPointer, limits: IntakeLimits, previewPages: (Int) -> Bool) throws(PDFOpenFailure) -> PDFFacts {
+        try lock.withLock { _ throws(PDFOpenFailure) -> PDFFacts in
+            let document = try Document(bytes)
+            return document.facts(limits: limits, previewPages: previewPages)
+        }
+    }
+
+    /// Renders one page (1-based) as a preview PNG.
+    static func renderPage(_ bytes: UnsafeRawBufferPointer, page: Int, limits: IntakeLimits) throws(PDFOpenFailure) -> PagePreview? {
+        try lock.withLock { _ throws(PDFOpenFailure) -> PagePreview? in
+            let document = try Document(bytes)
+            guard page >= 1, page <= document.pageCount, let handle = document.page(page - 1) else { return nil }
+            defer { g_object_unref(gpointer(handle)) }
+            return Document.preview(of: handle, number: page, limits: limits)
+        }
+    }
+}
+
+/// An open `PopplerDocument`; used only under ``PopplerReader/lock``.
+private final class Document {
+    let pointer: OpaquePointer
+
+    init(_ bytes: UnsafeRawBufferPointer) throws(PDFOpenFailure) {
+        // poppler_document_new_from_bytes keeps a reference to the GBytes, which copies the data.
+        let gbytes = g_bytes_new(bytes.baseAddress, gsize(bytes.count))
+        defer { g_bytes_unref(gbytes) }
+        var error: UnsafeMutablePointer<GError>?
+        guard let document = poppler_document_new_from_bytes(gbytes, nil, &error) else {
+            var failure = PDFOpenFailure.damaged("poppler could not open the document")
+            if let error {
+                let message = error.pointee.message.map { String(cString: $0) } ?? ""
+                if error.pointee.domain == poppler_error_quark(), error.pointee.code == Int32(POPPLER_ERROR_ENCRYPTED.rawValue) {
+                    failure = .needsPassword
+                } else {
+                    failure = .damaged(message.isEmpty ? "poppler could not open the document" : message)
+                }
+                g_error_free(error)
+            }
+            throw failure
+        }
+        pointer = document
+    }
+
+    deinit { g_object_unref(gpointer(pointer)) }
+
+    var pageCount: Int { Int(poppler_document_get_n_pages(pointer)) }
+
+    func page(_ index: Int) -> OpaquePointer? { poppler_document_get_page(pointer, Int32(index)) }
+
+    func facts(limits: IntakeLimits, previewPages: (Int) -> Bool) -> PDFFacts {
+        var facts = PDFFacts()
+        facts.pageCount = pageCount
+        facts.metadata = metadata()
+        facts.hasJavaScript = poppler_document_has_javascript(pointer) != 0
+        facts.hasAttachments = poppler_document_has_attachments(pointer) != 0
+        facts.signatureCount = Int(poppler_document_get_n_signatures(pointer))
+
+        let examined = min(facts.pageCount, limits.maxPages)
+        var totalCharacters = 0
+        var textLayerCharacters = 0
+        var pages: [OpaquePointer] = []
+        defer { pages.forEach { g_object_unref(gpointer($0)) } }
+        for index in 0..<examined {
+            guard let page = page(index) else { continue }
+            pages.append(page)
+            var width = 0.0, height = 0.0
+            poppler_page_get_size(page, &width, &height)
+            facts.pageSizes.append(PageSize(width: width, height: height))
+
+            var text = ""
+            if let raw = poppler_page_get_text(page) {
+                text = String(cString: raw)
+                g_free(raw)
+            }
+            let budget = max(0, min(limits.maxTextCharactersPerPage, limits.maxTextCharactersTotal - totalCharacters))
+            if text.count > budget {
+                text = String(text.prefix(budget))
+                facts.textTruncated = true
+            }
+            totalCharacters += text.count
+            textLayerCharacters += text.unicodeScalars.lazy.filter { !$0.properties.isWhitespace }.count
+            facts.pageTexts.append(text)
+            inspectInteractiveContent(of: page, into: &facts)
+        }
+
+        if textLayerCharacters < limits.minTextCharacters {
+            facts.pagesWithContent = pages.filter(Self.showsAnything).count
+        }
+        for (index, page) in pages.enumerated() where previewPages(index + 1) {
+            if let preview = Self.preview(of: page, number: index + 1, limits: limits) {
+                facts.previews.append(preview)
+            }
+        }
+        return facts
+    }
+
+    private func metadata() -> DocumentMetadata {
+        func take(_ value: UnsafeMutablePointer<gchar>?) -> String? {
+            guard let value else { return nil }
+            defer { g_free(value) }
+            let text = String(cString: value).trimmingCharacters(in: .whitespacesAndNewlines)
+            return text.isEmpty ? nil : text
+        }
+        var metadata = DocumentMetadata(
+            title: take(poppler_document_get_title(pointer)),
+            author: take(poppler_document_get_author(pointer)),
+            creator: take(poppler_document_get_creator(pointer)),
+            producer: take(poppler_document_get_producer(pointer))
+        )
+        let created = poppler_document_get_creation_date(pointer)
+        if created > 0 {
+            metadata.creationDate = Date(timeIntervalSince1970: TimeInterval(created)).ISO8601Format()
+        }
+        return metadata
+    }
+
+    /// Links, form fields and annotations: where actions and attachments hide on a page.
+    private func inspectInteractiveContent(of page: OpaquePointer, into facts: inout PDFFacts) {
+        if let links = poppler_page_get_link_mapping(page) {
+            var node: UnsafeMutablePointer<GList>? = links
+            while let current = node {
+                let mapping = current.pointee.data.assumingMemoryBound(to: PopplerLinkMapping.self)
+                note(mapping.pointee.action, into: &facts)
+                node = current.pointee.next
+            }
+            poppler_page_free_link_mapping(links)
+        }
+        if let fields = poppler_page_get_form_field_mapping(page) {
+            var node: UnsafeMutablePointer<GList>? = fields
+            while let current = node {
+                let mapping = current.pointee.data.assumingMemoryBound(to: PopplerFormFieldMapping.self)
+                if let field = mapping.pointee.field {
+                    facts.hasFormFields = true
+                    if poppler_form_field_get_field_type(field) == POPPLER_FORM_FIELD_SIGNATURE {
+                        facts.hasSignatureFields = true
+                    }
+                    note(poppler_form_field_get_action(field), into: &facts)
+                    for trigger in [POPPLER_ADDITIONAL_ACTION_FIELD_MODIFIED, POPPLER_ADDITIONAL_ACTION_FORMAT_FIELD,
+                                    POPPLER_ADDITIONAL_ACTION_VALIDATE_FIELD, POPPLER_ADDITIONAL_ACTION_CALCULATE_FIELD] {
+                        note(poppler_form_field_get_additional_action(field, trigger), into: &facts)
+                    }
+                }
+                node = current.pointee.next
+            }
+            poppler_page_free_form_field_mapping(fields)
+        }
+        if let annotations = poppler_page_get_annot_mapping(page) {
+            var node: UnsafeMutablePointer<GList>? = annotations
+            while let current = node {
+                let mapping = current.pointee.data.assumingMemoryBound(to: PopplerAnnotMapping.self)
+                if let annotation = mapping.pointee.annot {
+                    switch poppler_annot_get_annot_type(annotation) {
+                    case POPPLER_ANNOT_FILE_ATTACHMENT: facts.hasFileAttachmentAnnotations = true
+                    case POPPLER_ANNOT_MOVIE, POPPLER_ANNOT_SCREEN, POPPLER_ANNOT_3D: facts.riskyActions.insert("rich_media")
+                    default: break
+                    }
+                }
+                node = current.pointee.next
+            }
+            poppler_page_free_annot_mapping(annotations)
+        }
+    }
+
+    private func note(_ action: UnsafeMutablePointer<PopplerAction>?, into facts: inout PDFFacts) {
+        guard let action else { return }
+        switch action.pointee.type {
+        case POPPLER_ACTION_JAVASCRIPT: facts.riskyActions.insert("javascript")
+        case POPPLER_ACTION_LAUNCH: facts.riskyActions.insert("launch")
+        case POPPLER_ACTION_RENDITION, POPPLER_ACTION_MOVIE: facts.riskyActions.insert("rich_media")
+        case POPPLER_ACTION_URI: facts.hasExternalLinks = true
+        default: break
+        }
+    }
+
+    /// Whether a page shows anything: an image, or ink on a small rendering.
+    private static func showsAnything(_ page: OpaquePointer) -> Bool {
+        if let images = poppler_page_get_image_mapping(page) {
+            poppler_page_free_image_mapping(images)
+            return true
+        }
+        guard let thumbnail = render(page, maxSide: 256, dotsPerInch: 72) else { return false }
+        return thumbnail.inkFraction() > 0.0005
+    }
+
+    static func render(_ page: OpaquePointer, maxSide: Int, dotsPerInch: Double) -> RasterSurface? {
+        var width = 0.0, height = 0.0
+        poppler_page_get_size(page, &width, &height)
+        guard width > 0, height > 0, width.isFinite, height.isFinite else { return nil }
+        let scale = min(dotsPerInch / 72, Double(maxSide) / max(width, height))
+        let w = max(1, Int((width * scale).rounded(.up)))
+        let h = max(1, Int((height * scale).rounded(.up)))
+        guard let surface = RasterSurface(width: w, height: h) else { return nil }
+        surface.withContext { cr in
+            cairo_scale(cr, scale, scale)
+            poppler_page_render(page, cr)
+        }
+        return surface
+    }
+
+    static func preview(of page: OpaquePointer, number: Int, limits: IntakeLimits) -> PagePreview? {
+        guard let surface = render(page, maxSide: limits.maxPreviewPixelsPerSide, dotsPerInch: limits.previewDotsPerInch),
+              let png = surface.pngData() else { return nil }
+        return PagePreview(page: number, width: surface.width, height: surface.height, png: png)
+    }
+}

@@ -1,0 +1,14 @@
+public import ArgumentParser
+
+/// `paperwork`: the root command; every job of the service is a subcommand of one binary.
+public struct PaperworkCommand: AsyncParsableCommand {
+    /// The subcommands, as `paperwork --help` lists them.
+    public static let configuration = CommandConfiguration(
+        commandName: "paperwork",
+        abstract: "Certificates of registration and Letters of Authorization for an interconnection platform.",
+        subcommands: [InspectCommand.self]
+    )
+
+    /// Required by ArgumentParser.
+    public init() {}
+}
