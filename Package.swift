@@ -32,6 +32,8 @@ let package = Package(
         .systemLibrary(name: "CPangoCairo", pkgConfig: "pangocairo", providers: [.apt(["libpango1.0-dev"])]),
         .systemLibrary(name: "CTurboJPEG", pkgConfig: "libturbojpeg", providers: [.apt(["libturbojpeg0-dev"])]),
 
+        .target(name: "CSandbox"),
+
         // MARK: Wrappers: the only code that touches C pointers
         .target(
             name: "Intake",
@@ -47,11 +49,14 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // MARK: Isolation: untrusted documents are parsed in worker processes
+        .target(name: "Isolation", dependencies: ["Intake", "CSandbox"], swiftSettings: swiftSettings),
+
         // MARK: The command line
         .target(
             name: "PaperworkCLI",
             dependencies: [
-                "Intake",
+                "Intake", "Isolation",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -67,12 +72,13 @@ let package = Package(
         ),
         .executableTarget(
             name: "Bench",
-            dependencies: ["Intake", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["Intake", "Isolation", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: swiftSettings
         ),
 
         // MARK: Tests, one target per layer
         .testTarget(name: "IntakeTests", dependencies: ["Intake"], swiftSettings: swiftSettings),
+        .testTarget(name: "IsolationTests", dependencies: ["Isolation", "Intake"], swiftSettings: swiftSettings),
         .testTarget(name: "DrawingTests", dependencies: ["Drawing", "Intake"], swiftSettings: swiftSettings),
         .testTarget(name: "PaperworkCLITests", dependencies: ["PaperworkCLI", "Intake"], swiftSettings: swiftSettings),
     ],

@@ -2,13 +2,13 @@ import CCairo
 import Crypto
 
 /// Which pages to render as previews during an inspection.
-public enum PreviewSelection: Sendable, Hashable {
+public enum PreviewSelection: String, Sendable, Hashable, Codable {
     /// None: the fastest path, for batch revalidation and benchmarks.
     case none
     /// Page 1 only: enough for a queue thumbnail.
-    case firstPage
+    case firstPage = "first_page"
     /// Every examined page: what a reviewer needs.
-    case allPages
+    case allPages = "all_pages"
 
     func includes(_ page: Int) -> Bool {
         switch self {
@@ -116,6 +116,20 @@ public enum CertificateInspector {
     }
 }
 
+extension Inspection {
+    /// The verdict on a document whose parser failed (crashed, was killed, overran its time):
+    /// rejected, with only what the caller can vouch for without parsing anything.
+    public static func processingFailure(_ code: ReasonCode, _ message: String, document: [UInt8], declared: DeclaredType) -> Inspection {
+        Inspection(
+            sha256: hexadecimal(SHA256.hash(data: document)), size: document.count, declaredType: declared.reported,
+            sniffedMIME: "application/octet-stream", verdict: .rejected, reasons: [code], findings: [Finding(code, message)],
+            flags: [], pages: 0, pageSizes: [], textCharacters: 0, pageTexts: [], metadata: nil,
+            evidence: Evidence(legalName: nil, registrationNumber: nil, registrationNumberCandidates: []),
+            previews: [], libraryVersions: CertificateInspector.libraryVersions
+        )
+    }
+}
+
 /// One inspection in progress: collects findings, then applies the policy.
 private struct Work {
     let raw: UnsafeRawBufferPointer
@@ -174,6 +188,10 @@ private struct Work {
             reject(.fileTooLarge, "the file has \(size) bytes; the limit is \(limits.maxFileBytes)")
             return
         }
+        if sniffed != "application/pdf", let offset = Self.hiddenPDFHeader(in: raw) {
+            flag(.sniffDisagreement)
+            reject(.leadingData, "a PDF header is hidden after \(offset) bytes of something else")
+        }
         guard CertificateInspector.allowedTypes.contains(sniffed) else {
             reject(.unsupportedType, "\(sniffed) is not accepted; upload a PDF, PNG or JPEG file")
             return
@@ -183,6 +201,14 @@ private struct Work {
         case "image/png": examineImage(ImageStructure(png: raw.bindMemory(to: UInt8.self)), expected: "PNG")
         default: examineImage(ImageStructure(jpeg: raw.bindMemory(to: UInt8.self)), expected: "JPEG")
         }
+    }
+
+    /// Where `%PDF-` starts in the first KiB, when that is not at the very start: readers
+    /// accept such files as PDFs, so the bytes in front make the file two things at once.
+    private static func hiddenPDFHeader(in raw: UnsafeRawBufferPointer) -> Int? {
+        let head = UnsafeRawBufferPointer(rebasing: raw.prefix(1024)).bindMemory(to: UInt8.self)
+        guard let offset = PDFByteScan.find(Array("%PDF-".utf8), in: head, from: 0, to: head.count), offset > 0 else { return nil }
+        return offset
     }
 
     /// PDF names that make a document active, and what to call each in a finding.

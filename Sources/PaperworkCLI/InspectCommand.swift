@@ -1,6 +1,7 @@
 public import ArgumentParser
 import Foundation
 import Intake
+import Isolation
 
 /// `paperwork inspect`: what intake says about files on disk, for operators and scripts.
 ///
@@ -40,6 +41,15 @@ public struct InspectCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Refuse images with more pixels than this.")
     var maxImagePixels: Int?
 
+    @Flag(name: .long, help: "Parse in this process instead of isolated workers (for debugging: a hostile file can crash or hang it).")
+    var inProcess = false
+
+    @Option(name: .long, help: "Worker processes (default: the number of cores).")
+    var workers: Int?
+
+    @Option(name: .long, help: "Seconds one document may take in a worker before it is killed.")
+    var timeout: Int = 30
+
     @Argument(help: "The files to inspect.")
     var files: [String]
 
@@ -59,31 +69,80 @@ public struct InspectCommand: AsyncParsableCommand {
         if let previewDir {
             try FileManager.default.createDirectory(atPath: previewDir, withIntermediateDirectories: true)
         }
+        let inspector: any DocumentInspector
+        var pool: WorkerPool?
+        if inProcess {
+            inspector = InProcessInspector()
+        } else {
+            var configuration = WorkerPool.Configuration()
+            configuration.size = max(1, min(workers ?? configuration.size, files.count))
+            configuration.timeout = .seconds(timeout)
+            let started = WorkerPool(configuration: configuration)
+            try await started.start()
+            pool = started
+            inspector = started
+        }
+        let previews: PreviewSelection = previewDir == nil ? .none : .allPages
+        let declaredMime = self.declaredMime
+
+        // Inspect concurrently (the pool bounds the parallelism), print in the order given.
         var unreadable = 0
-        for path in files {
-            let inspection: Inspection
-            do {
-                inspection = try InspectionSource.inspect(
-                    path: path, declared: DeclaredType(fileName: path, mimeType: declaredMime), claims: claims,
-                    limits: limits, previews: previewDir == nil ? .none : .allPages
-                )
-            } catch {
-                unreadable += 1
-                FileHandle.standardError.write(Data("paperwork: \(path): \(error)\n".utf8))
-                continue
-            }
-            var previewFiles: [String] = []
-            if let previewDir {
-                let stem = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
-                for preview in inspection.previews {
-                    let file = URL(fileURLWithPath: previewDir).appendingPathComponent("\(stem).page-\(preview.page).png").path
-                    try Data(preview.png).write(to: URL(fileURLWithPath: file))
-                    previewFiles.append(file)
+        var finished: [Int: Result<Inspection, LoadedFile.ReadError>] = [:]
+        var nextToPrint = 0
+        try await withThrowingTaskGroup(of: (Int, Result<Inspection, LoadedFile.ReadError>).self) { group in
+            var nextToStart = 0
+            func startNext() {
+                guard nextToStart < files.count else { return }
+                let index = nextToStart, path = files[index]
+                nextToStart += 1
+                group.addTask {
+                    let declared = DeclaredType(fileName: path, mimeType: declaredMime)
+                    do {
+                        switch try LoadedFile.load(path: path, limits: limits) {
+                        case let .whole(bytes):
+                            return (index, .success(await inspector.inspect(bytes, declared: declared, claims: claims, limits: limits, previews: previews)))
+                        case let .oversized(head, size, sha256):
+                            return (index, .success(await inspector.inspectOversized(head: head, size: size, sha256: sha256, declared: declared, limits: limits)))
+                        }
+                    } catch let error as LoadedFile.ReadError {
+                        return (index, .failure(error))
+                    } catch {
+                        return (index, .failure(LoadedFile.ReadError(description: "\(error)")))
+                    }
                 }
             }
-            let report = InspectionReport(file: path, inspection: inspection, previewFiles: previewFiles, includeText: text)
-            print(json ? try report.jsonLine() : report.humanReadable())
+            // Keep a few more files in flight than there are workers, to keep them busy.
+            for _ in 0..<((workers ?? ProcessInfo.processInfo.activeProcessorCount) * 2) { startNext() }
+            for try await (index, result) in group {
+                finished[index] = result
+                startNext()
+                while let ready = finished.removeValue(forKey: nextToPrint) {
+                    switch ready {
+                    case let .success(inspection):
+                        try report(files[nextToPrint], inspection)
+                    case let .failure(error):
+                        unreadable += 1
+                        FileHandle.standardError.write(Data("paperwork: \(files[nextToPrint]): \(error)\n".utf8))
+                    }
+                    nextToPrint += 1
+                }
+            }
         }
+        await pool?.shutdown()
         if unreadable > 0 { throw ExitCode(1) }
+    }
+
+    private func report(_ path: String, _ inspection: Inspection) throws {
+        var previewFiles: [String] = []
+        if let previewDir {
+            let stem = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
+            for preview in inspection.previews {
+                let file = URL(fileURLWithPath: previewDir).appendingPathComponent("\(stem).page-\(preview.page).png").path
+                try Data(preview.png).write(to: URL(fileURLWithPath: file))
+                previewFiles.append(file)
+            }
+        }
+        let report = InspectionReport(file: path, inspection: inspection, previewFiles: previewFiles, includeText: text)
+        print(json ? try report.jsonLine() : report.humanReadable())
     }
 }

@@ -1,0 +1,87 @@
+#define _GNU_SOURCE
+#include "CSandbox.h"
+#include <errno.h>
+#include <sched.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+int paperwork_die_with_parent(void) {
+    if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0) return -1;
+    /* The parent may have died before the call: then we were re-parented. */
+    return getppid() == 1 ? (errno = ESRCH, -1) : 0;
+}
+
+int paperwork_no_new_privileges(void) { return prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0); }
+
+int paperwork_not_dumpable(void) { return prctl(PR_SET_DUMPABLE, 0, 0, 0, 0); }
+
+int paperwork_close_descriptors_from(int first) {
+#ifdef SYS_close_range
+    if (syscall(SYS_close_range, (unsigned)first, ~0U, 0) == 0) return 0;
+#endif
+    struct rlimit limit;
+    long max = getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY ? (long)limit.rlim_cur : 65536;
+    for (long fd = first; fd < max; fd++) close((int)fd);
+    return 0;
+}
+
+int paperwork_leave_network(void) {
+    if (unshare(CLONE_NEWNET) == 0) return 0;
+    return unshare(CLONE_NEWUSER | CLONE_NEWNET);
+}
+
+#include <fcntl.h>
+#include <spawn.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+
+extern char **environ;
+
+int paperwork_spawn(const char *path, const char *args, size_t args_length, int *to_child, int *from_child, int *pid) {
+    size_t count = 0;
+    for (size_t i = 0; i < args_length; i++) if (args[i] == '\0') count++;
+    char **argv = calloc(count + 1, sizeof(char *));
+    if (!argv) return -1;
+    size_t n = 0;
+    for (size_t i = 0; i < args_length && n < count; n++) {
+        argv[n] = (char *)&args[i];
+        i += strlen(&args[i]) + 1;
+    }
+    int in_pipe[2], out_pipe[2];
+    if (pipe2(in_pipe, O_CLOEXEC) != 0) { free(argv); return -1; }
+    if (pipe2(out_pipe, O_CLOEXEC) != 0) { close(in_pipe[0]); close(in_pipe[1]); free(argv); return -1; }
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_adddup2(&actions, in_pipe[0], 0);
+    posix_spawn_file_actions_adddup2(&actions, out_pipe[1], 1);
+    pid_t child = 0;
+    int error = posix_spawn(&child, path, &actions, NULL, argv, environ);
+    posix_spawn_file_actions_destroy(&actions);
+    free(argv);
+    close(in_pipe[0]);
+    close(out_pipe[1]);
+    if (error != 0) {
+        close(in_pipe[1]);
+        close(out_pipe[0]);
+        errno = error;
+        return -1;
+    }
+    *to_child = in_pipe[1];
+    *from_child = out_pipe[0];
+    *pid = child;
+    return 0;
+}
+
+int paperwork_wait(int pid, int *signal_number, int *exit_status) {
+    int status = 0;
+    pid_t result;
+    do { result = waitpid(pid, &status, 0); } while (result < 0 && errno == EINTR);
+    if (result < 0) return -1;
+    *signal_number = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
+    *exit_status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    return 0;
+}

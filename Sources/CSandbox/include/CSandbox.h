@@ -1,0 +1,30 @@
+#ifndef PAPERWORK_CSANDBOX_H
+#define PAPERWORK_CSANDBOX_H
+
+/* Linux process-hardening calls that Swift's Glibc module does not export (they need
+   _GNU_SOURCE or <sys/prctl.h>). Each returns 0 on success, -1 with errno set on failure. */
+
+/* SIGKILL this process when its parent dies. */
+int paperwork_die_with_parent(void);
+/* Never gain privileges through exec (setuid bits, file capabilities). */
+int paperwork_no_new_privileges(void);
+/* No core dumps, no ptrace by other unprivileged processes. */
+int paperwork_not_dumpable(void);
+/* Close every descriptor from `first` up. */
+int paperwork_close_descriptors_from(int first);
+/* Move into a new, empty network namespace (as root, or through a user namespace). */
+int paperwork_leave_network(void);
+
+#endif
+
+#ifndef PAPERWORK_CSANDBOX_SPAWN
+#define PAPERWORK_CSANDBOX_SPAWN
+#include <stddef.h>
+/* Starts `path` with arguments `args` (argv[0] first, each ended by a NUL byte, `args_length`
+   bytes in all) and this process's environment, its stdin and stdout on new pipes; every
+   other descriptor is closed in the child. Sets the parent's ends and the child's pid. */
+int paperwork_spawn(const char *path, const char *args, size_t args_length, int *to_child, int *from_child, int *pid);
+/* Waits for `pid` to end and reaps it. Sets the signal that killed it (0 if none) and its
+   exit status. */
+int paperwork_wait(int pid, int *signal_number, int *exit_status);
+#endif

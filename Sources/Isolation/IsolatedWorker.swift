@@ -1,0 +1,63 @@
+import Foundation
+import Intake
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The child side of the pool: `paperwork worker` runs this and nothing else.
+///
+/// One document at a time, read from stdin, inspected in-process, answered on stdout. The
+/// protocol's stdout is moved to a private descriptor first and fd 1 is pointed at stderr, so
+/// nothing a C library prints can corrupt a frame.
+public enum IsolatedWorker {
+    /// The `paperwork worker` flag that enables ``WorkerFault``s; only tests' pools pass it.
+    public static let faultInjectionFlag = "--allow-fault-injection"
+
+    /// Serves documents until stdin closes; returns the exit status.
+    public static func run(sandbox: WorkerSandbox, allowsFaultInjection faultsAllowed: Bool) -> Int32 {
+        // The sandbox closes every inherited descriptor above stderr first; then the
+        // protocol's stdout moves to a fresh descriptor of its own.
+        let (enforced, notEnforced) = sandbox.apply()
+        let protocolOut = dup(STDOUT_FILENO)
+        guard protocolOut >= 0, dup2(STDERR_FILENO, STDOUT_FILENO) >= 0 else { return 70 }
+        let input = FileHandle.standardInput
+        let output = FileHandle(fileDescriptor: protocolOut, closeOnDealloc: true)
+
+        let hello = WorkerHello(pid: getpid(), libraryVersions: CertificateInspector.libraryVersions, enforced: enforced, notEnforced: notEnforced)
+        guard let helloJSON = try? JSONEncoder().encode(hello),
+              (try? output.write(contentsOf: WireProtocol.frame(.hello, [UInt8](helloJSON)))) != nil else { return 74 }
+
+        while let frame = WireProtocol.readFrame(from: input) {
+            guard frame.kind == .request, let (header, document) = WireProtocol.decodeRequest(frame.payload) else { return 65 }
+            sandbox.armCPULimit()
+            let fault = faultsAllowed ? header.fault : nil
+            if let fault { commit(fault) }
+            let inspection = if let oversized = header.oversized {
+                CertificateInspector.inspectOversized(head: document, size: oversized.size, sha256: oversized.sha256, declared: header.declared, limits: header.limits)
+            } else {
+                CertificateInspector.inspect(document, declared: header.declared, claims: header.claims, limits: header.limits, previews: header.previews)
+            }
+            guard let reply = try? WireProtocol.encodeResult(inspection),
+                  (try? output.write(contentsOf: reply)) != nil else { return 74 }
+            if fault == .exitAfterReply { return 0 }
+        }
+        return 0
+    }
+
+    private static func commit(_ fault: WorkerFault) {
+        switch fault {
+        case .segmentationFault:
+            raise(SIGSEGV)
+        case .killSelf:
+            kill(getpid(), SIGKILL)
+        case .spin:
+            var x: UInt64 = 1
+            while x != 0 { x = x &* 6364136223846793005 &+ 1442695040888963407 }
+        case .exhaustMemory:
+            var hoard: [[UInt8]] = []
+            while true { hoard.append([UInt8](repeating: 1, count: 64 << 20)) }
+        case .exitAfterReply:
+            break
+        }
+    }
+}

@@ -1,0 +1,160 @@
+import Foundation
+public import Intake
+
+/// The framed protocol between the pool and a worker process, over the worker's stdin/stdout.
+///
+/// A frame is a 4-byte big-endian length, a 1-byte kind and a payload. Payloads are small JSON
+/// headers followed by raw bytes, so documents and preview PNGs are never re-encoded.
+/// Both sides bound what they accept: a frame larger than ``maxFrameBytes`` ends the session.
+enum WireProtocol {
+    enum Kind: UInt8 {
+        /// worker → pool, once at start: the worker's ``WorkerHello``.
+        case hello = 1
+        /// pool → worker: one document to inspect.
+        case request = 2
+        /// worker → pool: the inspection of that document.
+        case result = 3
+    }
+
+    /// The largest frame either side accepts: a document at the 20 MiB default plus headroom,
+    /// or a result with its previews. Above this the sender is misbehaving.
+    static let maxFrameBytes = 256 * 1024 * 1024
+
+    struct Frame {
+        var kind: Kind
+        var payload: [UInt8]
+    }
+
+    static func frame(_ kind: Kind, _ payload: [UInt8]) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(payload.count + 5)
+        appendUInt32(UInt32(payload.count + 1), to: &out)
+        out.append(kind.rawValue)
+        out += payload
+        return out
+    }
+
+    /// Reads one frame; `nil` at end of stream or on anything malformed.
+    static func readFrame(from handle: FileHandle) -> Frame? {
+        guard let header = try? handle.read(upToCount: 5), header.count == 5 else { return nil }
+        let bytes = [UInt8](header)
+        let length = Int(readUInt32(bytes, at: 0))
+        guard length >= 1, length <= maxFrameBytes, let kind = Kind(rawValue: bytes[4]) else { return nil }
+        let remaining = length - 1
+        if remaining == 0 { return Frame(kind: kind, payload: []) }
+        guard let payload = try? handle.read(upToCount: remaining), payload.count == remaining else { return nil }
+        return Frame(kind: kind, payload: [UInt8](payload))
+    }
+
+    static func appendUInt32(_ value: UInt32, to out: inout [UInt8]) {
+        out += [UInt8(value >> 24), UInt8(value >> 16 & 0xFF), UInt8(value >> 8 & 0xFF), UInt8(value & 0xFF)]
+    }
+
+    static func readUInt32(_ bytes: [UInt8], at i: Int) -> UInt32 {
+        UInt32(bytes[i]) << 24 | UInt32(bytes[i + 1]) << 16 | UInt32(bytes[i + 2]) << 8 | UInt32(bytes[i + 3])
+    }
+
+    // MARK: Requests
+
+    /// What travels with a document to the worker.
+    struct RequestHeader: Codable {
+        var declared: DeclaredType
+        var claims: CompanyClaims
+        var limits: IntakeLimits
+        var previews: PreviewSelection
+        /// Set when the document is only the head of a file over the size limit.
+        var oversized: OversizedFile?
+        /// A test-only fault, obeyed only by a worker started with fault injection enabled.
+        var fault: WorkerFault?
+    }
+
+    static func encodeRequest(_ header: RequestHeader, document: [UInt8]) throws -> [UInt8] {
+        let json = try JSONEncoder().encode(header)
+        var payload: [UInt8] = []
+        payload.reserveCapacity(json.count + document.count + 4)
+        appendUInt32(UInt32(json.count), to: &payload)
+        payload += json
+        payload += document
+        return frame(.request, payload)
+    }
+
+    static func decodeRequest(_ payload: [UInt8]) -> (RequestHeader, [UInt8])? {
+        guard payload.count >= 4 else { return nil }
+        let jsonLength = Int(readUInt32(payload, at: 0))
+        guard jsonLength <= payload.count - 4,
+              let header = try? JSONDecoder().decode(RequestHeader.self, from: Data(payload[4..<(4 + jsonLength)])) else { return nil }
+        return (header, Array(payload[(4 + jsonLength)...]))
+    }
+
+    // MARK: Results
+
+    /// The inspection as JSON without its previews, then each preview's PNG as raw bytes.
+    static func encodeResult(_ inspection: Inspection) throws -> [UInt8] {
+        var bare = inspection
+        bare.previews = []
+        let json = try JSONEncoder().encode(bare)
+        var payload: [UInt8] = []
+        appendUInt32(UInt32(json.count), to: &payload)
+        payload += json
+        appendUInt32(UInt32(inspection.previews.count), to: &payload)
+        for preview in inspection.previews {
+            for value in [preview.page, preview.width, preview.height, preview.png.count] {
+                appendUInt32(UInt32(value), to: &payload)
+            }
+            payload += preview.png
+        }
+        return frame(.result, payload)
+    }
+
+    static func decodeResult(_ payload: [UInt8]) -> Inspection? {
+        guard payload.count >= 4 else { return nil }
+        let jsonLength = Int(readUInt32(payload, at: 0))
+        var i = 4 + jsonLength
+        guard jsonLength <= payload.count - 8,
+              var inspection = try? JSONDecoder().decode(Inspection.self, from: Data(payload[4..<i])) else { return nil }
+        let count = Int(readUInt32(payload, at: i))
+        i += 4
+        for _ in 0..<count {
+            guard i + 16 <= payload.count else { return nil }
+            let page = Int(readUInt32(payload, at: i)), width = Int(readUInt32(payload, at: i + 4))
+            let height = Int(readUInt32(payload, at: i + 8)), length = Int(readUInt32(payload, at: i + 12))
+            i += 16
+            guard length <= payload.count - i else { return nil }
+            inspection.previews.append(PagePreview(page: page, width: width, height: height, png: Array(payload[i..<(i + length)])))
+            i += length
+        }
+        return inspection
+    }
+}
+
+/// The full size and digest of a file of which only the head is sent.
+struct OversizedFile: Codable {
+    var size: Int
+    var sha256: String
+}
+
+/// What a worker says about itself when it starts: proof it is alive, and what it enforces.
+public struct WorkerHello: Codable, Sendable, Hashable {
+    /// The worker's process id.
+    public var pid: Int32
+    /// The C library versions it will inspect with.
+    public var libraryVersions: LibraryVersions
+    /// The limits the kernel accepted, for the README's claims to be checked at run time.
+    public var enforced: [String]
+    /// The limits that could not be applied on this machine, and why.
+    public var notEnforced: [String]
+}
+
+/// A fault a test asks a worker to commit, to prove the pool recovers from real process failures.
+public enum WorkerFault: String, Codable, Sendable, CaseIterable {
+    /// Dereference a bad pointer: the worker dies of SIGSEGV mid-document.
+    case segmentationFault = "segfault"
+    /// The worker SIGKILLs itself mid-document.
+    case killSelf = "sigkill"
+    /// Spin forever on the CPU: the parent's timeout (or the CPU rlimit) must end it.
+    case spin
+    /// Allocate until the address-space limit stops it.
+    case exhaustMemory = "exhaust_memory"
+    /// Answer correctly, then exit: a worker dying between documents.
+    case exitAfterReply = "exit_after_reply"
+}

@@ -1,0 +1,171 @@
+import Foundation
+import Testing
+@testable import Intake
+
+@Suite("Certificate inspector")
+struct CertificateInspectorTests {
+    @Test("a certificate PDF reports its pages, sizes, text, metadata and digest")
+    func pdfFacts() throws {
+        let bytes = try Samples.bytes("fr-extrait-kbis.pdf")
+        let inspection = CertificateInspector.inspect(bytes, declared: DeclaredType(fileName: "kbis.pdf"))
+        #expect(inspection.sniffedMIME == "application/pdf")
+        #expect(inspection.declaredType == "application/pdf")
+        #expect(inspection.pages == 2)
+        #expect(inspection.pageSizes.count == 2)
+        #expect(abs(inspection.pageSizes[0].width - 595.28) < 1)
+        #expect(inspection.pageTexts[0].contains("Kbis"))
+        #expect(inspection.textCharacters > 200)
+        #expect(inspection.metadata?.producer?.contains("cairo") == true)
+        #expect(inspection.sha256.count == 64)
+        #expect(inspection.size == bytes.count)
+    }
+
+    @Test("the declared legal name and number are found on the page that shows them")
+    func evidenceFromText() throws {
+        let inspection = CertificateInspector.inspect(
+            try Samples.bytes("uk-certificate-of-incorporation.pdf"),
+            claims: CompanyClaims(legalName: "Northwind Connect Ltd", registrationNumber: "1234 5678")
+        )
+        #expect(inspection.evidence.legalName?.found == true)
+        #expect(inspection.evidence.legalName?.pages == [1])
+        #expect(inspection.evidence.registrationNumber?.found == true)
+        #expect(inspection.evidence.registrationNumberCandidates.contains { $0.contains("12345678") })
+    }
+
+    @Test("a claim the certificate does not support is reported as not found")
+    func evidenceNotFound() throws {
+        let inspection = CertificateInspector.inspect(
+            try Samples.bytes("uk-certificate-of-incorporation.pdf"),
+            claims: CompanyClaims(legalName: "Southwind Holdings Ltd", registrationNumber: "87654321")
+        )
+        #expect(inspection.evidence.legalName?.found == false)
+        #expect(inspection.evidence.registrationNumber?.found == false)
+    }
+
+    @Test("the declared type is compared with the sniffed one, never trusted")
+    func declaredTypeIsOnlyCompared() throws {
+        let pdf = try Samples.bytes("uk-certificate-of-incorporation.pdf")
+        let named = CertificateInspector.inspect(pdf, declared: DeclaredType(fileName: "certificate.png"))
+        #expect(named.reasons == [.typeMismatch])
+        #expect(named.sniffedMIME == "application/pdf")
+        let labelled = CertificateInspector.inspect(pdf, declared: DeclaredType(fileName: "certificate.pdf", mimeType: "image/jpeg"))
+        #expect(labelled.reasons == [.typeMismatch])
+        let agreeing = CertificateInspector.inspect(pdf, declared: DeclaredType(fileName: "CERT.PDF", mimeType: "application/pdf; charset=binary"))
+        #expect(agreeing.verdict == .accepted)
+        let unlabelled = CertificateInspector.inspect(pdf, declared: DeclaredType(fileName: "certificate", mimeType: "application/octet-stream"))
+        #expect(unlabelled.verdict == .accepted)
+        #expect(unlabelled.declaredType == nil)
+    }
+
+    @Test("limits are settings: file size, page count and pixel count")
+    func limitsAreSettings() throws {
+        let kbis = try Samples.bytes("fr-extrait-kbis.pdf")
+        let small = CertificateInspector.inspect(kbis, limits: IntakeLimits(maxFileBytes: 1000))
+        #expect(small.reasons == [.fileTooLarge])
+        let short = CertificateInspector.inspect(kbis, limits: IntakeLimits(maxPages: 1))
+        #expect(short.reasons == [.tooManyPages])
+        #expect(short.pageTexts.count == 1, "only the allowed pages are examined")
+        let scan = try Samples.bytes("scan-certificate.png")
+        let tiny = CertificateInspector.inspect(scan, limits: IntakeLimits(maxImagePixels: 1000))
+        #expect(tiny.reasons == [.imageTooLarge])
+    }
+
+    @Test("an oversized file is judged from its head without being read whole")
+    func oversizedHead() throws {
+        let head = Array(try Samples.bytes("uk-certificate-of-incorporation.pdf").prefix(4096))
+        let inspection = CertificateInspector.inspectOversized(head: head, size: 50_000_000, sha256: String(repeating: "a", count: 64), declared: DeclaredType(fileName: "x.pdf"))
+        #expect(inspection.reasons == [.fileTooLarge])
+        #expect(inspection.sniffedMIME == "application/pdf")
+        #expect(inspection.size == 50_000_000)
+    }
+
+    @Test("a document with several problems lists them all")
+    func severalProblems() throws {
+        // A polyglot PDF that also claims to be a PNG, and has more pages than allowed.
+        let bytes = try Samples.bytes("bad/polyglot-zip.pdf")
+        let inspection = CertificateInspector.inspect(bytes, declared: DeclaredType(fileName: "cert.png"), limits: IntakeLimits(maxPages: 0))
+        #expect(Set(inspection.reasons) == [.trailingData, .typeMismatch, .tooManyPages])
+    }
+
+    @Test("page previews are PNGs no larger than the limit", arguments: ["uk-certificate-of-incorporation.pdf", "scan-certificate.jpg", "scan-certificate.png"])
+    func previews(_ file: String) throws {
+        var limits = IntakeLimits()
+        limits.maxPreviewPixelsPerSide = 800
+        let inspection = CertificateInspector.inspect(try Samples.bytes(file), limits: limits, previews: .allPages)
+        #expect(inspection.previews.count == 1)
+        let preview = try #require(inspection.previews.first)
+        #expect(Array(preview.png.prefix(8)) == [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])
+        #expect(max(preview.width, preview.height) == 800)
+        let again = try CertificateInspector.renderPreview(of: try Samples.bytes(file), page: 1, limits: limits)
+        #expect(again.width == preview.width && again.height == preview.height)
+    }
+
+    @Test("asking for a page that does not exist is an error with a stable code")
+    func previewOutOfRange() throws {
+        #expect(throws: IntakeError.pageOutOfRange(3, pages: 1)) {
+            try CertificateInspector.renderPreview(of: try Samples.bytes("uk-certificate-of-incorporation.pdf"), page: 3)
+        }
+        #expect(throws: IntakeError.self) {
+            try CertificateInspector.renderPreview(of: try Samples.bytes("bad/javascript.pdf"), page: 1)
+        }
+    }
+
+    @Test("the library is correct under concurrent calls: same verdicts as one at a time")
+    func concurrentCallsAgree() async throws {
+        let files = Samples.all
+        let inputs = try files.map { ($0, try Samples.bytes($0)) }
+        let sequential = inputs.map { CertificateInspector.inspect($0.1, declared: DeclaredType(fileName: $0.0), previews: .firstPage) }
+        let concurrent = await withTaskGroup(of: [(Int, Inspection)].self) { group in
+            for worker in 0..<8 {
+                group.addTask {
+                    var results: [(Int, Inspection)] = []
+                    for round in 0..<3 {
+                        for (index, input) in inputs.enumerated() where (index + round + worker) % 2 == 0 {
+                            results.append((index, CertificateInspector.inspect(input.1, declared: DeclaredType(fileName: input.0), previews: .firstPage)))
+                        }
+                    }
+                    return results
+                }
+            }
+            return await group.reduce(into: []) { $0 += $1 }
+        }
+        #expect(concurrent.count > inputs.count)
+        for (index, inspection) in concurrent {
+            #expect(inspection == sequential[index], "\(files[index]) differs under concurrency")
+        }
+    }
+
+    @Test("damaged copies of good files always get a verdict, never a crash")
+    func mutatedFilesGetVerdicts() throws {
+        var generator = SplitMix64(seed: 0x5EED)
+        for file in ["uk-certificate-of-incorporation.pdf", "fr-extrait-kbis.pdf", "scan-certificate.png", "scan-certificate.jpg"] {
+            let original = try Samples.bytes(file)
+            for _ in 0..<40 {
+                var bytes = original
+                switch generator.next() % 3 {
+                case 0: bytes = Array(bytes.prefix(Int(generator.next() % UInt64(bytes.count))))
+                case 1:
+                    for _ in 0..<16 { bytes[Int(generator.next() % UInt64(bytes.count))] = UInt8(truncatingIfNeeded: generator.next()) }
+                default:
+                    let at = Int(generator.next() % UInt64(bytes.count))
+                    bytes.removeSubrange(at..<min(bytes.count, at + 512))
+                }
+                let inspection = CertificateInspector.inspect(bytes, declared: DeclaredType(fileName: file))
+                #expect(inspection.verdict == .rejected || inspection.reasons.isEmpty)
+            }
+        }
+    }
+}
+
+/// A small seeded generator so that damaged files are the same on every run.
+struct SplitMix64: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}

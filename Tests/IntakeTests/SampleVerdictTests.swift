@@ -1,0 +1,66 @@
+import Testing
+@testable import Intake
+
+/// The documented verdict of every file in `samples/`: the contract `paperwork inspect` keeps.
+@Suite("Verdicts on the samples")
+struct SampleVerdictTests {
+    struct Expectation: CustomTestStringConvertible, Sendable {
+        var file: String
+        var verdict: Verdict
+        var reasons: Set<ReasonCode> = []
+        var testDescription: String { file }
+    }
+
+    static let expectations: [Expectation] = [
+        // Real-looking certificates with a text layer go to review with their evidence.
+        .init(file: "uk-certificate-of-incorporation.pdf", verdict: .accepted),
+        .init(file: "fr-extrait-kbis.pdf", verdict: .accepted),
+        .init(file: "de-handelsregister-auszug.pdf", verdict: .accepted),
+        .init(file: "sg-acra-business-profile.pdf", verdict: .accepted),
+        .init(file: "jp-rireki-jiko-zenbu-shomeisho.pdf", verdict: .accepted),
+        .init(file: "hk-certificate-of-incorporation.pdf", verdict: .accepted),
+        // Scans are valid but must be read by eye.
+        .init(file: "scan-certificate.pdf", verdict: .needsVisualReview),
+        .init(file: "scan-certificate.png", verdict: .needsVisualReview),
+        .init(file: "scan-certificate.jpg", verdict: .needsVisualReview),
+        // Hostile and broken files are refused with every reason that applies.
+        .init(file: "bad/empty.pdf", verdict: .rejected, reasons: [.emptyFile]),
+        .init(file: "bad/truncated.pdf", verdict: .rejected, reasons: [.corruptDocument]),
+        .init(file: "bad/html-renamed.pdf", verdict: .rejected, reasons: [.unsupportedType, .typeMismatch]),
+        .init(file: "bad/zip-renamed.pdf", verdict: .rejected, reasons: [.unsupportedType, .typeMismatch]),
+        .init(file: "bad/executable-renamed.pdf", verdict: .rejected, reasons: [.unsupportedType, .typeMismatch]),
+        .init(file: "bad/png-renamed.pdf", verdict: .rejected, reasons: [.typeMismatch]),
+        .init(file: "bad/password-protected.pdf", verdict: .rejected, reasons: [.passwordProtected]),
+        .init(file: "bad/javascript.pdf", verdict: .rejected, reasons: [.activeContent]),
+        .init(file: "bad/launch-action.pdf", verdict: .rejected, reasons: [.activeContent]),
+        .init(file: "bad/embedded-file.pdf", verdict: .rejected, reasons: [.embeddedFiles]),
+        .init(file: "bad/too-many-pages.pdf", verdict: .rejected, reasons: [.tooManyPages]),
+        .init(file: "bad/polyglot-zip.pdf", verdict: .rejected, reasons: [.trailingData]),
+        .init(file: "bad/polyglot-html.pdf", verdict: .rejected, reasons: [.trailingData]),
+        .init(file: "bad/leading-junk.pdf", verdict: .rejected, reasons: [.leadingData]),
+        .init(file: "bad/blank.pdf", verdict: .rejected, reasons: [.noContent]),
+        .init(file: "bad/blank.png", verdict: .rejected, reasons: [.noContent]),
+        .init(file: "bad/pixel-bomb.png", verdict: .rejected, reasons: [.imageTooLarge]),
+        .init(file: "bad/corrupt.jpg", verdict: .rejected, reasons: [.corruptDocument]),
+    ]
+
+    @Test("each sample gets its documented verdict and exactly its reasons", arguments: expectations)
+    func sampleVerdict(_ expected: Expectation) throws {
+        let inspection = CertificateInspector.inspect(try Samples.bytes(expected.file), declared: DeclaredType(fileName: expected.file))
+        #expect(inspection.verdict == expected.verdict, "\(inspection.findings)")
+        #expect(Set(inspection.reasons) == expected.reasons, "\(inspection.findings)")
+    }
+
+    @Test("every file in samples/ has a documented verdict")
+    func everySampleIsDocumented() {
+        let documented = Set(Self.expectations.map(\.file))
+        #expect(Set(Samples.all) == documented)
+    }
+
+    @Test("a rejected file says why in a sentence for each reason")
+    func findingsExplainReasons() throws {
+        let inspection = CertificateInspector.inspect(try Samples.bytes("bad/executable-renamed.pdf"), declared: DeclaredType(fileName: "statuts.pdf"))
+        #expect(Set(inspection.findings.map(\.code)) == Set(inspection.reasons))
+        #expect(inspection.findings.allSatisfy { !$0.message.isEmpty })
+    }
+}

@@ -1,0 +1,24 @@
+import Foundation
+
+/// The files in `samples/`, found from this source file's path so tests run from any folder.
+enum Samples {
+    static let folder: URL = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("samples")
+
+    static func url(_ name: String) -> URL { folder.appendingPathComponent(name) }
+
+    static func bytes(_ name: String) throws -> [UInt8] {
+        try [UInt8](Data(contentsOf: url(name)))
+    }
+
+    /// Every sample file, good and bad, relative to `samples/`.
+    static var all: [String] {
+        let names = (try? FileManager.default.subpathsOfDirectory(atPath: folder.path)) ?? []
+        return names.filter { name in
+            var isDirectory: ObjCBool = false
+            FileManager.default.fileExists(atPath: url(name).path, isDirectory: &isDirectory)
+            return !isDirectory.boolValue && !name.hasSuffix(".md") && !name.hasSuffix(".json")
+        }.sorted()
+    }
+}
