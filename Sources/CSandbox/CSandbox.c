@@ -58,9 +58,21 @@ int paperwork_spawn(const char *path, const char *args, size_t args_length, int 
     posix_spawn_file_actions_init(&actions);
     posix_spawn_file_actions_adddup2(&actions, in_pipe[0], 0);
     posix_spawn_file_actions_adddup2(&actions, out_pipe[1], 1);
+    /* The parent's environment, without Swift's crash backtracer: a worker that crashes
+       should die at once, not spend a second symbolicating. */
+    size_t variables = 0;
+    while (environ[variables]) variables++;
+    char **envp = calloc(variables + 2, sizeof(char *));
+    if (!envp) { posix_spawn_file_actions_destroy(&actions); free(argv); close(in_pipe[0]); close(in_pipe[1]); close(out_pipe[0]); close(out_pipe[1]); return -1; }
+    size_t e = 0;
+    for (size_t v = 0; v < variables; v++) {
+        if (strncmp(environ[v], "SWIFT_BACKTRACE=", 16) != 0) envp[e++] = environ[v];
+    }
+    envp[e++] = "SWIFT_BACKTRACE=enable=no";
     pid_t child = 0;
-    int error = posix_spawn(&child, path, &actions, NULL, argv, environ);
+    int error = posix_spawn(&child, path, &actions, NULL, argv, envp);
     posix_spawn_file_actions_destroy(&actions);
+    free(envp);
     free(argv);
     close(in_pipe[0]);
     close(out_pipe[1]);
@@ -84,4 +96,9 @@ int paperwork_wait(int pid, int *signal_number, int *exit_status) {
     *signal_number = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
     *exit_status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
     return 0;
+}
+
+void paperwork_segfault_for_testing(void) {
+    volatile int *invalid = (volatile int *)8;
+    *invalid = 1;
 }

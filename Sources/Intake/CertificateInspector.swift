@@ -292,7 +292,8 @@ private struct Work {
         textLayer = inspection.textCharacters >= limits.minTextCharacters
         if !textLayer {
             flag(.imageOnly)
-            if let pagesWithContent = facts.pagesWithContent, pagesWithContent == 0, facts.pageCount > 0 {
+            // Blank only when every page was examined and none shows anything.
+            if let pagesWithContent = facts.pagesWithContent, pagesWithContent == 0, facts.pageCount > 0, facts.pageSizes.count == facts.pageCount {
                 reject(.noContent, "every page is blank")
             }
         }

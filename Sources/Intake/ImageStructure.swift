@@ -54,10 +54,11 @@ struct ImageStructure: Equatable {
         trailingBytes = 0
         var i = 2
         var sawFrame = false
-        markers: while i + 4 <= b.count {
+        markers: while i + 2 <= b.count {
             guard b[i] == 0xFF else { break } // not a marker where one must be: damaged
             var marker = b[i + 1]
             while marker == 0xFF, i + 2 < b.count { i += 1; marker = b[i + 1] } // fill bytes
+            guard marker != 0xFF else { break }
             i += 2
             switch marker {
             case 0xD9: // EOI

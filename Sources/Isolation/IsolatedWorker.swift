@@ -1,3 +1,4 @@
+import CSandbox
 import Foundation
 import Intake
 #if canImport(Glibc)
@@ -47,7 +48,7 @@ public enum IsolatedWorker {
     private static func commit(_ fault: WorkerFault) {
         switch fault {
         case .segmentationFault:
-            raise(SIGSEGV)
+            paperwork_segfault_for_testing()
         case .killSelf:
             kill(getpid(), SIGKILL)
         case .spin:

@@ -57,6 +57,7 @@ public actor WorkerPool {
 
     private let configuration: Configuration
     private var idle: [WorkerProcess] = []
+    private var busy: [Int32: WorkerProcess] = [:]
     private var starting = 0
     private var waiters: [CheckedContinuation<WorkerProcess?, Never>] = []
     private var isShutDown = false
@@ -108,33 +109,41 @@ public actor WorkerPool {
         guard let request = try? WireProtocol.encodeRequest(header, document: document) else {
             return Self.failure(.processingFailed, "the request could not be encoded", document: document, declared: declared)
         }
-        guard let worker = await checkOut() else {
-            return Self.failure(.processingFailed, "the worker pool is shut down", document: document, declared: declared)
-        }
-        let outcome = await worker.exchange(request, timeout: configuration.timeout)
-        switch outcome {
-        case let .replied(frame):
-            guard let inspection = WireProtocol.decodeResult(frame.payload) else {
+        // A worker that dies on a document gets one more try on a fresh worker: it may have
+        // died between documents (of a C library's leak, or killed by an operator) before it
+        // read this one. A document that kills two workers in a row is the culprit.
+        var attempt = 0
+        while true {
+            attempt += 1
+            guard let worker = await checkOut() else {
+                return Self.failure(.processingFailed, "the worker pool is shut down", document: document, declared: declared)
+            }
+            switch await worker.exchange(request, timeout: configuration.timeout) {
+            case let .replied(frame):
+                guard let inspection = WireProtocol.decodeResult(frame.payload) else {
+                    await replace(worker)
+                    return Self.failure(.processingFailed, "the worker sent a malformed result", document: document, declared: declared)
+                }
+                await checkIn(worker)
+                return inspection
+            case let .died(timedOut):
+                let signal = await worker.waitForExit()
                 await replace(worker)
-                return Self.failure(.processingFailed, "the worker sent a malformed result", document: document, declared: declared)
+                if timedOut {
+                    return Self.failure(.processingTimeout, "processing took longer than \(configuration.timeout)", document: document, declared: declared)
+                }
+                if attempt < 2 { continue }
+                let how = signal.map { "signal \($0)" } ?? "an exit"
+                return Self.failure(.processingFailed, "the document parser failed (\(how)); the file may be malformed or hostile", document: document, declared: declared)
             }
-            await checkIn(worker)
-            return inspection
-        case let .died(timedOut):
-            let signal = await worker.waitForExit()
-            await replace(worker)
-            if timedOut {
-                return Self.failure(.processingTimeout, "processing took longer than \(configuration.timeout)", document: document, declared: declared)
-            }
-            let how = signal.map { "signal \($0)" } ?? "an exit"
-            return Self.failure(.processingFailed, "the document parser failed (\(how)); the file may be malformed or hostile", document: document, declared: declared)
         }
     }
 
-    /// Pids of the idle workers, for tests that kill one on purpose.
-    public var idleWorkerPIDs: [Int32] { idle.map(\.pid) }
+    /// Pids of every live worker, idle or busy, for operators and for tests that kill one.
+    public var workerPIDs: [Int32] { idle.map(\.pid) + busy.keys }
 
-    /// How many workers are alive (idle, busy or starting); stays at ``Configuration/size``.
+    /// How many worker processes are running; back at ``Configuration/size`` once the pool
+    /// has replaced any that died.
     public private(set) var alive = 0
 
     /// What the workers report they enforce.
@@ -171,15 +180,20 @@ public actor WorkerPool {
                     await replace(worker)
                     continue
                 }
+                busy[worker.pid] = worker
                 return worker
             }
             let worker = await withCheckedContinuation { waiters.append($0) }
-            if let worker { return worker }
+            if let worker {
+                busy[worker.pid] = worker
+                return worker
+            }
         }
         return nil
     }
 
     private func checkIn(_ worker: WorkerProcess) async {
+        busy[worker.pid] = nil
         if worker.documentsServed >= configuration.documentsPerWorker || worker.hasExited {
             await replace(worker, retiring: true)
             return
@@ -200,6 +214,7 @@ public actor WorkerPool {
 
     /// Ends a worker and starts its successor, retrying until one starts.
     private func replace(_ worker: WorkerProcess, retiring: Bool = false) async {
+        busy[worker.pid] = nil
         if retiring { await worker.retire() } else { await worker.terminate(); replacements += 1 }
         alive -= 1
         guard !isShutDown else { return }

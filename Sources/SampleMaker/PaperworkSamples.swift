@@ -1,2 +1,86 @@
-// Placeholder while the sample maker is being written in a scratch package; replaced shortly.
-print("paperwork-samples: not ready yet")
+import ArgumentParser
+import Foundation
+
+/// `paperwork-samples --output DIR`: draws the sample certificates and the hostile inputs that
+/// Paperwork's intake is tested against. Same inputs, same bytes, every run.
+@main
+struct PaperworkSamples: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "paperwork-samples",
+        abstract: "Draw the sample certificates of registration and the bad inputs into a folder."
+    )
+
+    @Option(name: .long, help: "Folder to write the samples into (created if missing; bad inputs go in its bad/ subfolder).")
+    var output: String
+
+    @Option(name: .long, help: "Path of the qpdf program, used to make the password-protected sample.")
+    var qpdf: String = "/usr/bin/qpdf"
+
+    func run() throws {
+        let writer = try SampleWriter(root: URL(fileURLWithPath: output, isDirectory: true))
+
+        // Realistic certificates.
+        let uk = try UKCertificate.pdf()
+        try writer.write("uk-certificate-of-incorporation.pdf", uk)
+        try writer.write("fr-extrait-kbis.pdf", FrenchKbis.pdf())
+        try writer.write("de-handelsregister-auszug.pdf", GermanHandelsregister.pdf())
+        try writer.write("sg-acra-business-profile.pdf", SingaporeBusinessProfile.pdf())
+        try writer.write("jp-rireki-jiko-zenbu-shomeisho.pdf", JapaneseRegistryCertificate.pdf())
+        try writer.write("hk-certificate-of-incorporation.pdf", HongKongCertificate.pdf())
+
+        // The UK certificate as a scanner would return it.
+        let scan = try Scan.image()
+        let scanPNG = try scan.pngData()
+        try writer.write("scan-certificate.pdf", Scan.pdf(of: scan))
+        try writer.write("scan-certificate.png", scanPNG)
+        try writer.write("scan-certificate.jpg", scan.jpegData(quality: 85))
+
+        // Bad inputs.
+        try writer.write("bad/empty.pdf", [])
+        try writer.write("bad/truncated.pdf", Array(uk.prefix(uk.count * 45 / 100)))
+        try writer.write("bad/html-renamed.pdf", BadInputs.htmlPage)
+        try writer.write("bad/zip-renamed.pdf", BadInputs.zipArchive())
+        try writer.write("bad/executable-renamed.pdf", ByteFormats.elfExecutable())
+        let previousEncrypted = writer.existing("bad/password-protected.pdf")
+        try writer.write("bad/password-protected.pdf", QPDF(executable: qpdf).encrypt(uk, userPassword: "secret", ownerPassword: "owner", reuse: previousEncrypted))
+        try writer.write("bad/javascript.pdf", BadInputs.javascriptPDF())
+        try writer.write("bad/launch-action.pdf", BadInputs.launchActionPDF())
+        try writer.write("bad/embedded-file.pdf", BadInputs.embeddedFilePDF())
+        try writer.write("bad/too-many-pages.pdf", BadInputs.tooManyPagesPDF())
+        try writer.write("bad/blank.pdf", BadInputs.blankPDF())
+        try writer.write("bad/polyglot-zip.pdf", uk + BadInputs.zipArchive(baseOffset: uk.count))
+        try writer.write("bad/polyglot-html.pdf", uk + Array("<html><script>alert(1)</script></html>\n".utf8))
+        try writer.write("bad/leading-junk.pdf", BadInputs.leadingJunk() + uk)
+        try writer.write("bad/pixel-bomb.png", ByteFormats.pixelBombPNG(width: 60000, height: 60000, rows: 4))
+        try writer.write("bad/blank.png", BadInputs.blankPNG())
+        try writer.write("bad/corrupt.jpg", ByteFormats.corruptJPEG())
+        try writer.write("bad/png-renamed.pdf", scanPNG)
+
+        var total = 0
+        for (name, size) in writer.written {
+            print("\(size)\t\(name)")
+            total += size
+        }
+        print("\(total)\ttotal, \(writer.written.count) files in \(writer.root.path)")
+    }
+}
+
+/// Writes files under the output folder and remembers what it wrote, for the summary.
+final class SampleWriter {
+    let root: URL
+    private(set) var written: [(String, Int)] = []
+
+    init(root: URL) throws {
+        self.root = root
+        try FileManager.default.createDirectory(at: root.appendingPathComponent("bad", isDirectory: true), withIntermediateDirectories: true)
+    }
+
+    func existing(_ relativePath: String) -> [UInt8]? {
+        (try? Data(contentsOf: root.appendingPathComponent(relativePath))).map { [UInt8]($0) }
+    }
+
+    func write(_ relativePath: String, _ bytes: [UInt8]) throws {
+        try Data(bytes).write(to: root.appendingPathComponent(relativePath), options: .atomic)
+        written.append((relativePath, bytes.count))
+    }
+}

@@ -37,7 +37,8 @@ struct SampleVerdictTests {
         .init(file: "bad/too-many-pages.pdf", verdict: .rejected, reasons: [.tooManyPages]),
         .init(file: "bad/polyglot-zip.pdf", verdict: .rejected, reasons: [.trailingData]),
         .init(file: "bad/polyglot-html.pdf", verdict: .rejected, reasons: [.trailingData]),
-        .init(file: "bad/leading-junk.pdf", verdict: .rejected, reasons: [.leadingData]),
+        // libmagic does not call it a PDF, but readers would open it: both facts are reasons.
+        .init(file: "bad/leading-junk.pdf", verdict: .rejected, reasons: [.leadingData, .typeMismatch, .unsupportedType]),
         .init(file: "bad/blank.pdf", verdict: .rejected, reasons: [.noContent]),
         .init(file: "bad/blank.png", verdict: .rejected, reasons: [.noContent]),
         .init(file: "bad/pixel-bomb.png", verdict: .rejected, reasons: [.imageTooLarge]),

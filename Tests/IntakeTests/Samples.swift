@@ -17,8 +17,8 @@ enum Samples {
         let names = (try? FileManager.default.subpathsOfDirectory(atPath: folder.path)) ?? []
         return names.filter { name in
             var isDirectory: ObjCBool = false
-            FileManager.default.fileExists(atPath: url(name).path, isDirectory: &isDirectory)
-            return !isDirectory.boolValue && !name.hasSuffix(".md") && !name.hasSuffix(".json")
+            let exists = FileManager.default.fileExists(atPath: url(name).path, isDirectory: &isDirectory)
+            return exists && !isDirectory.boolValue && !name.hasSuffix(".md") && !name.hasSuffix(".json")
         }.sorted()
     }
 }

@@ -28,3 +28,6 @@ int paperwork_spawn(const char *path, const char *args, size_t args_length, int 
    exit status. */
 int paperwork_wait(int pid, int *signal_number, int *exit_status);
 #endif
+
+/* Test-only: dies of SIGSEGV through a real invalid write, as a parser bug would. */
+void paperwork_segfault_for_testing(void);

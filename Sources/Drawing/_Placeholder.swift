@@ -1,1 +1,0 @@
-// Placeholder until the Drawing module lands; delete me.
