@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Intake
+import Isolation
 
 /// `paperwork-bench`: speed as a ratio to the reference C programs in `shared/bench/`, run on
 /// the same files in the same run (absolute times drift on shared machines; ratios do not).
@@ -24,13 +25,19 @@ struct IntakeBench: AsyncParsableCommand {
     var referenceSource: String?
 
     @Option(help: "How many times each file is processed per round.")
-    var repeats = 40
+    var repeats = 10
 
-    @Option(help: "Rounds; the median round counts.")
-    var rounds = 5
+    @Option(help: "Rounds, each running the reference and Paperwork back to back; the median counts.")
+    var rounds = 15
 
     @Flag(help: "Also time inspection with a preview of every page (not part of the ratio).")
     var withPreviews = false
+
+    @Flag(help: "Also measure through the worker pool: 1 worker, and one per core.")
+    var isolated = false
+
+    @Option(help: "The paperwork binary that runs the workers (default: beside this one).")
+    var paperwork: String?
 
     @Argument(help: "The files (e.g. samples/*.pdf).")
     var files: [String]
@@ -50,16 +57,45 @@ struct IntakeBench: AsyncParsableCommand {
             ours.append(try Self.inspectAll(workload, previews: .none))
             if withPreviews { oursPreviews.append(try Self.inspectAll(workload, previews: .allPages)) }
         }
+        var pooled: [Int: [Double]] = [:]
+        if isolated {
+            let binary = paperwork ?? URL(fileURLWithPath: WorkerPool.Configuration.currentExecutable)
+                .deletingLastPathComponent().appendingPathComponent("paperwork").path
+            for size in Set([1, ProcessInfo.processInfo.activeProcessorCount]).sorted() {
+                var configuration = WorkerPool.Configuration(executable: binary)
+                configuration.size = size
+                let pool = WorkerPool(configuration: configuration)
+                try await pool.start()
+                _ = try await Self.inspectAll(files, through: pool, concurrency: size * 2)
+                for _ in 0..<rounds {
+                    pooled[size, default: []].append(try await Self.inspectAll(workload, through: pool, concurrency: size * 2))
+                }
+                await pool.shutdown()
+            }
+        }
         let oursMedian = Self.median(ours)
         print("files: \(files.count) × \(repeats) per round, \(rounds) rounds (median)")
         print(String(format: "paperwork intake (in process):   %7.3f ms/document", oursMedian))
         if withPreviews {
             print(String(format: "  with a PNG preview of every page: %7.3f ms/document", Self.median(oursPreviews)))
         }
+        for (size, times) in pooled.sorted(by: { $0.key < $1.key }) {
+            print(String(format: "paperwork intake, %d worker(s):   %7.3f ms/document (wall time / documents)", size, Self.median(times)))
+        }
         if !reference.isEmpty {
             let referenceMedian = Self.median(reference)
+            // Each round's ratio pairs two runs made seconds apart; the median of those ratios
+            // is steadier than a ratio of medians on a machine whose speed drifts.
+            let ratios = zip(ours, reference).map { $0 / $1 }.sorted()
             print(String(format: "limit_extract.c (reference):     %7.3f ms/document", referenceMedian))
-            print(String(format: "ratio (paperwork / reference):   %7.3f", oursMedian / referenceMedian))
+            print(String(format: "ratio in process / reference:    %7.3f (median of %d paired rounds; quartiles %.3f–%.3f)",
+                         Self.median(ratios), ratios.count, ratios[ratios.count / 4], ratios[(3 * ratios.count) / 4]))
+            for (size, times) in pooled.sorted(by: { $0.key < $1.key }) {
+                print(String(format: "ratio %d worker(s) / reference:   %7.3f", size, Self.median(times) / referenceMedian))
+            }
+        }
+        if let one = pooled[1], let all = pooled[ProcessInfo.processInfo.activeProcessorCount], ProcessInfo.processInfo.activeProcessorCount > 1 {
+            print(String(format: "speed-up of %d workers over 1:     %7.2f×", ProcessInfo.processInfo.activeProcessorCount, Self.median(one) / Self.median(all)))
         }
     }
 
@@ -73,6 +109,30 @@ struct IntakeBench: AsyncParsableCommand {
             if inspection.verdict != .rejected { accepted += 1 }
         }
         precondition(accepted > 0 || paths.isEmpty, "no file was accepted: benchmark the samples, not the bad inputs")
+        return (ContinuousClock.now - start).milliseconds / Double(paths.count)
+    }
+
+    /// Milliseconds of wall time per document through a pool, `concurrency` documents in flight.
+    static func inspectAll(_ paths: [String], through pool: WorkerPool, concurrency: Int) async throws -> Double {
+        let start = ContinuousClock.now
+        let accepted = try await withThrowingTaskGroup(of: Bool.self) { group in
+            var next = 0
+            var accepted = 0
+            func submit() throws {
+                guard next < paths.count else { return }
+                let path = paths[next]
+                next += 1
+                let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
+                group.addTask { await pool.inspect(bytes, declared: DeclaredType(fileName: path)).verdict != .rejected }
+            }
+            for _ in 0..<concurrency { try submit() }
+            for try await ok in group {
+                if ok { accepted += 1 }
+                try submit()
+            }
+            return accepted
+        }
+        precondition(accepted > 0 || paths.isEmpty, "no file was accepted through the pool")
         return (ContinuousClock.now - start).milliseconds / Double(paths.count)
     }
 

@@ -60,6 +60,10 @@ public final class PDFCanvas: Canvas {
     }
 
     deinit {
+        // Finish now, while `sink` is certainly alive: the cairo context (released later, by
+        // the base class) still references the surface, and an unfinished surface would
+        // flush into the write callback when that last reference goes.
+        cairo_surface_finish(surface)
         cairo_surface_destroy(surface)
     }
 

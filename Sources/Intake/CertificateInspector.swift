@@ -263,7 +263,7 @@ private struct Work {
         inspection.pageTexts = facts.pageTexts
         inspection.metadata = facts.metadata
         inspection.previews = facts.previews
-        inspection.textCharacters = facts.pageTexts.reduce(0) { $0 + $1.unicodeScalars.lazy.filter { !$0.properties.isWhitespace }.count }
+        inspection.textCharacters = facts.visibleCharacters
         if facts.textTruncated { flag(.textTruncated) }
 
         if facts.pageCount == 0 {

@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// What the raw bytes of a PDF say about its structure, before and beside poppler.
 ///
 /// poppler answers questions about the document it managed to read; this scan answers
@@ -139,18 +143,19 @@ struct PDFByteScan {
         }
     }
 
-    /// First offset of `needle` in `b[from..<to]`.
+    /// First offset of `needle` in `b[from..<to]`: glibc's vectorised `memchr` finds each
+    /// candidate first byte, then the rest is compared.
     static func find(_ needle: [UInt8], in b: UnsafeBufferPointer<UInt8>, from: Int, to: Int) -> Int? {
-        guard let first = needle.first, to - from >= needle.count else { return nil }
-        var i = from
+        guard let first = needle.first, from >= 0, to <= b.count, to - from >= needle.count, let base = b.baseAddress else { return nil }
         let last = to - needle.count
+        var i = from
         while i <= last {
-            if b[i] == first {
-                var k = 1
-                while k < needle.count, b[i + k] == needle[k] { k += 1 }
-                if k == needle.count { return i }
-            }
-            i += 1
+            guard let hit = memchr(base + i, Int32(first), last - i + 1) else { return nil }
+            let at = UnsafeRawPointer(base).distance(to: UnsafeRawPointer(hit))
+            var k = 1
+            while k < needle.count, b[at + k] == needle[k] { k += 1 }
+            if k == needle.count { return at }
+            i = at + 1
         }
         return nil
     }

@@ -9,6 +9,8 @@ struct PDFFacts {
     var pageSizes: [PageSize] = []
     var pageTexts: [String] = []
     var textTruncated = false
+    /// Non-blank characters in the kept text.
+    var visibleCharacters = 0
     var metadata = DocumentMetadata()
     var hasJavaScript = false
     var hasAttachments = false
@@ -118,12 +120,20 @@ private final class Document {
                 g_free(raw)
             }
             let budget = max(0, min(limits.maxTextCharactersPerPage, limits.maxTextCharactersTotal - totalCharacters))
-            if text.count > budget {
-                text = String(text.prefix(budget))
-                facts.textTruncated = true
+            // A character takes at least one UTF-8 byte, so counting characters (grapheme
+            // clusters, which is slow) is only needed when the bytes exceed the budget.
+            if text.utf8.count > budget {
+                if text.count > budget {
+                    text = String(text.prefix(budget))
+                    facts.textTruncated = true
+                }
+                totalCharacters += text.count
+            } else {
+                totalCharacters += text.utf8.count
             }
-            totalCharacters += text.count
-            textLayerCharacters += text.unicodeScalars.lazy.filter { !$0.properties.isWhitespace }.count
+            let visible = visibleCharacterCount(text)
+            textLayerCharacters += visible
+            facts.visibleCharacters += visible
             facts.pageTexts.append(text)
             inspectInteractiveContent(of: page, into: &facts)
         }
@@ -247,4 +257,19 @@ private final class Document {
               let png = surface.pngData() else { return nil }
         return PagePreview(page: number, width: surface.width, height: surface.height, png: png)
     }
+}
+
+/// Characters other than white space, counted by Unicode scalar: the size of a text layer.
+/// A table of the white-space scalars is much faster than asking for Unicode properties.
+func visibleCharacterCount(_ text: String) -> Int {
+    var count = 0
+    for scalar in text.unicodeScalars {
+        switch scalar.value {
+        case 0x09...0x0D, 0x20, 0x85, 0xA0, 0x1680, 0x2000...0x200A, 0x2028, 0x2029, 0x202F, 0x205F, 0x3000:
+            continue
+        default:
+            count += 1
+        }
+    }
+    return count
 }

@@ -62,6 +62,14 @@ struct DrawingTests {
         #expect(contains(bytes, Array("/DCTDecode".utf8)))
     }
 
+    @Test("an abandoned, unfinished PDF canvas is released safely")
+    func abandonedCanvas() throws {
+        for _ in 0..<3 {
+            let canvas = try PDFCanvas(metadata: PDFMetadata(title: "Abandoned"))
+            canvas.text("never finished", at: Point(x: 10, y: 10))
+        }
+    }
+
     @Test("pixel buffers of the wrong size are refused with a stable code")
     func invalidImage() {
         let error = #expect(throws: DrawingError.self) { try RasterImage(width: 2, height: 2, rgba: [0, 0, 0]) }
