@@ -44,59 +44,63 @@ struct IntakeBench: AsyncParsableCommand {
 
     func run() async throws {
         let workload = Array(repeating: files, count: repeats).flatMap { $0 }
-        var reference: [Double] = []
-        var ours: [Double] = []
-        var oursPreviews: [Double] = []
         let referenceBinary = try referenceSource.map(Self.compile)
-        // Warm up both: font caches, the magic database, page cache.
-        if let referenceBinary { _ = try Self.runReference(referenceBinary, files: files) }
-        _ = try Self.inspectAll(files, previews: .none)
-        for _ in 0..<rounds {
-            // Interleave the two so that drift on the machine hits both alike.
-            if let referenceBinary { reference.append(try Self.runReference(referenceBinary, files: workload)) }
-            ours.append(try Self.inspectAll(workload, previews: .none))
-            if withPreviews { oursPreviews.append(try Self.inspectAll(workload, previews: .allPages)) }
-        }
-        var pooled: [Int: [Double]] = [:]
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        var pools: [(size: Int, pool: WorkerPool)] = []
         if isolated {
             let binary = paperwork ?? URL(fileURLWithPath: WorkerPool.Configuration.currentExecutable)
                 .deletingLastPathComponent().appendingPathComponent("paperwork").path
-            for size in Set([1, ProcessInfo.processInfo.activeProcessorCount]).sorted() {
+            for size in Set([1, cores]).sorted() {
                 var configuration = WorkerPool.Configuration(executable: binary)
                 configuration.size = size
                 let pool = WorkerPool(configuration: configuration)
                 try await pool.start()
-                _ = try await Self.inspectAll(files, through: pool, concurrency: size * 2)
-                for _ in 0..<rounds {
-                    pooled[size, default: []].append(try await Self.inspectAll(workload, through: pool, concurrency: size * 2))
-                }
-                await pool.shutdown()
+                pools.append((size, pool))
             }
         }
-        let oursMedian = Self.median(ours)
-        print("files: \(files.count) × \(repeats) per round, \(rounds) rounds (median)")
-        print(String(format: "paperwork intake (in process):   %7.3f ms/document", oursMedian))
+        // Warm up everything: font caches, the magic database, the page cache, the workers.
+        if let referenceBinary { _ = try Self.runReference(referenceBinary, files: files) }
+        _ = try Self.inspectAll(files, previews: .none)
+        for (size, pool) in pools { _ = try await Self.inspectAll(files, through: pool, concurrency: size * 2) }
+
+        // Every round runs each contender back to back on the same files, so that a drift in
+        // the machine's speed hits them alike; ratios are taken within a round.
+        var reference: [Double] = [], ours: [Double] = [], oursPreviews: [Double] = []
+        var pooled: [Int: [Double]] = [:]
+        for _ in 0..<rounds {
+            if let referenceBinary { reference.append(try Self.runReference(referenceBinary, files: workload)) }
+            ours.append(try Self.inspectAll(workload, previews: .none))
+            if withPreviews { oursPreviews.append(try Self.inspectAll(workload, previews: .allPages)) }
+            for (size, pool) in pools {
+                pooled[size, default: []].append(try await Self.inspectAll(workload, through: pool, concurrency: size * 2))
+            }
+        }
+        for (_, pool) in pools { await pool.shutdown() }
+
+        print("files: \(files.count) × \(repeats) per round, \(rounds) rounds; medians; ratios are medians of per-round ratios")
+        print(String(format: "paperwork intake, in process:     %7.3f ms/document", Self.median(ours)))
         if withPreviews {
             print(String(format: "  with a PNG preview of every page: %7.3f ms/document", Self.median(oursPreviews)))
         }
         for (size, times) in pooled.sorted(by: { $0.key < $1.key }) {
-            print(String(format: "paperwork intake, %d worker(s):   %7.3f ms/document (wall time / documents)", size, Self.median(times)))
+            print(String(format: "paperwork intake, %d worker(s):    %7.3f ms/document (wall time / documents)", size, Self.median(times)))
         }
         if !reference.isEmpty {
-            let referenceMedian = Self.median(reference)
-            // Each round's ratio pairs two runs made seconds apart; the median of those ratios
-            // is steadier than a ratio of medians on a machine whose speed drifts.
-            let ratios = zip(ours, reference).map { $0 / $1 }.sorted()
-            print(String(format: "limit_extract.c (reference):     %7.3f ms/document", referenceMedian))
-            print(String(format: "ratio in process / reference:    %7.3f (median of %d paired rounds; quartiles %.3f–%.3f)",
-                         Self.median(ratios), ratios.count, ratios[ratios.count / 4], ratios[(3 * ratios.count) / 4]))
+            print(String(format: "limit_extract.c (reference):      %7.3f ms/document", Self.median(reference)))
+            Self.printRatio("in process / reference", ours, reference)
             for (size, times) in pooled.sorted(by: { $0.key < $1.key }) {
-                print(String(format: "ratio %d worker(s) / reference:   %7.3f", size, Self.median(times) / referenceMedian))
+                Self.printRatio("\(size) worker(s) / reference", times, reference)
             }
         }
-        if let one = pooled[1], let all = pooled[ProcessInfo.processInfo.activeProcessorCount], ProcessInfo.processInfo.activeProcessorCount > 1 {
-            print(String(format: "speed-up of %d workers over 1:     %7.2f×", ProcessInfo.processInfo.activeProcessorCount, Self.median(one) / Self.median(all)))
+        if cores > 1, let one = pooled[1], let all = pooled[cores] {
+            print(String(format: "throughput of %d workers over 1:    %7.2f×", cores, Self.median(zip(one, all).map { $0 / $1 })))
         }
+    }
+
+    static func printRatio(_ label: String, _ ours: [Double], _ reference: [Double]) {
+        let ratios = zip(ours, reference).map { $0 / $1 }.sorted()
+        print(String(format: "ratio %@ %7.3f (quartiles %.3f–%.3f)", (label + ":").padding(toLength: 28, withPad: " ", startingAt: 0),
+                     median(ratios), ratios[ratios.count / 4], ratios[(3 * ratios.count) / 4]))
     }
 
     /// Milliseconds per document: read the file, inspect it, as `paperwork inspect` does.
@@ -104,7 +108,7 @@ struct IntakeBench: AsyncParsableCommand {
         let start = ContinuousClock.now
         var accepted = 0
         for path in paths {
-            let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
+            let bytes = try readFile(path)
             let inspection = CertificateInspector.inspect(bytes, declared: DeclaredType(fileName: path), previews: previews)
             if inspection.verdict != .rejected { accepted += 1 }
         }
@@ -122,7 +126,7 @@ struct IntakeBench: AsyncParsableCommand {
                 guard next < paths.count else { return }
                 let path = paths[next]
                 next += 1
-                let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
+                let bytes = try readFile(path)
                 group.addTask { await pool.inspect(bytes, declared: DeclaredType(fileName: path)).verdict != .rejected }
             }
             for _ in 0..<concurrency { try submit() }
@@ -182,5 +186,23 @@ extension Duration {
     var milliseconds: Double {
         let (seconds, attoseconds) = components
         return Double(seconds) * 1000 + Double(attoseconds) / 1e15
+    }
+}
+
+/// The whole file in one `read`, as the reference's `g_file_get_contents` does.
+func readFile(_ path: String) throws -> [UInt8] {
+    let fd = open(path, O_RDONLY)
+    guard fd >= 0 else { throw ValidationError("cannot open \(path)") }
+    defer { close(fd) }
+    var status = stat()
+    guard fstat(fd, &status) == 0 else { throw ValidationError("cannot stat \(path)") }
+    let size = Int(status.st_size)
+    return try [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
+        count = 0
+        while count < size {
+            let n = read(fd, buffer.baseAddress! + count, size - count)
+            guard n > 0 else { throw ValidationError("cannot read \(path)") }
+            count += n
+        }
     }
 }

@@ -50,14 +50,15 @@ public enum CertificateInspector {
     /// The MIME types a certificate may have.
     public static let allowedTypes: Set<String> = ["application/pdf", "image/png", "image/jpeg"]
 
-    /// The versions of the C libraries doing the work.
-    public static var libraryVersions: LibraryVersions {
+    /// The versions of the C libraries doing the work (read once: they cannot change while
+    /// the process runs).
+    public static let libraryVersions: LibraryVersions = {
         LibraryVersions(
             libmagic: MagicSniffer.version,
             poppler: PopplerReader.version,
             cairo: String(cString: cairo_version_string())
         )
-    }
+    }()
 
     /// Inspects one file.
     /// - Parameters:

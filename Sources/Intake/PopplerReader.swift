@@ -68,8 +68,9 @@ private final class Document {
     let pointer: OpaquePointer
 
     init(_ bytes: UnsafeRawBufferPointer) throws(PDFOpenFailure) {
-        // poppler_document_new_from_bytes keeps a reference to the GBytes, which copies the data.
-        let gbytes = g_bytes_new(bytes.baseAddress, gsize(bytes.count))
+        // No copy: the GBytes borrows the caller's buffer, which outlives the document (both
+        // live inside one PopplerReader call, and the document is released before it returns).
+        let gbytes = g_bytes_new_static(bytes.baseAddress, gsize(bytes.count))
         defer { g_bytes_unref(gbytes) }
         var error: UnsafeMutablePointer<GError>?
         guard let document = poppler_document_new_from_bytes(gbytes, nil, &error) else {
