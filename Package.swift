@@ -80,7 +80,7 @@ let package = Package(
         .testTarget(name: "IntakeTests", dependencies: ["Intake"], swiftSettings: swiftSettings),
         .testTarget(name: "IsolationTests", dependencies: ["Isolation", "Intake"], swiftSettings: swiftSettings),
         .testTarget(name: "DrawingTests", dependencies: ["Drawing", "Intake"], swiftSettings: swiftSettings),
-        .testTarget(name: "PaperworkCLITests", dependencies: ["PaperworkCLI", "Intake"], swiftSettings: swiftSettings),
+        .testTarget(name: "PaperworkCLITests", dependencies: ["PaperworkCLI", "Intake", "Isolation"], swiftSettings: swiftSettings),
     ],
     swiftLanguageModes: [.v6]
 )

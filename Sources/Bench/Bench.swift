@@ -167,18 +167,11 @@ struct IntakeBench: AsyncParsableCommand {
     }
 
     static func run(_ executable: String, _ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw ValidationError("\(executable) failed with status \(process.terminationStatus)")
+        let outcome = try ChildProcess.run(executable, arguments)
+        guard outcome.exitStatus == 0 else {
+            throw ValidationError("\(executable) failed: \(outcome.exitStatus.map { "status \($0)" } ?? "signal \(outcome.signal ?? 0)")")
         }
-        return String(decoding: data, as: UTF8.self)
+        return String(decoding: outcome.output, as: UTF8.self)
     }
 }
 

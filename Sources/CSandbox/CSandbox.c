@@ -41,7 +41,7 @@ int paperwork_leave_network(void) {
 
 extern char **environ;
 
-int paperwork_spawn(const char *path, const char *args, size_t args_length, int *to_child, int *from_child, int *pid) {
+int paperwork_spawn(const char *path, const char *args, size_t args_length, int *to_child, int *from_child, int *errors_from_child, int *pid) {
     size_t count = 0;
     for (size_t i = 0; i < args_length; i++) if (args[i] == '\0') count++;
     char **argv = calloc(count + 1, sizeof(char *));
@@ -54,16 +54,26 @@ int paperwork_spawn(const char *path, const char *args, size_t args_length, int 
     int in_pipe[2], out_pipe[2];
     if (pipe2(in_pipe, O_CLOEXEC) != 0) { free(argv); return -1; }
     if (pipe2(out_pipe, O_CLOEXEC) != 0) { close(in_pipe[0]); close(in_pipe[1]); free(argv); return -1; }
+    int err_pipe[2] = {-1, -1};
+    if (errors_from_child && pipe2(err_pipe, O_CLOEXEC) != 0) {
+        close(in_pipe[0]); close(in_pipe[1]); close(out_pipe[0]); close(out_pipe[1]); free(argv); return -1;
+    }
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
     posix_spawn_file_actions_adddup2(&actions, in_pipe[0], 0);
     posix_spawn_file_actions_adddup2(&actions, out_pipe[1], 1);
+    if (errors_from_child) posix_spawn_file_actions_adddup2(&actions, err_pipe[1], 2);
     /* The parent's environment, without Swift's crash backtracer: a worker that crashes
        should die at once, not spend a second symbolicating. */
     size_t variables = 0;
     while (environ[variables]) variables++;
     char **envp = calloc(variables + 2, sizeof(char *));
-    if (!envp) { posix_spawn_file_actions_destroy(&actions); free(argv); close(in_pipe[0]); close(in_pipe[1]); close(out_pipe[0]); close(out_pipe[1]); return -1; }
+    if (!envp) {
+        posix_spawn_file_actions_destroy(&actions); free(argv);
+        close(in_pipe[0]); close(in_pipe[1]); close(out_pipe[0]); close(out_pipe[1]);
+        if (errors_from_child) { close(err_pipe[0]); close(err_pipe[1]); }
+        return -1;
+    }
     size_t e = 0;
     for (size_t v = 0; v < variables; v++) {
         if (strncmp(environ[v], "SWIFT_BACKTRACE=", 16) != 0) envp[e++] = environ[v];
@@ -76,14 +86,17 @@ int paperwork_spawn(const char *path, const char *args, size_t args_length, int 
     free(argv);
     close(in_pipe[0]);
     close(out_pipe[1]);
+    if (errors_from_child) close(err_pipe[1]);
     if (error != 0) {
         close(in_pipe[1]);
         close(out_pipe[0]);
+        if (errors_from_child) close(err_pipe[0]);
         errno = error;
         return -1;
     }
     *to_child = in_pipe[1];
     *from_child = out_pipe[0];
+    if (errors_from_child) *errors_from_child = err_pipe[0];
     *pid = child;
     return 0;
 }

@@ -31,7 +31,7 @@ final class WorkerProcess: @unchecked Sendable {
     init(executable: String, arguments: [String]) async throws {
         var toChild: Int32 = -1, fromChild: Int32 = -1, pid: Int32 = 0
         let argv = ([executable] + arguments).map { $0 + "\0" }.joined()
-        guard paperwork_spawn(executable, argv, argv.utf8.count, &toChild, &fromChild, &pid) == 0 else {
+        guard paperwork_spawn(executable, argv, argv.utf8.count, &toChild, &fromChild, nil, &pid) == 0 else {
             throw WorkerPoolError.workerDidNotStart
         }
         let childPID = pid

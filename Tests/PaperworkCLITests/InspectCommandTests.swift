@@ -1,4 +1,5 @@
 import Foundation
+import Isolation
 import Testing
 
 /// `paperwork inspect` as operators and scripts use it: the real binary, the real samples.
@@ -17,19 +18,13 @@ struct InspectCommandTests {
         var stderr: String
     }
 
+    /// Runs the binary from the repository root (paths are relative to it). Not through
+    /// Foundation's `Process`, whose late descriptor closing can hit the worker pools other
+    /// suites run in this same process.
     func paperwork(_ arguments: [String]) throws -> Run {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.binary)
-        process.arguments = arguments
-        process.currentDirectoryURL = Self.root
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Run(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self))
+        let absolute = arguments.map { $0.hasPrefix("samples") ? Self.root.appendingPathComponent($0).path : $0 }
+        let outcome = try ChildProcess.run(Self.binary, absolute, capturingErrors: true)
+        return Run(status: outcome.exitStatus ?? -1, stdout: String(decoding: outcome.output, as: UTF8.self), stderr: String(decoding: outcome.errors, as: UTF8.self))
     }
 
     func jsonLines(_ text: String) throws -> [[String: Any]] {
@@ -44,7 +39,7 @@ struct InspectCommandTests {
         let run = try paperwork(["inspect", "--json", "--legal-name", "Northwind Connect Ltd", "--registration-number", "12345678"] + files)
         #expect(run.status == 0, "\(run.stderr)")
         let lines = try jsonLines(run.stdout)
-        #expect(lines.map { $0["file"] as? String } == files)
+        #expect(lines.map { $0["file"] as? String } == files.map { Self.root.appendingPathComponent($0).path })
         for line in lines {
             for key in ["file", "sha256", "size", "declared_type", "sniffed_mime", "verdict", "reasons", "pages", "text_chars", "flags", "evidence"] {
                 #expect(line.keys.contains(key), "missing \(key)")
