@@ -18,16 +18,6 @@ int paperwork_no_new_privileges(void) { return prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 
 
 int paperwork_not_dumpable(void) { return prctl(PR_SET_DUMPABLE, 0, 0, 0, 0); }
 
-int paperwork_close_descriptors_from(int first) {
-#ifdef SYS_close_range
-    if (syscall(SYS_close_range, (unsigned)first, ~0U, 0) == 0) return 0;
-#endif
-    struct rlimit limit;
-    long max = getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY ? (long)limit.rlim_cur : 65536;
-    for (long fd = first; fd < max; fd++) close((int)fd);
-    return 0;
-}
-
 int paperwork_leave_network(void) {
     if (unshare(CLONE_NEWNET) == 0) return 0;
     return unshare(CLONE_NEWUSER | CLONE_NEWNET);
@@ -63,6 +53,10 @@ int paperwork_spawn(const char *path, const char *args, size_t args_length, int 
     posix_spawn_file_actions_adddup2(&actions, in_pipe[0], 0);
     posix_spawn_file_actions_adddup2(&actions, out_pipe[1], 1);
     if (errors_from_child) posix_spawn_file_actions_adddup2(&actions, err_pipe[1], 2);
+    /* Nothing else crosses into the child: not even descriptors a C library opened without
+       O_CLOEXEC. The child cannot do this itself once its runtime has started (libdispatch
+       keeps its epoll, eventfd and timerfd there). */
+    posix_spawn_file_actions_addclosefrom_np(&actions, 3);
     /* The parent's environment, without Swift's crash backtracer: a worker that crashes
        should die at once, not spend a second symbolicating. */
     size_t variables = 0;
@@ -114,4 +108,24 @@ int paperwork_wait(int pid, int *signal_number, int *exit_status) {
 void paperwork_segfault_for_testing(void) {
     volatile int *invalid = (volatile int *)8;
     *invalid = 1;
+}
+
+#include <poll.h>
+#include <time.h>
+
+int paperwork_wait_readable(int fd, int timeout_ms) {
+    struct timespec start, now;
+    clock_gettime(CLOCK_MONOTONIC, &start);
+    int left = timeout_ms;
+    for (;;) {
+        struct pollfd p = { .fd = fd, .events = POLLIN };
+        int r = poll(&p, 1, left);
+        if (r > 0) return 1;
+        if (r == 0) return 0;
+        if (errno != EINTR) return -1;
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        long elapsed = (now.tv_sec - start.tv_sec) * 1000 + (now.tv_nsec - start.tv_nsec) / 1000000;
+        left = timeout_ms - (int)elapsed;
+        if (left <= 0) return 0;
+    }
 }

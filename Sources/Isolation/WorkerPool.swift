@@ -146,8 +146,13 @@ public actor WorkerPool {
     /// has replaced any that died.
     public private(set) var alive = 0
 
-    /// What the workers report they enforce.
-    public var sandboxReport: WorkerHello? { idle.first?.hello }
+    /// What the workers report they enforce, plus what the pool enforces when it starts them
+    /// (only stdin, stdout and stderr cross into a worker).
+    public var sandboxReport: WorkerHello? {
+        guard var hello = idle.first?.hello else { return nil }
+        hello.enforced.append("inherited_descriptors_closed")
+        return hello
+    }
 
     /// Retires every worker; later calls return `processing_failed`.
     public func shutdown() async {

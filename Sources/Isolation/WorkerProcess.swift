@@ -56,24 +56,28 @@ final class WorkerProcess: @unchecked Sendable {
     }
 
     /// Sends one request and waits for the reply, killing the worker after `timeout`.
+    ///
+    /// The deadline is kept by the I/O thread itself, with `poll`, rather than by a sleeping
+    /// task per document: thousands of cancelled timers kept libdispatch's manager thread
+    /// spinning on Linux.
     func exchange(_ request: [UInt8], timeout: Duration) async -> ExchangeOutcome {
         documentsServed += 1
-        let pid = self.pid
-        let timedOut = Atomic<Bool>(false)
-        let watchdog = Task {
-            try await Task.sleep(for: timeout)
-            timedOut.store(true, ordering: .sequentiallyConsistent)
-            kill(pid, SIGKILL)
+        let pid = self.pid, input = self.input, output = self.output
+        let (seconds, attoseconds) = timeout.components
+        let milliseconds = Int32(clamping: seconds * 1000 + attoseconds / 1_000_000_000_000_000)
+        let reply = await Self.blocking { () -> (WireProtocol.Frame?, Bool) in
+            do { try input.write(contentsOf: request) } catch { return (nil, false) }
+            // The whole reply is written at once when the document is done: its first byte
+            // marks the end of the parsing, which is what the deadline bounds.
+            switch paperwork_wait_readable(output.fileDescriptor, milliseconds) {
+            case 0: return (nil, true)
+            case 1: return (WireProtocol.readFrame(from: output), false)
+            default: return (nil, false)
+            }
         }
-        defer { watchdog.cancel() }
-        let input = self.input, output = self.output
-        let frame = await Self.blocking { () -> WireProtocol.Frame? in
-            do { try input.write(contentsOf: request) } catch { return nil }
-            return WireProtocol.readFrame(from: output)
-        }
-        if let frame, frame.kind == .result { return .replied(frame) }
+        if let frame = reply.0, frame.kind == .result { return .replied(frame) }
         kill(pid, SIGKILL)
-        return .died(timedOut: timedOut.load(ordering: .sequentiallyConsistent))
+        return .died(timedOut: reply.1)
     }
 
     /// Waits for the process to end; returns the signal that ended it, if any.

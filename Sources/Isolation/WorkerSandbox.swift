@@ -48,12 +48,9 @@ public struct WorkerSandbox: Sendable, Hashable, Codable {
         signal(SIGXFSZ, SIG_IGN)
         limit(RLIMIT_FSIZE, fileSizeBytes, "file_size_bytes")
         limit(RLIMIT_NOFILE, openFiles, "open_files")
-        // Inherited descriptors: keep only stdin, stdout, stderr.
-        if paperwork_close_descriptors_from(3) == 0 {
-            enforced.append("inherited_descriptors_closed")
-        } else {
-            notEnforced.append("inherited_descriptors_closed: \(String(cString: strerror(errno)))")
-        }
+        // Inherited descriptors are closed by the spawner (posix_spawn's close-from action),
+        // not here: by now the Swift runtime has opened libdispatch's own descriptors, and
+        // closing those leaves its event loop spinning on whatever reuses their numbers.
         // No network: a network namespace of its own with nothing in it. Needs root or
         // unprivileged user namespaces.
         if paperwork_leave_network() == 0 {

@@ -10,8 +10,6 @@ int paperwork_die_with_parent(void);
 int paperwork_no_new_privileges(void);
 /* No core dumps, no ptrace by other unprivileged processes. */
 int paperwork_not_dumpable(void);
-/* Close every descriptor from `first` up. */
-int paperwork_close_descriptors_from(int first);
 /* Move into a new, empty network namespace (as root, or through a user namespace). */
 int paperwork_leave_network(void);
 
@@ -33,3 +31,7 @@ int paperwork_wait(int pid, int *signal_number, int *exit_status);
 
 /* Test-only: dies of SIGSEGV through a real invalid write, as a parser bug would. */
 void paperwork_segfault_for_testing(void);
+
+/* Waits until `fd` is readable (or its writer closed it): 1, or 0 after `timeout_ms`,
+   or -1 on error. */
+int paperwork_wait_readable(int fd, int timeout_ms);
