@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 // The evidence finder: where, if anywhere, a certificate of registration shows the legal name and
 // registration number a company declared, and which registration-number-like strings it prints.
@@ -128,12 +129,19 @@ public enum EvidenceFinder {
         var numberHits = Hits()
         var candidates = CandidateCollector(limit: maxCandidates)
 
-        var cache = Folding.Cache()
+        // Decompositions are looked up through Foundation, which is slow; the cache is shared
+        // by every document this process inspects (a worker serves hundreds).
+        var cache = Folding.sharedCache.withLock { $0 }
+        defer {
+            let grown = cache
+            Folding.sharedCache.withLock { if $0.size < grown.size { $0 = grown } }
+        }
+        let searching = name?.isSearchable == true || number?.isSearchable == true
         for (index, page) in pages.enumerated() {
             let pageNumber = index + 1
-            let text = Folding.NormalizedText(page, cache: &cache)
+            let text = Folding.NormalizedText(page, cache: &cache, lowercased: searching)
             if !candidates.isFull { candidates.collect(from: text.cased) }
-            guard name?.isSearchable == true || number?.isSearchable == true else { continue }
+            guard searching else { continue }
             let collapsed = Folding.collapsed(text.lower)
             if let name, name.isSearchable {
                 nameHits.record(page: pageNumber, name.search(collapsed: collapsed, tokens: Folding.canonicalNameTokens(text.lower).tokens))
@@ -322,7 +330,12 @@ extension EvidenceFinder {
             static let maxEntries = 20_000
             var decompositions: [Unicode.Scalar: [Unicode.Scalar]] = [:]
             var lowercases: [Unicode.Scalar: [Unicode.Scalar]] = [:]
+            var size: Int { decompositions.count + lowercases.count }
         }
+
+        /// The process-wide cache, copied (copy-on-write) at the start of a search and
+        /// replaced by the grown copy at its end.
+        static let sharedCache = Mutex(Cache())
 
         /// Text in compatibility decomposition (NFKD), as written and lowercased.
         ///
@@ -338,15 +351,16 @@ extension EvidenceFinder {
 
             static let maxCombiningRun = 30
 
-            init(_ text: String, cache: inout Cache) {
+            /// - Parameter lowercased: whether to build ``lower`` too (only searches need it).
+            init(_ text: String, cache: inout Cache, lowercased: Bool = true) {
                 cased.reserveCapacity(text.utf8.count)
-                lower.reserveCapacity(text.utf8.count)
+                if lowercased { lower.reserveCapacity(text.utf8.count) }
                 var casedRun = 0
                 var lowerRun = 0
                 for u in text.unicodeScalars {
                     if u.isASCII || Self.isPlainIdeograph(u) {
                         Self.append(u, to: &cased, run: &casedRun)
-                        Self.append(u.isASCII ? Self.asciiLowercase(u) : u, to: &lower, run: &lowerRun)
+                        if lowercased { Self.append(u.isASCII ? Self.asciiLowercase(u) : u, to: &lower, run: &lowerRun) }
                         continue
                     }
                     let decomposition: [Unicode.Scalar]
@@ -358,6 +372,7 @@ extension EvidenceFinder {
                     }
                     for v in decomposition {
                         Self.append(v, to: &cased, run: &casedRun)
+                        guard lowercased else { continue }
                         if v.isASCII {
                             Self.append(Self.asciiLowercase(v), to: &lower, run: &lowerRun)
                             continue

@@ -154,8 +154,10 @@ private final class Document {
         func take(_ value: UnsafeMutablePointer<gchar>?) -> String? {
             guard let value else { return nil }
             defer { g_free(value) }
-            let text = String(cString: value).trimmingCharacters(in: .whitespacesAndNewlines)
-            return text.isEmpty ? nil : text
+            let scalars = String(cString: value).unicodeScalars
+            guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }),
+                  let last = scalars.lastIndex(where: { !$0.properties.isWhitespace }) else { return nil }
+            return String(scalars[first...last])
         }
         var metadata = DocumentMetadata(
             title: take(poppler_document_get_title(pointer)),
@@ -163,9 +165,11 @@ private final class Document {
             creator: take(poppler_document_get_creator(pointer)),
             producer: take(poppler_document_get_producer(pointer))
         )
-        let created = poppler_document_get_creation_date(pointer)
-        if created > 0 {
-            metadata.creationDate = Date(timeIntervalSince1970: TimeInterval(created)).ISO8601Format()
+        var created = poppler_document_get_creation_date(pointer)
+        var parts = tm()
+        if created > 0, gmtime_r(&created, &parts) != nil {
+            func two(_ n: Int32) -> String { n < 10 ? "0\(n)" : "\(n)" }
+            metadata.creationDate = "\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday))T\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec))Z"
         }
         return metadata
     }
