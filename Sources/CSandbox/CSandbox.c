@@ -44,6 +44,10 @@ int paperwork_spawn(const char *path, const char *args, size_t args_length, int 
     int in_pipe[2], out_pipe[2];
     if (pipe2(in_pipe, O_CLOEXEC) != 0) { free(argv); return -1; }
     if (pipe2(out_pipe, O_CLOEXEC) != 0) { close(in_pipe[0]); close(in_pipe[1]); free(argv); return -1; }
+    /* Documents and results of a few hundred KiB cross in one go rather than in 64 KiB
+       turns of the scheduler (best effort: the kernel may refuse the size). */
+    fcntl(in_pipe[1], F_SETPIPE_SZ, 1 << 20);
+    fcntl(out_pipe[1], F_SETPIPE_SZ, 1 << 20);
     int err_pipe[2] = {-1, -1};
     if (errors_from_child && pipe2(err_pipe, O_CLOEXEC) != 0) {
         close(in_pipe[0]); close(in_pipe[1]); close(out_pipe[0]); close(out_pipe[1]); free(argv); return -1;

@@ -1,5 +1,6 @@
 import Foundation
 public import Intake
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -26,7 +27,11 @@ public struct WorkerPoolError: Error, Hashable, Sendable, CustomStringConvertibl
 /// single-threaded, sandboxed by ``WorkerSandbox`` and watched by a wall-clock timeout; a worker
 /// that dies takes exactly one document with it, which becomes a `rejected` verdict with
 /// `processing_failed` or `processing_timeout`, and the pool replaces it.
-public actor WorkerPool {
+///
+/// Each worker has a slot: a thread of its own that owns the process, takes the next document
+/// from a shared queue as soon as the last one is answered, and does the blocking pipe I/O,
+/// so no document waits on a hop through Swift's cooperative pool between two others.
+public final class WorkerPool: Sendable {
     /// How the pool runs its workers.
     public struct Configuration: Sendable {
         /// Worker processes; defaults to the number of cores.
@@ -35,7 +40,7 @@ public actor WorkerPool {
         public var documentsPerWorker: Int = 500
         /// Wall-clock time one document may take before its worker is killed.
         public var timeout: Duration = .seconds(30)
-        /// The executable and arguments that start a worker (`paperwork worker`).
+        /// The executable that starts a worker (the `paperwork` binary).
         public var executable: String
         /// Arguments after the executable.
         public var arguments: [String] = ["worker"]
@@ -56,13 +61,17 @@ public actor WorkerPool {
     }
 
     private let configuration: Configuration
-    private var idle: [WorkerProcess] = []
-    private var busy: [Int32: WorkerProcess] = [:]
-    private var starting = 0
-    private var waiters: [CheckedContinuation<WorkerProcess?, Never>] = []
-    private var isShutDown = false
-    /// Workers that died or overran, for metrics and tests.
-    public private(set) var replacements = 0
+    private let queue = JobQueue()
+    private let state = Mutex(State())
+
+    private struct State {
+        var pids: Set<Int32> = []
+        var replacements = 0
+        var hello: WorkerHello?
+        var started = false
+        var exited: [CheckedContinuation<Void, Never>] = []
+        var slotsRunning = 0
+    }
 
     /// A pool; call ``start()`` to start its workers ahead of need.
     public init(configuration: Configuration) {
@@ -73,11 +82,22 @@ public actor WorkerPool {
 
     /// Starts every worker and waits until each has said hello.
     public func start() async throws {
-        try await withThrowingTaskGroup(of: WorkerProcess.self) { group in
-            for _ in 0..<max(1, configuration.size) {
-                group.addTask { try await self.spawn() }
+        let first = state.withLock { state -> Bool in
+            defer { state.started = true }
+            return !state.started
+        }
+        guard first else { return }
+        let size = max(1, configuration.size)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for _ in 0..<size {
+                group.addTask {
+                    try await withCheckedThrowingContinuation { (ready: CheckedContinuation<Void, any Error>) in
+                        self.state.withLock { $0.slotsRunning += 1 }
+                        Thread.detachNewThread { self.runSlot(ready: ready) }
+                    }
+                }
             }
-            for try await worker in group { idle.append(worker) }
+            try await group.waitForAll()
         }
     }
 
@@ -105,132 +125,148 @@ public actor WorkerPool {
     }
 
     private func run(_ header: WireProtocol.RequestHeader, document: [UInt8]) async -> Inspection {
-        let declared = header.declared
-        guard let request = try? WireProtocol.encodeRequest(header, document: document) else {
-            return Self.failure(.processingFailed, "the request could not be encoded", document: document, declared: declared)
-        }
-        // A worker that dies on a document gets one more try on a fresh worker: it may have
-        // died between documents (of a C library's leak, or killed by an operator) before it
-        // read this one. A document that kills two workers in a row is the culprit.
-        var attempt = 0
-        while true {
-            attempt += 1
-            guard let worker = await checkOut() else {
-                return Self.failure(.processingFailed, "the worker pool is shut down", document: document, declared: declared)
+        if !state.withLock({ $0.started }) {
+            do { try await start() } catch {
+                return Self.failure(.processingFailed, "no worker could be started: \(error)", document: document, declared: header.declared)
             }
-            switch await worker.exchange(request, timeout: configuration.timeout) {
-            case let .replied(frame):
-                guard let inspection = WireProtocol.decodeResult(frame.payload) else {
-                    await replace(worker)
-                    return Self.failure(.processingFailed, "the worker sent a malformed result", document: document, declared: declared)
-                }
-                await checkIn(worker)
-                return inspection
-            case let .died(timedOut):
-                let signal = await worker.waitForExit()
-                await replace(worker)
-                if timedOut {
-                    return Self.failure(.processingTimeout, "processing took longer than \(configuration.timeout)", document: document, declared: declared)
-                }
-                if attempt < 2 { continue }
-                let how = signal.map { "signal \($0)" } ?? "an exit"
-                return Self.failure(.processingFailed, "the document parser failed (\(how)); the file may be malformed or hostile", document: document, declared: declared)
+        }
+        guard let request = try? WireProtocol.encodeRequest(header, document: document) else {
+            return Self.failure(.processingFailed, "the request could not be encoded", document: document, declared: header.declared)
+        }
+        return await withCheckedContinuation { continuation in
+            let job = Job(request: request, document: document, declared: header.declared, continuation: continuation)
+            if let refused = queue.put(job) {
+                refused.continuation.resume(returning: Self.failure(.processingFailed, "the worker pool is shut down", document: document, declared: header.declared))
             }
         }
     }
 
-    /// Pids of every live worker, idle or busy, for operators and for tests that kill one.
-    public var workerPIDs: [Int32] { idle.map(\.pid) + busy.keys }
+    /// Pids of every live worker, for operators and for tests that kill one.
+    public var workerPIDs: [Int32] { state.withLock { Array($0.pids) } }
 
     /// How many worker processes are running; back at ``Configuration/size`` once the pool
     /// has replaced any that died.
-    public private(set) var alive = 0
+    public var alive: Int { state.withLock { $0.pids.count } }
+
+    /// Workers that died or overran (not those retired after their quota).
+    public var replacements: Int { state.withLock { $0.replacements } }
 
     /// What the workers report they enforce, plus what the pool enforces when it starts them
     /// (only stdin, stdout and stderr cross into a worker).
     public var sandboxReport: WorkerHello? {
-        guard var hello = idle.first?.hello else { return nil }
+        guard var hello = state.withLock({ $0.hello }) else { return nil }
         hello.enforced.append("inherited_descriptors_closed")
         return hello
     }
 
-    /// Retires every worker; later calls return `processing_failed`.
+    /// Retires every worker once the documents already queued are done; later calls return
+    /// `processing_failed`.
     public func shutdown() async {
-        isShutDown = true
-        let workers = idle
-        idle = []
-        for waiter in waiters { waiter.resume(returning: nil) }
-        waiters = []
-        for worker in workers {
-            await worker.retire()
-            alive -= 1
+        queue.close()
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let done = state.withLock { state -> Bool in
+                if state.slotsRunning == 0 { return true }
+                state.exited.append(continuation)
+                return false
+            }
+            if done { continuation.resume() }
         }
     }
 
-    // MARK: Internals
+    // MARK: The slot thread
 
-    private func spawn() async throws -> WorkerProcess {
+    private func runSlot(ready: CheckedContinuation<Void, any Error>) {
+        var worker: WorkerProcess?
+        do {
+            worker = try spawn()
+            ready.resume()
+        } catch {
+            ready.resume(throwing: error)
+        }
+        while var job = queue.take() {
+            if let current = worker, current.diedWhileIdle {
+                // Died between documents: costs a restart, nothing else.
+                forget(current, signal: current.terminate(), failed: true)
+                worker = nil
+            }
+            if worker == nil { worker = spawnUntilStarted() }
+            guard let current = worker else {
+                job.continuation.resume(returning: Self.failure(.processingFailed, "no worker could be started", document: job.document, declared: job.declared))
+                continue
+            }
+            switch current.exchange(job.request, timeout: configuration.timeout) {
+            case let .replied(frame):
+                if let inspection = WireProtocol.decodeResult(frame.payload) {
+                    job.continuation.resume(returning: inspection)
+                } else {
+                    forget(current, signal: current.terminate(), failed: true)
+                    worker = nil
+                    job.continuation.resume(returning: Self.failure(.processingFailed, "the worker sent a malformed result", document: job.document, declared: job.declared))
+                }
+                if worker != nil, current.documentsServed >= configuration.documentsPerWorker {
+                    current.retire()
+                    forget(current, signal: nil, failed: false)
+                    worker = nil
+                }
+            case let .died(timedOut):
+                let signal = current.terminate()
+                forget(current, signal: signal, failed: true)
+                worker = nil
+                if timedOut {
+                    job.continuation.resume(returning: Self.failure(.processingTimeout, "processing took longer than \(configuration.timeout)", document: job.document, declared: job.declared))
+                } else if job.attempt < 2 {
+                    // One more try on a fresh worker: this one may have died of something else
+                    // before it read the document. A document that kills two is the culprit.
+                    job.attempt += 1
+                    queue.putFirst(job)
+                } else {
+                    let how = signal.map { "signal \($0)" } ?? "an exit"
+                    job.continuation.resume(returning: Self.failure(.processingFailed, "the document parser failed (\(how)); the file may be malformed or hostile", document: job.document, declared: job.declared))
+                }
+            }
+            // Back to full strength before the next document, not when it arrives.
+            if worker == nil, !queue.isClosed { worker = spawnUntilStarted() }
+        }
+        if let worker {
+            worker.retire()
+            forget(worker, signal: nil, failed: false)
+        }
+        let waiters = state.withLock { state -> [CheckedContinuation<Void, Never>] in
+            state.slotsRunning -= 1
+            guard state.slotsRunning == 0 else { return [] }
+            defer { state.exited = [] }
+            return state.exited
+        }
+        waiters.forEach { $0.resume() }
+    }
+
+    private func spawn() throws -> WorkerProcess {
         var arguments = configuration.arguments + configuration.sandbox.arguments
         if configuration.allowsFaultInjection { arguments.append(IsolatedWorker.faultInjectionFlag) }
-        let worker = try await WorkerProcess(executable: configuration.executable, arguments: arguments)
-        alive += 1
+        let worker = try WorkerProcess(executable: configuration.executable, arguments: arguments)
+        let hello = worker.hello
+        state.withLock { state in
+            state.pids.insert(worker.pid)
+            if state.hello == nil { state.hello = hello }
+        }
         return worker
     }
 
-    private func checkOut() async -> WorkerProcess? {
-        while !isShutDown {
-            if let worker = idle.popLast() {
-                if worker.hasExited {
-                    // Died between documents: costs a restart, nothing else.
-                    await replace(worker)
-                    continue
-                }
-                busy[worker.pid] = worker
-                return worker
-            }
-            let worker = await withCheckedContinuation { waiters.append($0) }
-            if let worker {
-                busy[worker.pid] = worker
-                return worker
-            }
+    /// Starts a replacement, backing off while starting fails; gives up when the pool closes.
+    private func spawnUntilStarted() -> WorkerProcess? {
+        var delay = 0.05
+        while !queue.isClosed {
+            if let worker = try? spawn() { return worker }
+            Thread.sleep(forTimeInterval: delay)
+            delay = min(delay * 2, 5)
         }
-        return nil
+        return try? spawn()
     }
 
-    private func checkIn(_ worker: WorkerProcess) async {
-        busy[worker.pid] = nil
-        if worker.documentsServed >= configuration.documentsPerWorker || worker.hasExited {
-            await replace(worker, retiring: true)
-            return
-        }
-        handOver(worker)
-    }
-
-    private func handOver(_ worker: WorkerProcess) {
-        if isShutDown {
-            Task { await worker.retire() }
-            alive -= 1
-        } else if !waiters.isEmpty {
-            waiters.removeFirst().resume(returning: worker)
-        } else {
-            idle.append(worker)
-        }
-    }
-
-    /// Ends a worker and starts its successor, retrying until one starts.
-    private func replace(_ worker: WorkerProcess, retiring: Bool = false) async {
-        busy[worker.pid] = nil
-        if retiring { await worker.retire() } else { await worker.terminate(); replacements += 1 }
-        alive -= 1
-        guard !isShutDown else { return }
-        var delay = Duration.milliseconds(50)
-        while !isShutDown {
-            if let successor = try? await spawn() {
-                handOver(successor)
-                return
-            }
-            try? await Task.sleep(for: delay)
-            delay = min(delay * 2, .seconds(5))
+    private func forget(_ worker: WorkerProcess, signal: Int32?, failed: Bool) {
+        state.withLock { state in
+            state.pids.remove(worker.pid)
+            if failed { state.replacements += 1 }
         }
     }
 
@@ -238,5 +274,83 @@ public actor WorkerPool {
     /// the parent can vouch for without parsing anything.
     static func failure(_ code: ReasonCode, _ message: String, document: [UInt8], declared: DeclaredType) -> Inspection {
         Inspection.processingFailure(code, message, document: document, declared: declared)
+    }
+}
+
+/// One document waiting for, or in, a worker.
+struct Job: Sendable {
+    let request: [UInt8]
+    let document: [UInt8]
+    let declared: DeclaredType
+    let continuation: CheckedContinuation<Inspection, Never>
+    var attempt = 1
+}
+
+/// The documents waiting for a worker, first in first out; slot threads block on it.
+final class JobQueue: Sendable {
+    private struct State {
+        var jobs: [Job] = []
+        var head = 0
+        var closed = false
+    }
+
+    private let state = Mutex(State())
+    private let available = DispatchSemaphore(value: 0)
+
+    var isClosed: Bool { state.withLock { $0.closed } }
+
+    /// Queues a job; hands it back when the queue is closed.
+    func put(_ job: Job) -> Job? {
+        let accepted = state.withLock { state -> Bool in
+            guard !state.closed else { return false }
+            state.jobs.append(job)
+            return true
+        }
+        guard accepted else { return job }
+        available.signal()
+        return nil
+    }
+
+    /// Puts a job back at the front (a retry goes before newer documents).
+    func putFirst(_ job: Job) {
+        state.withLock { state in
+            if state.head > 0 {
+                state.head -= 1
+                state.jobs[state.head] = job
+            } else {
+                state.jobs.insert(job, at: 0)
+            }
+        }
+        available.signal()
+    }
+
+    /// The next job, blocking until there is one; `nil` once closed and drained.
+    func take() -> Job? {
+        while true {
+            available.wait()
+            let next = state.withLock { state -> (Job?, Bool) in
+                if state.head < state.jobs.count {
+                    let job = state.jobs[state.head]
+                    state.head += 1
+                    if state.head > 64, state.head * 2 > state.jobs.count {
+                        state.jobs.removeFirst(state.head)
+                        state.head = 0
+                    }
+                    return (job, false)
+                }
+                return (nil, state.closed)
+            }
+            if let job = next.0 { return job }
+            if next.1 {
+                available.signal() // wake the next slot thread so it sees the close too
+                return nil
+            }
+        }
+    }
+
+    /// No new jobs; slot threads finish the queued ones and stop.
+    func close() {
+        state.withLock { $0.closed = true }
+        available.signal()
     }
 }

@@ -1,6 +1,5 @@
-import Foundation
 import CSandbox
-import Synchronization
+import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -12,139 +11,100 @@ enum ExchangeOutcome {
     case died(timedOut: Bool)
 }
 
-/// The pool's handle on one worker process.
+/// The pool's handle on one worker process, used only by the slot thread that owns it.
 ///
-/// `@unchecked Sendable` is safe here: the pool checks a worker out to exactly one job at a
-/// time, so `exchange` is never called concurrently; `process`, `input` and `output` are
-/// immutable after `init`; the only state shared with the watchdog and the reaper thread lives
-/// in `exit`, behind a mutex.
-final class WorkerProcess: @unchecked Sendable {
+/// Every call blocks; that is why it lives on a thread of its own and never on Swift's
+/// cooperative pool (which has only as many threads as cores). Not `Sendable`: it never
+/// leaves its slot thread.
+final class WorkerProcess {
     /// The worker's process id.
     let pid: Int32
     private let input: FileHandle
     private let output: FileHandle
-    private let exit = ExitWatch()
+    private var reaped = false
+    /// What the worker said when it started.
     let hello: WorkerHello
     private(set) var documentsServed = 0
 
-    /// Starts a worker and waits for its hello; throws if it does not say hello.
-    init(executable: String, arguments: [String]) async throws {
+    /// How long a new worker may take to say hello.
+    static let startTimeoutMilliseconds: Int32 = 30_000
+
+    /// Starts a worker and waits for its hello; throws if it does not say hello in time.
+    init(executable: String, arguments: [String]) throws {
         var toChild: Int32 = -1, fromChild: Int32 = -1, pid: Int32 = 0
         let argv = ([executable] + arguments).map { $0 + "\0" }.joined()
         guard paperwork_spawn(executable, argv, argv.utf8.count, &toChild, &fromChild, nil, &pid) == 0 else {
             throw WorkerPoolError.workerDidNotStart
         }
-        let childPID = pid
-        self.pid = childPID
+        self.pid = pid
         input = FileHandle(fileDescriptor: toChild, closeOnDealloc: true)
         output = FileHandle(fileDescriptor: fromChild, closeOnDealloc: true)
-        // Reap the child on a thread of its own as soon as it ends, whenever that is.
-        let exit = self.exit
-        Thread.detachNewThread {
+        guard paperwork_wait_readable(fromChild, Self.startTimeoutMilliseconds) == 1,
+              let frame = WireProtocol.readFrame(from: output), frame.kind == .hello,
+              let hello = try? JSONDecoder().decode(WorkerHello.self, from: Data(frame.payload)) else {
+            kill(pid, SIGKILL)
             var signal: Int32 = 0, status: Int32 = 0
-            _ = paperwork_wait(childPID, &signal, &status)
-            exit.record(signal: signal == 0 ? nil : signal)
-        }
-
-        let output = self.output
-        let frame = await Self.blocking { WireProtocol.readFrame(from: output) }
-        guard let frame, frame.kind == .hello, let hello = try? JSONDecoder().decode(WorkerHello.self, from: Data(frame.payload)) else {
-            kill(childPID, SIGKILL)
+            _ = paperwork_wait(pid, &signal, &status)
+            reaped = true
             throw WorkerPoolError.workerDidNotStart
         }
         self.hello = hello
     }
 
-    /// Sends one request and waits for the reply, killing the worker after `timeout`.
-    ///
-    /// The deadline is kept by the I/O thread itself, with `poll`, rather than by a sleeping
-    /// task per document: thousands of cancelled timers kept libdispatch's manager thread
-    /// spinning on Linux.
-    func exchange(_ request: [UInt8], timeout: Duration) async -> ExchangeOutcome {
+    deinit {
+        if !reaped {
+            kill(pid, SIGKILL)
+            var signal: Int32 = 0, status: Int32 = 0
+            _ = paperwork_wait(pid, &signal, &status)
+        }
+    }
+
+    /// Whether the worker ended while it had nothing to do (its stdout is readable: at end of
+    /// file, or holding bytes nobody asked for).
+    var diedWhileIdle: Bool {
+        paperwork_wait_readable(output.fileDescriptor, 0) != 0
+    }
+
+    /// Sends one request and waits for the reply, killing the worker after `timeout`. The
+    /// deadline is kept here with `poll`, not by a timer task per document.
+    func exchange(_ request: [UInt8], timeout: Duration) -> ExchangeOutcome {
         documentsServed += 1
-        let pid = self.pid, input = self.input, output = self.output
         let (seconds, attoseconds) = timeout.components
         let milliseconds = Int32(clamping: seconds * 1000 + attoseconds / 1_000_000_000_000_000)
-        let reply = await Self.blocking { () -> (WireProtocol.Frame?, Bool) in
-            do { try input.write(contentsOf: request) } catch { return (nil, false) }
-            // The whole reply is written at once when the document is done: its first byte
-            // marks the end of the parsing, which is what the deadline bounds.
-            switch paperwork_wait_readable(output.fileDescriptor, milliseconds) {
-            case 0: return (nil, true)
-            case 1: return (WireProtocol.readFrame(from: output), false)
-            default: return (nil, false)
-            }
+        do { try input.write(contentsOf: request) } catch { return .died(timedOut: false) }
+        // The reply is written at once when the document is done: its first byte marks the
+        // end of the parsing, which is what the deadline bounds.
+        switch paperwork_wait_readable(output.fileDescriptor, milliseconds) {
+        case 1:
+            if let frame = WireProtocol.readFrame(from: output), frame.kind == .result { return .replied(frame) }
+            return .died(timedOut: false)
+        case 0:
+            return .died(timedOut: true)
+        default:
+            return .died(timedOut: false)
         }
-        if let frame = reply.0, frame.kind == .result { return .replied(frame) }
+    }
+
+    /// Kills the worker (if it still runs) and reaps it; returns the signal that ended it.
+    @discardableResult
+    func terminate() -> Int32? {
         kill(pid, SIGKILL)
-        return .died(timedOut: reply.1)
+        return reap()
     }
 
-    /// Waits for the process to end; returns the signal that ended it, if any.
-    func waitForExit() async -> Int32? {
-        await exit.wait()
-    }
-
-    /// Whether the process has already ended (it may die between documents).
-    var hasExited: Bool { exit.hasExited }
-
-    /// Asks the worker to finish: closing stdin ends its loop. Kills it if it lingers.
-    func retire(grace: Duration = .seconds(2)) async {
+    /// Asks the worker to finish by closing its stdin; kills it if it lingers past `grace`.
+    func retire(graceMilliseconds: Int32 = 2000) {
         try? input.close()
-        let pid = self.pid
-        let killer = Task {
-            try await Task.sleep(for: grace)
-            kill(pid, SIGKILL)
-        }
-        _ = await waitForExit()
-        killer.cancel()
+        if paperwork_wait_readable(output.fileDescriptor, graceMilliseconds) != 1 { kill(pid, SIGKILL) }
+        reap()
     }
 
-    /// Kills the worker now.
-    func terminate() async {
-        kill(pid, SIGKILL)
-        _ = await waitForExit()
-    }
-
-    /// Runs blocking pipe I/O on a thread of its own, off Swift's cooperative pool (which has
-    /// only as many threads as cores, and must never block).
-    private static func blocking<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
-        await withCheckedContinuation { continuation in
-            Thread.detachNewThread { continuation.resume(returning: body()) }
-        }
-    }
-}
-
-/// Learns when a worker process ends and by which signal, and wakes whoever waits for that.
-private final class ExitWatch: Sendable {
-    private struct State {
-        var exited = false
-        var signal: Int32?
-        var waiters: [CheckedContinuation<Int32?, Never>] = []
-    }
-
-    private let state = Mutex(State())
-
-    var hasExited: Bool { state.withLock { $0.exited } }
-
-    func record(signal: Int32?) {
-        let waiters = state.withLock { state in
-            state.exited = true
-            state.signal = signal
-            defer { state.waiters = [] }
-            return state.waiters
-        }
-        waiters.forEach { $0.resume(returning: signal) }
-    }
-
-    func wait() async -> Int32? {
-        await withCheckedContinuation { continuation in
-            let finished = state.withLock { state -> Int32?? in
-                if state.exited { return .some(state.signal) }
-                state.waiters.append(continuation)
-                return .none
-            }
-            if let signal = finished { continuation.resume(returning: signal) }
-        }
+    @discardableResult
+    private func reap() -> Int32? {
+        guard !reaped else { return nil }
+        var signal: Int32 = 0, status: Int32 = 0
+        _ = paperwork_wait(pid, &signal, &status)
+        reaped = true
+        return signal == 0 ? nil : signal
     }
 }

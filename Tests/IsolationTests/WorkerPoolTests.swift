@@ -36,7 +36,7 @@ private func makePool(size: Int = 2, timeout: Duration = .seconds(20), documents
 /// Waits (bounded) until the pool has replaced its dead workers.
 private func fullStrength(_ pool: WorkerPool, size: Int) async throws -> Bool {
     for _ in 0..<100 {
-        if await pool.alive == size, await pool.workerPIDs.count == size { return true }
+        if pool.alive == size, pool.workerPIDs.count == size { return true }
         try await Task.sleep(for: .milliseconds(50))
     }
     return false
@@ -62,7 +62,7 @@ struct WorkerPoolTests {
     @Test("workers report the limits they enforce")
     func sandboxIsReported() async throws {
         let pool = try await makePool(size: 1)
-        let hello = try #require(await pool.sandboxReport)
+        let hello = try #require(pool.sandboxReport)
         #expect(hello.enforced.contains { $0.hasPrefix("address_space_bytes=") })
         #expect(hello.enforced.contains("core_dump_bytes=0"))
         #expect(hello.enforced.contains("inherited_descriptors_closed"))
@@ -127,10 +127,10 @@ struct WorkerPoolTests {
     func recycling() async throws {
         let pool = try await makePool(size: 1, documentsPerWorker: 2)
         let good = try sample("uk-certificate-of-incorporation.pdf")
-        let first = await pool.workerPIDs
+        let first = pool.workerPIDs
         for _ in 0..<5 { #expect(await pool.inspect(good).verdict == .accepted) }
-        #expect(await pool.workerPIDs != first)
-        #expect(await pool.replacements == 0, "recycling is not a failure")
+        #expect(pool.workerPIDs != first)
+        #expect(pool.replacements == 0, "recycling is not a failure")
         await pool.shutdown()
     }
 
@@ -144,7 +144,7 @@ struct WorkerPoolTests {
             var generator = SystemRandomNumberGenerator()
             for _ in 0..<6 {
                 try await Task.sleep(for: .milliseconds(Int.random(in: 5...60, using: &generator)))
-                if let victim = await pool.workerPIDs.randomElement(using: &generator) { kill(victim, SIGKILL) }
+                if let victim = pool.workerPIDs.randomElement(using: &generator) { kill(victim, SIGKILL) }
             }
         }
         let results = await withTaskGroup(of: (Int, Inspection).self) { group in
