@@ -29,6 +29,9 @@ struct PDFByteScan {
         "OpenAction", "AA", "XFA", "URI", "Encrypt",
     ]
 
+    static let watchedNameBytes: [[UInt8]] = watchedNames.map { Array($0.utf8) }
+    static let longestWatchedName = watchedNames.map(\.utf8.count).max() ?? 0
+
     init(_ bytes: UnsafeRawBufferPointer) {
         let b = bytes.bindMemory(to: UInt8.self)
         let n = b.count
@@ -55,6 +58,8 @@ struct PDFByteScan {
 
     private mutating func scanObjects(_ b: UnsafeBufferPointer<UInt8>) {
         let n = b.count
+        var name: [UInt8] = []
+        name.reserveCapacity(Self.longestWatchedName + 1)
         let endstream = Array("endstream".utf8)
         var i = headerOffset ?? 0
         while i < n {
@@ -76,18 +81,22 @@ struct PDFByteScan {
                 }
             case UInt8(ascii: "/"):
                 i += 1
-                var name: [UInt8] = []
-                while i < n, !Self.isWhiteSpace(b[i]), !Self.isDelimiter(b[i]), name.count < 64 {
-                    if b[i] == UInt8(ascii: "#"), i + 2 < n, let hi = Self.hexValue(b[i + 1]), let lo = Self.hexValue(b[i + 2]) {
-                        name.append(hi << 4 | lo)
-                        i += 3
-                    } else {
+                name.removeAll(keepingCapacity: true)
+                while i < n, !Self.isWhiteSpace(b[i]), !Self.isDelimiter(b[i]) {
+                    if name.count < Self.longestWatchedName + 1 {
+                        if b[i] == UInt8(ascii: "#"), i + 2 < n, let hi = Self.hexValue(b[i + 1]), let lo = Self.hexValue(b[i + 2]) {
+                            name.append(hi << 4 | lo)
+                            i += 3
+                            continue
+                        }
                         name.append(b[i])
-                        i += 1
                     }
+                    i += 1
                 }
-                if let text = String(validating: name, as: UTF8.self), Self.watchedNames.contains(text) {
-                    names.insert(text)
+                // Most names (/Type, /Font, /Length…) are not watched: compare bytes, and make a
+                // String only for a hit.
+                if name.count <= Self.longestWatchedName, let hit = Self.watchedNameBytes.first(where: { $0 == name }) {
+                    names.insert(String(decoding: hit, as: UTF8.self))
                 }
             case UInt8(ascii: "s") where Self.matches("stream", in: b, at: i):
                 // `stream` must be a keyword (preceded by a delimiter) followed by an end of line.
