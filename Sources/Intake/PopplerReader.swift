@@ -177,47 +177,43 @@ private final class Document {
     /// Links, form fields and annotations: where actions and attachments hide on a page.
     private func inspectInteractiveContent(of page: OpaquePointer, into facts: inout PDFFacts) {
         if let links = poppler_page_get_link_mapping(page) {
-            var node: UnsafeMutablePointer<GList>? = links
-            while let current = node {
-                let mapping = current.pointee.data.assumingMemoryBound(to: PopplerLinkMapping.self)
-                note(mapping.pointee.action, into: &facts)
-                node = current.pointee.next
-            }
+            Self.forEach(in: links, as: PopplerLinkMapping.self) { note($0.action, into: &facts) }
             poppler_page_free_link_mapping(links)
         }
         if let fields = poppler_page_get_form_field_mapping(page) {
-            var node: UnsafeMutablePointer<GList>? = fields
-            while let current = node {
-                let mapping = current.pointee.data.assumingMemoryBound(to: PopplerFormFieldMapping.self)
-                if let field = mapping.pointee.field {
-                    facts.hasFormFields = true
-                    if poppler_form_field_get_field_type(field) == POPPLER_FORM_FIELD_SIGNATURE {
-                        facts.hasSignatureFields = true
-                    }
-                    note(poppler_form_field_get_action(field), into: &facts)
-                    for trigger in [POPPLER_ADDITIONAL_ACTION_FIELD_MODIFIED, POPPLER_ADDITIONAL_ACTION_FORMAT_FIELD,
-                                    POPPLER_ADDITIONAL_ACTION_VALIDATE_FIELD, POPPLER_ADDITIONAL_ACTION_CALCULATE_FIELD] {
-                        note(poppler_form_field_get_additional_action(field, trigger), into: &facts)
-                    }
+            Self.forEach(in: fields, as: PopplerFormFieldMapping.self) { mapping in
+                guard let field = mapping.field else { return }
+                facts.hasFormFields = true
+                if poppler_form_field_get_field_type(field) == POPPLER_FORM_FIELD_SIGNATURE {
+                    facts.hasSignatureFields = true
                 }
-                node = current.pointee.next
+                note(poppler_form_field_get_action(field), into: &facts)
+                for trigger in [POPPLER_ADDITIONAL_ACTION_FIELD_MODIFIED, POPPLER_ADDITIONAL_ACTION_FORMAT_FIELD,
+                                POPPLER_ADDITIONAL_ACTION_VALIDATE_FIELD, POPPLER_ADDITIONAL_ACTION_CALCULATE_FIELD] {
+                    note(poppler_form_field_get_additional_action(field, trigger), into: &facts)
+                }
             }
             poppler_page_free_form_field_mapping(fields)
         }
         if let annotations = poppler_page_get_annot_mapping(page) {
-            var node: UnsafeMutablePointer<GList>? = annotations
-            while let current = node {
-                let mapping = current.pointee.data.assumingMemoryBound(to: PopplerAnnotMapping.self)
-                if let annotation = mapping.pointee.annot {
-                    switch poppler_annot_get_annot_type(annotation) {
-                    case POPPLER_ANNOT_FILE_ATTACHMENT: facts.hasFileAttachmentAnnotations = true
-                    case POPPLER_ANNOT_MOVIE, POPPLER_ANNOT_SCREEN, POPPLER_ANNOT_3D: facts.riskyActions.insert("rich_media")
-                    default: break
-                    }
+            Self.forEach(in: annotations, as: PopplerAnnotMapping.self) { mapping in
+                guard let annotation = mapping.annot else { return }
+                switch poppler_annot_get_annot_type(annotation) {
+                case POPPLER_ANNOT_FILE_ATTACHMENT: facts.hasFileAttachmentAnnotations = true
+                case POPPLER_ANNOT_MOVIE, POPPLER_ANNOT_SCREEN, POPPLER_ANNOT_3D: facts.riskyActions.insert("rich_media")
+                default: break
                 }
-                node = current.pointee.next
             }
             poppler_page_free_annot_mapping(annotations)
+        }
+    }
+
+    /// Visits each element of a GList whose data are `Element` structs.
+    private static func forEach<Element>(in list: UnsafeMutablePointer<GList>, as _: Element.Type, _ body: (Element) -> Void) {
+        var node: UnsafeMutablePointer<GList>? = list
+        while let current = node {
+            if let data = current.pointee.data { body(data.assumingMemoryBound(to: Element.self).pointee) }
+            node = current.pointee.next
         }
     }
 

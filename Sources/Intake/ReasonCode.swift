@@ -1,17 +1,34 @@
-/// A stable, documented code for one reason a certificate file was refused.
+/// A string code that clients, logs and stored records rely on.
 ///
-/// Codes are strings so that clients, logs and stored verdicts keep their meaning across
-/// releases; new codes may be added without breaking callers (the swift-certificates pattern),
-/// which is why this is a struct and not an enum.
-public struct ReasonCode: RawRepresentable, Hashable, Sendable, Codable, CustomStringConvertible {
+/// Codes are strings so that they keep their meaning across releases; new ones may be added
+/// without breaking callers (the swift-certificates pattern), which is why conforming types
+/// are structs and not enums. They encode as a bare JSON string.
+public protocol StableCode: RawRepresentable, Hashable, Sendable, Codable, CustomStringConvertible where RawValue == String {
+    /// Wraps a stored code; unknown codes are kept as they are, not dropped.
+    init(rawValue: String)
+}
+
+extension StableCode {
+    /// The code itself, so that string interpolation prints what clients see.
+    public var description: String { rawValue }
+
+    public init(from decoder: any Decoder) throws {
+        self.init(rawValue: try decoder.singleValueContainer().decode(String.self))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(rawValue)
+    }
+}
+
+/// A stable, documented code for one reason a certificate file was refused.
+public struct ReasonCode: StableCode {
     /// The code as it appears in JSON, logs and the database.
     public let rawValue: String
 
     /// Wraps a stored code; unknown codes are kept as they are, not dropped.
     public init(rawValue: String) { self.rawValue = rawValue }
-
-    /// The code itself, so that string interpolation prints what clients see.
-    public var description: String { rawValue }
 
     /// The file has no bytes.
     public static let emptyFile = ReasonCode(rawValue: "empty_file")
@@ -50,27 +67,15 @@ public struct ReasonCode: RawRepresentable, Hashable, Sendable, Codable, CustomS
         .passwordProtected, .tooManyPages, .activeContent, .embeddedFiles, .trailingData,
         .leadingData, .noContent, .imageTooLarge, .processingFailed, .processingTimeout,
     ]
-
-    public init(from decoder: any Decoder) throws {
-        self.init(rawValue: try decoder.singleValueContainer().decode(String.self))
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(rawValue)
-    }
 }
 
 /// A stable code for something a reviewer should know that is not, by itself, a reason to refuse.
-public struct InspectionFlag: RawRepresentable, Hashable, Sendable, Codable, CustomStringConvertible {
+public struct InspectionFlag: StableCode {
     /// The flag as it appears in JSON, logs and the database.
     public let rawValue: String
 
     /// Wraps a stored flag; unknown flags are kept as they are.
     public init(rawValue: String) { self.rawValue = rawValue }
-
-    /// The flag itself, so that string interpolation prints what clients see.
-    public var description: String { rawValue }
 
     /// No page has a usable text layer: a scan or a photo, to be read by eye.
     public static let imageOnly = InspectionFlag(rawValue: "image_only")
