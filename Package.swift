@@ -23,6 +23,11 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/vapor/sql-kit", from: "3.36.0"),
+        .package(url: "https://github.com/vapor/sqlite-kit", from: "4.5.2"),
+        .package(url: "https://github.com/vapor/postgres-kit", from: "2.17.0"),
     ],
     targets: [
         // MARK: C libraries (Debian 12 packages, found through pkg-config)
@@ -52,6 +57,21 @@ let package = Package(
         // MARK: Isolation: untrusted documents are parsed in worker processes
         .target(name: "Isolation", dependencies: ["Intake", "CSandbox"], swiftSettings: swiftSettings),
 
+        // MARK: Store: schema, migrations, blob store, over SQLite and PostgreSQL
+        .target(
+            name: "Store",
+            dependencies: [
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "SQLiteKit", package: "sqlite-kit"),
+                .product(name: "PostgresKit", package: "postgres-kit"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
         // MARK: The command line
         .target(
             name: "PaperworkCLI",
@@ -79,6 +99,7 @@ let package = Package(
         // MARK: Tests, one target per layer
         .testTarget(name: "IntakeTests", dependencies: ["Intake"], swiftSettings: swiftSettings),
         .testTarget(name: "IsolationTests", dependencies: ["Isolation", "Intake"], swiftSettings: swiftSettings),
+        .testTarget(name: "StoreTests", dependencies: ["Store"], swiftSettings: swiftSettings),
         .testTarget(name: "DrawingTests", dependencies: ["Drawing", "Intake"], swiftSettings: swiftSettings),
         .testTarget(name: "PaperworkCLITests", dependencies: ["PaperworkCLI", "Intake", "Isolation"], swiftSettings: swiftSettings),
     ],

@@ -1,0 +1,114 @@
+import Crypto
+import Foundation
+public import SQLKit
+
+/// Stored files (uploaded originals, page previews, LOAs), addressed by their SHA-256 so that
+/// the same bytes are kept once and a record can always be checked against its content.
+public protocol BlobStore: Sendable {
+    /// Stores `bytes` durably (idempotently) and returns their lower-case hex SHA-256.
+    @discardableResult
+    func put(_ bytes: [UInt8]) async throws -> String
+    /// The bytes stored under `sha256`, checked against it; `nil` when there are none.
+    func get(_ sha256: String) async throws -> [UInt8]?
+    /// Whether bytes are stored under `sha256`.
+    func contains(_ sha256: String) async throws -> Bool
+}
+
+/// The hex SHA-256 of `bytes`, as blob addresses are written.
+public func blobAddress(of bytes: [UInt8]) -> String {
+    SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
+}
+
+/// A valid address: 64 lower-case hex digits (anything else never reaches the file system).
+func isBlobAddress(_ text: String) -> Bool {
+    text.utf8.count == 64 && text.utf8.allSatisfy { (48...57).contains($0) || (97...102).contains($0) }
+}
+
+/// Blobs as files under the data directory (`ab/cd/abcd…`), for single-instance SQLite setups.
+///
+/// A file is written to a temporary name, flushed to disk, renamed into place and its folder
+/// flushed, so a crash leaves either the whole file or nothing under the final name.
+public struct FileBlobStore: BlobStore {
+    /// The folder the blobs live in.
+    public let directory: String
+
+    /// Uses (and creates) `directory`.
+    public init(directory: String) throws {
+        self.directory = directory
+        try FileManager.default.createDirectory(atPath: directory + "/tmp", withIntermediateDirectories: true)
+    }
+
+    func path(of sha256: String) -> String {
+        let u = Array(sha256)
+        return "\(directory)/\(String(u[0..<2]))/\(String(u[2..<4]))/\(sha256)"
+    }
+
+    public func put(_ bytes: [UInt8]) async throws -> String {
+        let sha256 = blobAddress(of: bytes)
+        let final = path(of: sha256)
+        if FileManager.default.fileExists(atPath: final) { return sha256 }
+        let folder = URL(fileURLWithPath: final).deletingLastPathComponent().path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let temporary = "\(directory)/tmp/\(sha256).\(UUID().uuidString)"
+        guard FileManager.default.createFile(atPath: temporary, contents: nil),
+              let handle = FileHandle(forWritingAtPath: temporary) else {
+            throw StoreError(code: "blob_write_failed", message: "cannot create \(temporary)")
+        }
+        do {
+            try handle.write(contentsOf: bytes)
+            try handle.synchronize()
+            try handle.close()
+            if rename(temporary, final) != 0 { throw StoreError(code: "blob_write_failed", message: "cannot move \(temporary) into place") }
+            try FileHandle(forReadingAtPath: folder)?.synchronize()
+        } catch {
+            try? FileManager.default.removeItem(atPath: temporary)
+            throw error
+        }
+        return sha256
+    }
+
+    public func get(_ sha256: String) async throws -> [UInt8]? {
+        guard isBlobAddress(sha256), let data = FileManager.default.contents(atPath: path(of: sha256)) else { return nil }
+        let bytes = [UInt8](data)
+        guard blobAddress(of: bytes) == sha256 else { throw StoreError.blobCorrupted(sha256) }
+        return bytes
+    }
+
+    public func contains(_ sha256: String) async throws -> Bool {
+        isBlobAddress(sha256) && FileManager.default.fileExists(atPath: path(of: sha256))
+    }
+}
+
+/// Blobs as rows of the `blobs` table, so that several instances sharing one PostgreSQL
+/// share their files too.
+public struct DatabaseBlobStore: BlobStore {
+    let database: any SQLDatabase
+
+    /// Blobs in `database`'s `blobs` table (created by the migrations).
+    public init(database: any SQLDatabase) {
+        self.database = database
+    }
+
+    public func put(_ bytes: [UInt8]) async throws -> String {
+        let sha256 = blobAddress(of: bytes)
+        try await database.insert(into: "blobs")
+            .columns("sha256", "size", "content")
+            .values(SQLBind(sha256), SQLBind(bytes.count), SQLBind(Data(bytes)))
+            .ignoringConflicts(with: "sha256")
+            .run()
+        return sha256
+    }
+
+    public func get(_ sha256: String) async throws -> [UInt8]? {
+        guard isBlobAddress(sha256),
+              let row = try await database.select().column("content").from("blobs").where("sha256", .equal, SQLBind(sha256)).first() else { return nil }
+        let bytes = [UInt8](try row.decode(column: "content", as: Data.self))
+        guard blobAddress(of: bytes) == sha256 else { throw StoreError.blobCorrupted(sha256) }
+        return bytes
+    }
+
+    public func contains(_ sha256: String) async throws -> Bool {
+        guard isBlobAddress(sha256) else { return false }
+        return try await database.select().column("sha256").from("blobs").where("sha256", .equal, SQLBind(sha256)).first() != nil
+    }
+}

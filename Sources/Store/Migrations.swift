@@ -1,0 +1,88 @@
+public import Foundation
+public import SQLKit
+
+/// One versioned change to the schema. Versions only grow; a shipped migration never changes.
+public struct Migration: Sendable {
+    /// The schema version this migration produces.
+    public var version: Int
+    /// What it does, recorded beside the version.
+    public var name: String
+    /// The change, run inside the migration transaction.
+    public var apply: @Sendable (any SQLDatabase, SQLDialectKind) async throws -> Void
+
+    /// A migration to `version`.
+    public init(_ version: Int, _ name: String, apply: @escaping @Sendable (any SQLDatabase, SQLDialectKind) async throws -> Void) {
+        self.version = version
+        self.name = name
+        self.apply = apply
+    }
+}
+
+extension Store {
+    /// Applies the migrations not yet applied, in order, each recorded in `schema_migrations`,
+    /// all in one transaction. Several instances starting at once on PostgreSQL take turns (an
+    /// advisory lock); on SQLite the immediate transaction does the same.
+    /// - Returns: the versions applied now.
+    @discardableResult
+    public func migrate(_ migrations: [Migration] = Schema.migrations) async throws -> [Int] {
+        let dialect = self.dialect
+        let known = migrations.map(\.version).max() ?? 0
+        return try await transaction { database in
+            if dialect == .postgres {
+                try await database.raw("SELECT pg_advisory_xact_lock(7274760001)").run()
+            }
+            try await database.create(table: "schema_migrations").ifNotExists()
+                .column("version", type: .bigint, .primaryKey(autoIncrement: false))
+                .column("name", type: .text, .notNull)
+                .column("applied_at", type: .text, .notNull)
+                .run()
+            let applied = Set(try await database.select().column("version").from("schema_migrations").all(decodingColumn: "version", as: Int.self))
+            if let newest = applied.max(), newest > known { throw StoreError.schemaTooNew(newest, known: known) }
+            var done: [Int] = []
+            for migration in migrations.sorted(by: { $0.version < $1.version }) where !applied.contains(migration.version) {
+                try await migration.apply(database, dialect)
+                try await database.insert(into: "schema_migrations")
+                    .columns("version", "name", "applied_at")
+                    .values(SQLBind(migration.version), SQLBind(migration.name), SQLBind(Timestamp.now()))
+                    .run()
+                done.append(migration.version)
+            }
+            return done
+        }
+    }
+
+    /// The versions recorded in `schema_migrations`.
+    public func appliedMigrations() async throws -> [Int] {
+        try await withSession { database in
+            try await database.select().column("version").from("schema_migrations").orderBy("version").all(decodingColumn: "version", as: Int.self)
+        }
+    }
+}
+
+/// Paperwork's schema, one migration per change (the SwiftPackageIndex-Server way).
+public enum Schema {
+    /// Every migration this build knows, oldest first.
+    public static let migrations: [Migration] = [
+        Migration(1, "blobs: stored files addressed by SHA-256 (PostgreSQL; SQLite keeps them as files)") { database, dialect in
+            guard dialect == .postgres else { return }
+            try await database.create(table: "blobs")
+                .column("sha256", type: .text, .primaryKey(autoIncrement: false))
+                .column("size", type: .bigint, .notNull)
+                .column("content", type: .custom(SQLRaw("BYTEA")), .notNull)
+                .run()
+        },
+    ]
+}
+
+/// Times as stored: ISO 8601 in UTC with milliseconds, sortable as text in both dialects.
+public enum Timestamp {
+    /// Now, formatted.
+    public static func now() -> String {
+        format(Date())
+    }
+
+    /// A date, formatted.
+    public static func format(_ date: Date) -> String {
+        date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
+    }
+}
