@@ -1,0 +1,44 @@
+import Foundation
+public import Hummingbird
+public import Isolation
+public import Logging
+import Metrics
+public import Prometheus
+public import Store
+
+/// What the HTTP layer needs from the layers below, built once at start.
+public struct ServiceDependencies: Sendable {
+    /// The database and blob store.
+    public var store: Store
+    /// Where untrusted documents are parsed.
+    public var inspector: any DocumentInspector
+    /// Where `/metrics` reads from.
+    public var metrics: PrometheusCollectorRegistry
+
+    /// Bundles the dependencies.
+    public init(store: Store, inspector: any DocumentInspector, metrics: PrometheusCollectorRegistry) {
+        self.store = store
+        self.inspector = inspector
+        self.metrics = metrics
+    }
+}
+
+/// Builds the Hummingbird application: the one place that lists middleware and routes.
+public func buildApplication(settings: ServerSettings, dependencies: ServiceDependencies, logger: Logger) -> some ApplicationProtocol {
+    let router = buildRouter(dependencies: dependencies)
+    return Application(
+        router: router,
+        configuration: ApplicationConfiguration(address: .hostname(settings.host, port: settings.port), serverName: "paperwork"),
+        logger: logger
+    )
+}
+
+/// The routes, with request metrics and logging around them.
+public func buildRouter(dependencies: ServiceDependencies) -> Router<BasicRequestContext> {
+    let router = Router()
+    router.add(middleware: LogRequestsMiddleware(.info))
+    router.add(middleware: MetricsMiddleware())
+    HealthController(store: dependencies.store).addRoutes(to: router)
+    MetricsController(registry: dependencies.metrics).addRoutes(to: router)
+    return router
+}

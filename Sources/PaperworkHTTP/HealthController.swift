@@ -1,0 +1,35 @@
+import Foundation
+import Hummingbird
+import Store
+
+/// `GET /health`: whether this instance can serve, for load balancers and operators.
+/// 200 when the database answers, 503 when it does not.
+struct HealthController {
+    let store: Store
+
+    struct Health: Encodable {
+        var status: String
+        var database: String
+    }
+
+    func addRoutes(to router: Router<BasicRequestContext>) {
+        router.get("health") { _, _ -> Response in
+            do {
+                try await store.ping()
+                return try JSONResponse.make(Health(status: "ok", database: "ok"), status: .ok)
+            } catch {
+                return try JSONResponse.make(Health(status: "unavailable", database: "unreachable"), status: .serviceUnavailable)
+            }
+        }
+    }
+}
+
+/// JSON bodies with an explicit status, for handlers that choose it.
+enum JSONResponse {
+    static func make(_ value: some Encodable, status: HTTPResponse.Status, contentType: String = "application/json") throws -> Response {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let data = try encoder.encode(value)
+        return Response(status: status, headers: [.contentType: contentType], body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}

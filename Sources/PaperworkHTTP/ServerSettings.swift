@@ -1,0 +1,34 @@
+public import Configuration
+
+/// The service's settings, read through swift-configuration: command-line flags first, then
+/// environment variables, then a `.env` file, then the defaults below.
+///
+/// Keys are dotted (`http.port`); as environment variables they are upper-case with
+/// underscores (`HTTP_PORT`, `DATA_DIRECTORY`, `DATABASE_URL`).
+public struct ServerSettings: Sendable, Hashable {
+    /// `http.host`: the address to listen on.
+    public var host: String
+    /// `http.port`: the port to listen on.
+    public var port: Int
+    /// `data.directory`: where the SQLite file, blobs and the e-mail outbox live.
+    public var dataDirectory: String
+    /// `database.url`: empty for SQLite in the data directory, or `postgres://…`.
+    public var databaseURL: String
+    /// `workers.count`: document worker processes (0: one per core).
+    public var workerCount: Int
+    /// `workers.timeout.seconds`: time one document may take in a worker.
+    public var workerTimeoutSeconds: Int
+    /// `uploads.max.bytes`: the largest certificate upload accepted.
+    public var maxUploadBytes: Int
+
+    /// Reads every setting, falling back to the documented defaults.
+    public init(config: ConfigReader) {
+        host = config.string(forKey: "http.host", default: "127.0.0.1")
+        port = config.int(forKey: "http.port", default: 8080)
+        dataDirectory = config.string(forKey: "data.directory", default: "./data")
+        databaseURL = config.string(forKey: "database.url", default: "")
+        workerCount = config.int(forKey: "workers.count", default: 0)
+        workerTimeoutSeconds = config.int(forKey: "workers.timeout.seconds", default: 30)
+        maxUploadBytes = config.int(forKey: "uploads.max.bytes", default: 20 * 1024 * 1024)
+    }
+}
