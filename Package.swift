@@ -78,11 +78,23 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // MARK: Workflow: outbox delivery (and, later, the review queue, ports, LOAs, revalidation)
+        .target(
+            name: "Workflow",
+            dependencies: [
+                "Store", "Isolation",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
         // MARK: HTTP: Hummingbird routes, health, metrics
         .target(
             name: "PaperworkHTTP",
             dependencies: [
-                "Store", "Isolation", "Intake",
+                "Store", "Isolation", "Intake", "Workflow",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -96,7 +108,7 @@ let package = Package(
         .target(
             name: "PaperworkCLI",
             dependencies: [
-                "Intake", "Isolation", "Store", "PaperworkHTTP",
+                "Intake", "Isolation", "Store", "Workflow", "PaperworkHTTP",
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "SystemPackage", package: "swift-system"),
                 .product(name: "Logging", package: "swift-log"),
@@ -124,12 +136,19 @@ let package = Package(
         // MARK: Tests, one target per layer
         .testTarget(name: "IntakeTests", dependencies: ["Intake"], swiftSettings: swiftSettings),
         .testTarget(name: "IsolationTests", dependencies: ["Isolation", "Intake"], swiftSettings: swiftSettings),
-        .testTarget(name: "StoreTests", dependencies: ["Store"], swiftSettings: swiftSettings),
+        .target(
+            name: "StoreTestSupport",
+            dependencies: ["Store", .product(name: "Logging", package: "swift-log")],
+            path: "Tests/StoreTestSupport",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "StoreTests", dependencies: ["Store", "StoreTestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "PaperworkHTTPTests",
             dependencies: ["PaperworkHTTP", "Store", .product(name: "HummingbirdTesting", package: "hummingbird")],
             swiftSettings: swiftSettings
         ),
+        .testTarget(name: "WorkflowTests", dependencies: ["Workflow", "Store", "StoreTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "DrawingTests", dependencies: ["Drawing", "Intake"], swiftSettings: swiftSettings),
         .testTarget(name: "PaperworkCLITests", dependencies: ["PaperworkCLI", "Intake", "Isolation"], swiftSettings: swiftSettings),
     ],

@@ -7,6 +7,7 @@ import Metrics
 import PaperworkHTTP
 import Prometheus
 import Store
+import Workflow
 import SystemPackage
 
 /// `paperwork serve`: the HTTP service, with its worker pool, on SQLite or PostgreSQL.
@@ -72,9 +73,14 @@ public struct ServeCommand: AsyncParsableCommand {
         try await pool.start()
         logger.info("document workers ready", metadata: ["workers": "\(pool.alive)"])
 
+        guard settings.mailTransport == "eml" else {
+            throw ValidationError("mail.transport \(settings.mailTransport) is not available yet; use eml")
+        }
+        let transport = try EMLDirectoryTransport(directory: settings.dataDirectory + "/outbox")
         let app = buildApplication(
             settings: settings,
             dependencies: ServiceDependencies(store: store, inspector: pool, metrics: registry),
+            services: [OutboxDelivery(store: store, transport: transport, sender: settings.mailFrom, logger: logger)],
             logger: logger
         )
         print("""
@@ -82,6 +88,7 @@ public struct ServeCommand: AsyncParsableCommand {
               data:      \(settings.dataDirectory) (\(location))
               health:    curl http://\(settings.host):\(settings.port)/health
               metrics:   curl http://\(settings.host):\(settings.port)/metrics
+              e-mails:   \(settings.dataDirectory)/outbox/*.eml
             """)
         do {
             try await app.runService()

@@ -5,6 +5,7 @@ public import Logging
 import Metrics
 public import Prometheus
 public import Store
+public import ServiceLifecycle
 
 /// What the HTTP layer needs from the layers below, built once at start.
 public struct ServiceDependencies: Sendable {
@@ -24,11 +25,13 @@ public struct ServiceDependencies: Sendable {
 }
 
 /// Builds the Hummingbird application: the one place that lists middleware and routes.
-public func buildApplication(settings: ServerSettings, dependencies: ServiceDependencies, logger: Logger) -> some ApplicationProtocol {
+/// Background services (outbox delivery…) run beside the server and stop with it.
+public func buildApplication(settings: ServerSettings, dependencies: ServiceDependencies, services: [any Service], logger: Logger) -> some ApplicationProtocol {
     let router = buildRouter(dependencies: dependencies)
     return Application(
         router: router,
         configuration: ApplicationConfiguration(address: .hostname(settings.host, port: settings.port), serverName: "paperwork"),
+        services: services,
         logger: logger
     )
 }

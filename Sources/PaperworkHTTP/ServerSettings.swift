@@ -20,6 +20,10 @@ public struct ServerSettings: Sendable, Hashable {
     public var workerTimeoutSeconds: Int
     /// `uploads.max.bytes`: the largest certificate upload accepted.
     public var maxUploadBytes: Int
+    /// `mail.from`: the sender of every e-mail.
+    public var mailFrom: String
+    /// `mail.transport`: `eml` (files under `<data>/outbox`, the default) or `smtp`.
+    public var mailTransport: String
 
     /// Reads every setting, falling back to the documented defaults.
     public init(config: ConfigReader) {
@@ -30,5 +34,7 @@ public struct ServerSettings: Sendable, Hashable {
         workerCount = config.int(forKey: "workers.count", default: 0)
         workerTimeoutSeconds = config.int(forKey: "workers.timeout.seconds", default: 30)
         maxUploadBytes = config.int(forKey: "uploads.max.bytes", default: 20 * 1024 * 1024)
+        mailFrom = config.string(forKey: "mail.from", default: "noreply@paperwork.localhost")
+        mailTransport = config.string(forKey: "mail.transport", default: "eml")
     }
 }

@@ -71,6 +71,23 @@ public enum Schema {
                 .column("content", type: .custom(SQLRaw("BYTEA")), .notNull)
                 .run()
         },
+        Migration(2, "outbox: e-mails written with the change that causes them, delivered later") { database, _ in
+            try await database.create(table: "outbox")
+                .column("id", type: .text, .primaryKey(autoIncrement: false))
+                .column("created_at", type: .text, .notNull)
+                .column("kind", type: .text, .notNull)
+                .column("recipient", type: .text, .notNull)
+                .column("subject", type: .text, .notNull)
+                .column("body", type: .text, .notNull)
+                .column("status", type: .text, .notNull)
+                .column("attempts", type: .bigint, .notNull)
+                .column("next_attempt_at", type: .text, .notNull)
+                .column("lease_until", type: .text)
+                .column("last_error", type: .text)
+                .column("sent_at", type: .text)
+                .run()
+            try await database.create(index: "outbox_due").on("outbox").column("status").column("next_attempt_at").run()
+        },
     ]
 }
 

@@ -71,6 +71,7 @@ public final class Store: Sendable {
     }
 
     /// Runs `body` on one connection.
+    @discardableResult
     public func withSession<Result: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> Result) async throws -> Result {
         switch pools {
         case let .sqlite(shared):
@@ -85,6 +86,7 @@ public final class Store: Sendable {
     /// Runs `body` in a transaction on one connection: committed when it returns, rolled back
     /// when it throws. On SQLite the transaction takes the write lock at once (`IMMEDIATE`),
     /// so two writers queue instead of failing to upgrade.
+    @discardableResult
     public func transaction<Result: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> Result) async throws -> Result {
         let begin = dialect == .sqlite ? "BEGIN IMMEDIATE" : "BEGIN"
         let serialized = dialect == .sqlite

@@ -3,36 +3,7 @@ import Logging
 import SQLKit
 import Testing
 @testable import Store
-
-/// The backends every store test runs against: SQLite always; PostgreSQL when
-/// `PAPERWORK_TEST_DATABASE_URL` names a server (CI starts one with `scripts/test-postgres`).
-enum Backend: String, CaseIterable, CustomTestStringConvertible, Sendable {
-    case sqlite, postgres
-
-    var testDescription: String { rawValue }
-
-    static var available: [Backend] {
-        ProcessInfo.processInfo.environment["PAPERWORK_TEST_DATABASE_URL"].map { _ in [.sqlite, .postgres] } ?? [.sqlite]
-    }
-
-    /// A fresh, empty store of this kind in its own data directory.
-    func freshStore() async throws -> (Store, String) {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("paperwork-store-\(UUID().uuidString)").path
-        let logger = Logger(label: "paperwork.store.tests")
-        switch self {
-        case .sqlite:
-            return (try await Store.open(try DatabaseLocation(url: nil, dataDirectory: directory), dataDirectory: directory, logger: logger), directory)
-        case .postgres:
-            let url = ProcessInfo.processInfo.environment["PAPERWORK_TEST_DATABASE_URL"]!
-            let store = try await Store.open(try DatabaseLocation(url: url, dataDirectory: directory), dataDirectory: directory, logger: logger)
-            try await store.withSession { database in
-                try await database.raw("DROP SCHEMA public CASCADE").run()
-                try await database.raw("CREATE SCHEMA public").run()
-            }
-            return (store, directory)
-        }
-    }
-}
+import StoreTestSupport
 
 /// One suite, run one test at a time: the PostgreSQL tests share one database.
 @Suite("Store", .serialized)
