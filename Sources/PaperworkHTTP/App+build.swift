@@ -37,11 +37,13 @@ public func buildApplication(settings: ServerSettings, dependencies: ServiceDepe
 }
 
 /// The routes, with request metrics and logging around them.
-public func buildRouter(dependencies: ServiceDependencies) -> Router<BasicRequestContext> {
-    let router = Router()
+public func buildRouter(dependencies: ServiceDependencies) -> Router<PaperworkRequestContext> {
+    let router = Router(context: PaperworkRequestContext.self)
     router.add(middleware: LogRequestsMiddleware(.info))
     router.add(middleware: MetricsMiddleware())
+    router.add(middleware: BearerAuthenticationMiddleware(store: dependencies.store))
     HealthController(store: dependencies.store).addRoutes(to: router)
     MetricsController(registry: dependencies.metrics).addRoutes(to: router)
+    TokensController(store: dependencies.store).addRoutes(to: router)
     return router
 }

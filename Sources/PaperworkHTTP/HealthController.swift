@@ -12,7 +12,7 @@ struct HealthController {
         var database: String
     }
 
-    func addRoutes(to router: Router<BasicRequestContext>) {
+    func addRoutes(to router: Router<PaperworkRequestContext>) {
         router.get("health") { _, _ -> Response in
             do {
                 try await store.ping()

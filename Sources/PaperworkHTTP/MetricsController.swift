@@ -5,7 +5,7 @@ import Prometheus
 struct MetricsController {
     let registry: PrometheusCollectorRegistry
 
-    func addRoutes(to router: Router<BasicRequestContext>) {
+    func addRoutes(to router: Router<PaperworkRequestContext>) {
         router.get("metrics") { _, _ -> Response in
             var buffer: [UInt8] = []
             buffer.reserveCapacity(16 * 1024)

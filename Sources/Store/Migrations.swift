@@ -88,6 +88,27 @@ public enum Schema {
                 .run()
             try await database.create(index: "outbox_due").on("outbox").column("status").column("next_attempt_at").run()
         },
+        Migration(3, "users and API tokens (stored as SHA-256 digests)") { database, _ in
+            try await database.create(table: "users")
+                .column("id", type: .text, .primaryKey(autoIncrement: false))
+                .column("email", type: .text, .notNull, .unique)
+                .column("password_hash", type: .text)
+                .column("full_name", type: .text)
+                .column("job_title", type: .text)
+                .column("created_at", type: .text, .notNull)
+                .run()
+            try await database.create(table: "api_tokens")
+                .column("id", type: .text, .primaryKey(autoIncrement: false))
+                .column("name", type: .text, .notNull)
+                .column("token_sha256", type: .text, .notNull, .unique)
+                .column("user_id", type: .text, .references("users", "id"))
+                .column("staff_role", type: .text)
+                .column("created_at", type: .text, .notNull)
+                .column("last_used_at", type: .text)
+                .column("revoked_at", type: .text)
+                .run()
+            try await database.create(index: "api_tokens_user").on("api_tokens").column("user_id").run()
+        },
     ]
 }
 

@@ -10,7 +10,7 @@ import Store
 
 @Suite("Health and metrics")
 struct HealthAndMetricsTests {
-    func makeRouter() async throws -> (Router<BasicRequestContext>, Store) {
+    func makeRouter() async throws -> (Router<PaperworkRequestContext>, Store) {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("paperwork-http-\(UUID().uuidString)").path
         let store = try await Store.open(try DatabaseLocation(url: nil, dataDirectory: directory), dataDirectory: directory, logger: Logger(label: "test"))
         try await store.migrate()

@@ -1,0 +1,117 @@
+public import ArgumentParser
+import Configuration
+import Foundation
+import Logging
+import PaperworkHTTP
+import Store
+
+/// `paperwork tokens`: staff API tokens, made against the same data directory or database
+/// as the server (which may be running).
+public struct TokensCommand: AsyncParsableCommand {
+    /// How the command appears in `paperwork --help`.
+    public static let configuration = CommandConfiguration(
+        commandName: "tokens",
+        abstract: "Create, list and revoke staff API tokens.",
+        subcommands: [Create.self, List.self, Revoke.self]
+    )
+
+    /// Required by ArgumentParser.
+    public init() {}
+
+    /// Where the data is: the same settings as `paperwork serve`.
+    struct StoreOptions: ParsableArguments {
+        @Option(help: "The data directory (DATA_DIRECTORY; default ./data).")
+        var dataDirectory: String?
+
+        @Option(help: "postgres://… or empty for SQLite (DATABASE_URL).")
+        var databaseURL: String?
+
+        @Option(help: "A file of KEY=value settings read after the environment.")
+        var envFile: String = ".env"
+
+        func openStore() async throws -> Store {
+            let settings = ServerSettings(config: try await ServeCommand.configReader(
+                flags: ["data.directory": dataDirectory.map { .init(.string($0), isSecret: false) },
+                        "database.url": databaseURL.map { .init(.string($0), isSecret: true) }],
+                envFile: envFile
+            ))
+            var logger = Logger(label: "paperwork.tokens")
+            logger.logLevel = .warning
+            let location = try DatabaseLocation(url: settings.databaseURL, dataDirectory: settings.dataDirectory)
+            let store = try await Store.open(location, dataDirectory: settings.dataDirectory, logger: logger)
+            try await store.migrate()
+            return store
+        }
+    }
+
+    struct Create: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Make a staff token and print it (it is shown only once).")
+
+        @Option(help: "reviewer or operator.")
+        var role: String
+
+        @Option(help: "The staff member the token is for.")
+        var name: String
+
+        @OptionGroup var storeOptions: StoreOptions
+
+        func validate() throws {
+            guard StaffRole(rawValue: role) != nil else { throw ValidationError("--role must be reviewer or operator") }
+            guard !name.trimmingCharacters(in: .whitespaces).isEmpty, name.count <= 100 else { throw ValidationError("--name must be 1 to 100 characters") }
+        }
+
+        func run() async throws {
+            let store = try await storeOptions.openStore()
+            let principal = Principal.staff(role: StaffRole(rawValue: role)!, tokenName: name)
+            let (token, secret) = try await store.transaction { try await TokenRepository.create(name: name, for: principal, on: $0) }
+            await store.close()
+            print(secret)
+            FileHandle.standardError.write(Data("token \(token.id) for \(role) \(name); use it as 'Authorization: Bearer \(secret.prefix(6))…'\n".utf8))
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List the staff tokens of a member of staff.")
+
+        @Option(help: "reviewer or operator.")
+        var role: String
+
+        @Option(help: "The staff member.")
+        var name: String
+
+        @OptionGroup var storeOptions: StoreOptions
+
+        func run() async throws {
+            guard let staffRole = StaffRole(rawValue: role) else { throw ValidationError("--role must be reviewer or operator") }
+            let store = try await storeOptions.openStore()
+            let tokens = try await store.withSession { try await TokenRepository.list(for: .staff(role: staffRole, tokenName: name), on: $0) }
+            await store.close()
+            for token in tokens {
+                print("\(token.id)  \(token.createdAt)  \(token.revokedAt.map { "revoked \($0)" } ?? "active")")
+            }
+        }
+    }
+
+    struct Revoke: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Revoke a staff token.")
+
+        @Option(help: "reviewer or operator.")
+        var role: String
+
+        @Option(help: "The staff member.")
+        var name: String
+
+        @Argument(help: "The token's id (from 'tokens list').")
+        var id: String
+
+        @OptionGroup var storeOptions: StoreOptions
+
+        func run() async throws {
+            guard let staffRole = StaffRole(rawValue: role) else { throw ValidationError("--role must be reviewer or operator") }
+            let store = try await storeOptions.openStore()
+            let revoked = try await store.withSession { try await TokenRepository.revoke(id, ownedBy: .staff(role: staffRole, tokenName: name), on: $0) }
+            await store.close()
+            guard revoked else { throw ValidationError("no such token") }
+        }
+    }
+}

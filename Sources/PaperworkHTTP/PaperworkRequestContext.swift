@@ -1,0 +1,23 @@
+public import Hummingbird
+public import Store
+
+/// The request context of every route: who is calling, once a bearer token said so.
+public struct PaperworkRequestContext: RequestContext {
+    /// Hummingbird's own per-request storage.
+    public var coreContext: CoreRequestContextStorage
+    /// The caller, set by ``BearerAuthenticationMiddleware`` for a valid token.
+    public var principal: Principal?
+    /// The token that authenticated the caller.
+    public var tokenID: String?
+
+    /// A context for a new request.
+    public init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
+    }
+
+    /// The caller, or a 401 problem.
+    public func requirePrincipal() throws -> Principal {
+        guard let principal else { throw APIError.unauthenticated }
+        return principal
+    }
+}

@@ -1,0 +1,27 @@
+import Foundation
+import Hummingbird
+import Store
+
+/// `GET /v1/tokens` lists the caller's API tokens; `DELETE /v1/tokens/{id}` revokes one.
+struct TokensController {
+    let store: Store
+
+    struct TokenList: ResponseEncodable {
+        var tokens: [APIToken]
+    }
+
+    func addRoutes(to router: Router<PaperworkRequestContext>) {
+        router.get("v1/tokens") { _, context -> TokenList in
+            let principal = try context.requirePrincipal()
+            return TokenList(tokens: try await store.withSession { try await TokenRepository.list(for: principal, on: $0) })
+        }
+        router.delete("v1/tokens/{id}") { _, context -> HTTPResponse.Status in
+            let principal = try context.requirePrincipal()
+            let id = try context.parameters.require("id")
+            guard try await store.withSession({ try await TokenRepository.revoke(id, ownedBy: principal, on: $0) }) else {
+                throw APIError.notFound("token")
+            }
+            return .noContent
+        }
+    }
+}

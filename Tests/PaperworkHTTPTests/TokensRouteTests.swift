@@ -1,0 +1,67 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import Prometheus
+import Testing
+@testable import PaperworkHTTP
+import Isolation
+import Store
+
+@Suite("Bearer tokens over HTTP")
+struct TokensRouteTests {
+    func makeApp() async throws -> (some ApplicationProtocol, Store) {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("paperwork-http-\(UUID().uuidString)").path
+        let store = try await Store.open(try DatabaseLocation(url: nil, dataDirectory: directory), dataDirectory: directory, logger: Logger(label: "test"))
+        try await store.migrate()
+        let router = buildRouter(dependencies: ServiceDependencies(store: store, inspector: InProcessInspector(), metrics: PrometheusCollectorRegistry()))
+        return (Application(router: router), store)
+    }
+
+    @Test("without a valid token the answer is 401 problem details with a stable code")
+    func unauthenticated() async throws {
+        let (app, store) = try await makeApp()
+        try await app.test(.router) { client in
+            for headers: HTTPFields in [[:], [.authorization: "Bearer pw_nope"], [.authorization: "Basic YTpi"]] {
+                try await client.execute(uri: "/v1/tokens", method: .get, headers: headers) { response in
+                    #expect(response.status == .unauthorized)
+                    #expect(response.headers[.contentType] == "application/problem+json")
+                    #expect(response.headers[.wwwAuthenticate] == "Bearer")
+                    let problem = try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any]
+                    #expect(problem?["code"] as? String == "unauthenticated")
+                    #expect(problem?["status"] as? Int == 401)
+                }
+            }
+        }
+        await store.close()
+    }
+
+    @Test("a staff member lists and revokes their own tokens; another's token answers 404")
+    func listAndRevoke() async throws {
+        let (app, store) = try await makeApp()
+        let (alicesToken, alice) = try await store.transaction { try await TokenRepository.create(name: "alice", for: .staff(role: .reviewer, tokenName: "alice"), on: $0) }
+        let (carolsToken, _) = try await store.transaction { try await TokenRepository.create(name: "carol", for: .staff(role: .reviewer, tokenName: "carol"), on: $0) }
+        try await app.test(.router) { client in
+            let auth: HTTPFields = [.authorization: "Bearer \(alice)"]
+            try await client.execute(uri: "/v1/tokens", method: .get, headers: auth) { response in
+                #expect(response.status == .ok)
+                let body = try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any]
+                let ids = (body?["tokens"] as? [[String: Any]])?.compactMap { $0["id"] as? String }
+                #expect(ids == [alicesToken.id])
+            }
+            try await client.execute(uri: "/v1/tokens/\(carolsToken.id)", method: .delete, headers: auth) { response in
+                #expect(response.status == .notFound)
+            }
+            try await client.execute(uri: "/v1/tokens/\(UUID().uuidString.lowercased())", method: .delete, headers: auth) { response in
+                #expect(response.status == .notFound)
+            }
+            try await client.execute(uri: "/v1/tokens/\(alicesToken.id)", method: .delete, headers: auth) { response in
+                #expect(response.status == .noContent)
+            }
+            try await client.execute(uri: "/v1/tokens", method: .get, headers: auth) { response in
+                #expect(response.status == .unauthorized, "a revoked token no longer works")
+            }
+        }
+        await store.close()
+    }
+}
