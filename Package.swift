@@ -25,6 +25,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/vapor/sql-kit", from: "3.36.0"),
         .package(url: "https://github.com/vapor/sqlite-kit", from: "4.5.2"),
         .package(url: "https://github.com/vapor/postgres-kit", from: "2.17.0"),
@@ -85,6 +86,9 @@ let package = Package(
                 "Store", "Isolation",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
@@ -148,7 +152,12 @@ let package = Package(
             dependencies: ["PaperworkHTTP", "Store", .product(name: "HummingbirdTesting", package: "hummingbird")],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "WorkflowTests", dependencies: ["Workflow", "Store", "StoreTestSupport"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "WorkflowTests",
+            dependencies: ["Workflow", "Store", "StoreTestSupport", "Isolation"],
+            exclude: ["smtp_test_server.py"],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "DrawingTests", dependencies: ["Drawing", "Intake"], swiftSettings: swiftSettings),
         .testTarget(name: "PaperworkCLITests", dependencies: ["PaperworkCLI", "Intake", "Isolation"], swiftSettings: swiftSettings),
     ],

@@ -1,5 +1,5 @@
 import CSandbox
-import Foundation
+public import Foundation
 import Synchronization
 
 /// Runs a helper program to completion and captures its output.
@@ -48,6 +48,54 @@ public enum ChildProcess {
         var signal: Int32 = 0, status: Int32 = 0
         _ = paperwork_wait(pid, &signal, &status)
         return Outcome(exitStatus: signal == 0 ? status : nil, signal: signal == 0 ? nil : signal, output: [UInt8](data), errors: errorsBox.get())
+    }
+}
+
+extension ChildProcess {
+    /// A child that runs beside the caller (a test's SMTP server, say) until its stdin closes.
+    public final class Running: Sendable {
+        /// Its process id.
+        public let pid: Int32
+        /// Its stdin; closing it is the polite way to ask it to stop.
+        public let input: FileHandle
+        /// Its stdout.
+        public let output: FileHandle
+
+        init(pid: Int32, input: FileHandle, output: FileHandle) {
+            self.pid = pid
+            self.input = input
+            self.output = output
+        }
+
+        /// One line of its stdout (without the newline), or nil at the end.
+        public func readLine() -> String? {
+            var bytes: [UInt8] = []
+            while let data = try? output.read(upToCount: 1), let byte = data.first {
+                if byte == 0x0A { return String(decoding: bytes, as: UTF8.self) }
+                bytes.append(byte)
+            }
+            return bytes.isEmpty ? nil : String(decoding: bytes, as: UTF8.self)
+        }
+
+        /// Closes its stdin, waits for it to end (killing it after `grace`) and reaps it.
+        public func stop(graceMilliseconds: Int32 = 5000) {
+            try? input.close()
+            if paperwork_wait_readable(output.fileDescriptor, graceMilliseconds) != 1 { kill(pid, SIGKILL) }
+            _ = try? output.readToEnd()
+            if paperwork_wait_readable(output.fileDescriptor, graceMilliseconds) != 1 { kill(pid, SIGKILL) }
+            var signal: Int32 = 0, status: Int32 = 0
+            _ = paperwork_wait(pid, &signal, &status)
+        }
+    }
+
+    /// Starts `executable` with `arguments`, its stdin and stdout on pipes, its stderr ours.
+    public static func start(_ executable: String, _ arguments: [String]) throws -> Running {
+        var toChild: Int32 = -1, fromChild: Int32 = -1, pid: Int32 = 0
+        let argv = ([executable] + arguments).map { $0 + "\0" }.joined()
+        guard paperwork_spawn(executable, argv, argv.utf8.count, &toChild, &fromChild, nil, &pid) == 0 else {
+            throw WorkerPoolError(code: "spawn_failed", message: "\(executable) could not be started: \(String(cString: strerror(errno)))")
+        }
+        return Running(pid: pid, input: FileHandle(fileDescriptor: toChild, closeOnDealloc: true), output: FileHandle(fileDescriptor: fromChild, closeOnDealloc: true))
     }
 }
 

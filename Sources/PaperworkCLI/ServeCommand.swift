@@ -73,10 +73,21 @@ public struct ServeCommand: AsyncParsableCommand {
         try await pool.start()
         logger.info("document workers ready", metadata: ["workers": "\(pool.alive)"])
 
-        guard settings.mailTransport == "eml" else {
-            throw ValidationError("mail.transport \(settings.mailTransport) is not available yet; use eml")
+        let transport: any MailTransport
+        switch settings.mailTransport {
+        case "eml":
+            transport = try EMLDirectoryTransport(directory: settings.dataDirectory + "/outbox")
+        case "smtp":
+            guard let security = SMTPTransport.Security(rawValue: settings.smtpSecurity) else {
+                throw ValidationError("mail.smtp.security must be starttls, tls or none")
+            }
+            transport = SMTPTransport(configuration: .init(
+                host: settings.smtpHost, port: settings.smtpPort, security: security,
+                username: settings.smtpUsername, password: settings.smtpPassword, trustedCertificatesFile: settings.smtpCAFile
+            ))
+        default:
+            throw ValidationError("mail.transport must be eml or smtp")
         }
-        let transport = try EMLDirectoryTransport(directory: settings.dataDirectory + "/outbox")
         let app = buildApplication(
             settings: settings,
             dependencies: ServiceDependencies(store: store, inspector: pool, metrics: registry),
@@ -88,7 +99,7 @@ public struct ServeCommand: AsyncParsableCommand {
               data:      \(settings.dataDirectory) (\(location))
               health:    curl http://\(settings.host):\(settings.port)/health
               metrics:   curl http://\(settings.host):\(settings.port)/metrics
-              e-mails:   \(settings.dataDirectory)/outbox/*.eml
+              e-mails:   \(settings.mailTransport == "smtp" ? "SMTP \(settings.smtpHost):\(settings.smtpPort)" : settings.dataDirectory + "/outbox/*.eml")
             """)
         do {
             try await app.runService()

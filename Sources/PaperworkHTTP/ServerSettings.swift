@@ -24,6 +24,19 @@ public struct ServerSettings: Sendable, Hashable {
     public var mailFrom: String
     /// `mail.transport`: `eml` (files under `<data>/outbox`, the default) or `smtp`.
     public var mailTransport: String
+    /// `mail.smtp.host`, `.port`, `.security` (`starttls`, `tls`, `none`), `.username`,
+    /// `.password` (a secret), `.ca.file` (PEM CA certificates to trust instead of the system's).
+    public var smtpHost: String
+    /// See ``smtpHost``.
+    public var smtpPort: Int
+    /// See ``smtpHost``.
+    public var smtpSecurity: String
+    /// See ``smtpHost``.
+    public var smtpUsername: String?
+    /// See ``smtpHost``.
+    public var smtpPassword: String?
+    /// See ``smtpHost``.
+    public var smtpCAFile: String?
 
     /// Reads every setting, falling back to the documented defaults.
     public init(config: ConfigReader) {
@@ -36,5 +49,11 @@ public struct ServerSettings: Sendable, Hashable {
         maxUploadBytes = config.int(forKey: "uploads.max.bytes", default: 20 * 1024 * 1024)
         mailFrom = config.string(forKey: "mail.from", default: "noreply@paperwork.localhost")
         mailTransport = config.string(forKey: "mail.transport", default: "eml")
+        smtpHost = config.string(forKey: "mail.smtp.host", default: "localhost")
+        smtpPort = config.int(forKey: "mail.smtp.port", default: 587)
+        smtpSecurity = config.string(forKey: "mail.smtp.security", default: "starttls")
+        smtpUsername = config.string(forKey: "mail.smtp.username")
+        smtpPassword = config.string(forKey: "mail.smtp.password", isSecret: true)
+        smtpCAFile = config.string(forKey: "mail.smtp.ca.file")
     }
 }

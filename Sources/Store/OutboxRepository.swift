@@ -32,6 +32,19 @@ public struct OutboxMessage: Sendable, Hashable, Codable {
     /// The last transport error, if any.
     public var lastError: String?
 
+    /// A message as stored.
+    public init(id: String, createdAt: String, kind: String, recipient: String, subject: String, body: String, status: Status, attempts: Int, lastError: String?) {
+        self.id = id
+        self.createdAt = createdAt
+        self.kind = kind
+        self.recipient = recipient
+        self.subject = subject
+        self.body = body
+        self.status = status
+        self.attempts = attempts
+        self.lastError = lastError
+    }
+
     enum CodingKeys: String, CodingKey {
         case id, kind, recipient, subject, body, status, attempts
         case createdAt = "created_at"
