@@ -354,8 +354,8 @@ private struct Work {
     }
 }
 
-/// Lower-case hexadecimal, as SHA-256 digests are written everywhere else.
-func hexadecimal(_ bytes: some Sequence<UInt8>) -> String {
+/// Lower-case hexadecimal, as SHA-256 digests are written everywhere.
+public func hexadecimal(_ bytes: some Sequence<UInt8>) -> String {
     let digits = Array("0123456789abcdef".utf8)
     var out: [UInt8] = []
     for byte in bytes {

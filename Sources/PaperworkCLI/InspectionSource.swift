@@ -33,7 +33,7 @@ enum LoadedFile {
             digest.update(data: data)
             size += data.count
         }
-        let sha256 = digest.finalize().map { String(format: "%02x", $0) }.joined()
+        let sha256 = hexadecimal(digest.finalize())
         return .oversized(head: Array(bytes.prefix(limits.maxSniffBytes)), size: size, sha256: sha256)
     }
 }

@@ -18,6 +18,23 @@ public struct TokensCommand: AsyncParsableCommand {
     /// Required by ArgumentParser.
     public init() {}
 
+    /// The member of staff a token is for: a role and a name.
+    struct StaffMember: ParsableArguments {
+        @Option(help: "reviewer or operator.")
+        var role: String
+
+        @Option(help: "The staff member the token is for.")
+        var name: String
+
+        func validate() throws {
+            guard StaffRole(rawValue: role) != nil else { throw ValidationError("--role must be reviewer or operator") }
+            guard !name.trimmingCharacters(in: .whitespaces).isEmpty, name.count <= 100 else { throw ValidationError("--name must be 1 to 100 characters") }
+        }
+
+        /// Valid after `validate()`.
+        var principal: Principal { .staff(role: StaffRole(rawValue: role) ?? .reviewer, tokenName: name) }
+    }
+
     /// Where the data is: the same settings as `paperwork serve`.
     struct StoreOptions: ParsableArguments {
         @Option(help: "The data directory (DATA_DIRECTORY; default ./data).")
@@ -47,44 +64,30 @@ public struct TokensCommand: AsyncParsableCommand {
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Make a staff token and print it (it is shown only once).")
 
-        @Option(help: "reviewer or operator.")
-        var role: String
-
-        @Option(help: "The staff member the token is for.")
-        var name: String
-
+        @OptionGroup var staff: StaffMember
         @OptionGroup var storeOptions: StoreOptions
-
-        func validate() throws {
-            guard StaffRole(rawValue: role) != nil else { throw ValidationError("--role must be reviewer or operator") }
-            guard !name.trimmingCharacters(in: .whitespaces).isEmpty, name.count <= 100 else { throw ValidationError("--name must be 1 to 100 characters") }
-        }
 
         func run() async throws {
             let store = try await storeOptions.openStore()
-            let principal = Principal.staff(role: StaffRole(rawValue: role)!, tokenName: name)
+            let principal = staff.principal
+            let name = staff.name
             let (token, secret) = try await store.transaction { try await TokenRepository.create(name: name, for: principal, on: $0) }
             await store.close()
             print(secret)
-            FileHandle.standardError.write(Data("token \(token.id) for \(role) \(name); use it as 'Authorization: Bearer \(secret.prefix(6))…'\n".utf8))
+            FileHandle.standardError.write(Data("token \(token.id) for \(staff.role) \(name); use it as 'Authorization: Bearer \(secret.prefix(6))…'\n".utf8))
         }
     }
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List the staff tokens of a member of staff.")
 
-        @Option(help: "reviewer or operator.")
-        var role: String
-
-        @Option(help: "The staff member.")
-        var name: String
-
+        @OptionGroup var staff: StaffMember
         @OptionGroup var storeOptions: StoreOptions
 
         func run() async throws {
-            guard let staffRole = StaffRole(rawValue: role) else { throw ValidationError("--role must be reviewer or operator") }
             let store = try await storeOptions.openStore()
-            let tokens = try await store.withSession { try await TokenRepository.list(for: .staff(role: staffRole, tokenName: name), on: $0) }
+            let principal = staff.principal
+            let tokens = try await store.withSession { try await TokenRepository.list(for: principal, on: $0) }
             await store.close()
             for token in tokens {
                 print("\(token.id)  \(token.createdAt)  \(token.revokedAt.map { "revoked \($0)" } ?? "active")")
@@ -95,11 +98,7 @@ public struct TokensCommand: AsyncParsableCommand {
     struct Revoke: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Revoke a staff token.")
 
-        @Option(help: "reviewer or operator.")
-        var role: String
-
-        @Option(help: "The staff member.")
-        var name: String
+        @OptionGroup var staff: StaffMember
 
         @Argument(help: "The token's id (from 'tokens list').")
         var id: String
@@ -107,9 +106,9 @@ public struct TokensCommand: AsyncParsableCommand {
         @OptionGroup var storeOptions: StoreOptions
 
         func run() async throws {
-            guard let staffRole = StaffRole(rawValue: role) else { throw ValidationError("--role must be reviewer or operator") }
             let store = try await storeOptions.openStore()
-            let revoked = try await store.withSession { try await TokenRepository.revoke(id, ownedBy: .staff(role: staffRole, tokenName: name), on: $0) }
+            let principal = staff.principal, id = self.id
+            let revoked = try await store.transaction { try await TokenRepository.revoke(id, ownedBy: principal, on: $0) }
             await store.close()
             guard revoked else { throw ValidationError("no such token") }
         }

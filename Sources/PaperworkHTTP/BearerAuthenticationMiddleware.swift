@@ -16,9 +16,14 @@ public struct BearerAuthenticationMiddleware: RouterMiddleware {
         var context = context
         if let header = request.headers[.authorization], header.hasPrefix("Bearer ") {
             let secret = String(header.dropFirst("Bearer ".count)).trimmingCharacters(in: .whitespaces)
-            if let (principal, tokenID) = try await store.withSession({ try await TokenRepository.authenticate(secret, on: $0) }) {
+            if let (principal, token) = try await store.withSession({ try await TokenRepository.authenticate(secret, on: $0) }) {
                 context.principal = principal
-                context.tokenID = tokenID
+                context.tokenID = token.id
+                // Record the use, at most once a minute: most requests stay read-only.
+                let lastUsed = token.lastUsedAt.flatMap { try? Date($0, strategy: .iso8601) } ?? .distantPast
+                if Date().timeIntervalSince(lastUsed) > 60 {
+                    try await store.transaction { try await TokenRepository.touch(token.id, on: $0) }
+                }
             }
         }
         return try await next(request, context)

@@ -18,7 +18,7 @@ struct TokensController {
         router.delete("v1/tokens/{id}") { _, context -> HTTPResponse.Status in
             let principal = try context.requirePrincipal()
             let id = try context.parameters.require("id")
-            guard try await store.withSession({ try await TokenRepository.revoke(id, ownedBy: principal, on: $0) }) else {
+            guard try await store.transaction({ try await TokenRepository.revoke(id, ownedBy: principal, on: $0) }) else {
                 throw APIError.notFound("token")
             }
             return .noContent

@@ -70,7 +70,8 @@ public final class Store: Sendable {
         self.logger = logger
     }
 
-    /// Runs `body` on one connection.
+    /// Runs `body` on one connection: for reads. Writes go through ``transaction(_:)``, which
+    /// on SQLite also takes this process's writer turn.
     @discardableResult
     public func withSession<Result: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> Result) async throws -> Result {
         switch pools {

@@ -1,4 +1,3 @@
-import Crypto
 public import Foundation
 public import SQLKit
 
@@ -68,16 +67,22 @@ public enum TokenRepository {
     }
 
     /// The principal a presented secret speaks for, or nil (unknown, malformed or revoked).
-    public static func authenticate(_ secret: String, on database: any SQLDatabase, now: Date = Date()) async throws -> (Principal, tokenID: String)? {
+    /// A read only: recording the use is ``touch(_:on:now:)``'s job, in a write transaction.
+    public static func authenticate(_ secret: String, on database: any SQLDatabase) async throws -> (Principal, token: APIToken)? {
         guard secret.hasPrefix("pw_"), secret.utf8.count < 100 else { return nil }
         guard let token = try await database.select()
             .columns("id", "name", "staff_role", "user_id", "created_at", "last_used_at", "revoked_at")
             .from("api_tokens").where("token_sha256", .equal, SQLBind(digest(secret)))
             .first(decoding: APIToken.self), token.revokedAt == nil else { return nil }
-        try await database.update("api_tokens").set("last_used_at", to: SQLBind(Timestamp.format(now))).where("id", .equal, SQLBind(token.id)).run()
-        if let role = token.staffRole { return (.staff(role: role, tokenName: token.name), token.id) }
-        if let user = token.userID { return (.user(id: user), token.id) }
+        if let role = token.staffRole { return (.staff(role: role, tokenName: token.name), token) }
+        if let user = token.userID { return (.user(id: user), token) }
         return nil
+    }
+
+    /// Records that a token was used (callers do it at most once a minute per token, so that
+    /// reads stay reads).
+    public static func touch(_ tokenID: String, on database: any SQLDatabase, now: Date = Date()) async throws {
+        try await database.update("api_tokens").set("last_used_at", to: SQLBind(Timestamp.format(now))).where("id", .equal, SQLBind(tokenID)).run()
     }
 
     /// The tokens a principal owns (a user's, or every staff token of that role's holder).
@@ -102,6 +107,6 @@ public enum TokenRepository {
     }
 
     static func digest(_ secret: String) -> String {
-        SHA256.hash(data: Data(secret.utf8)).map { String(format: "%02x", $0) }.joined()
+        blobAddress(of: Array(secret.utf8))
     }
 }

@@ -45,12 +45,12 @@ public struct OutboxDelivery: Service {
             for message in batch {
                 do {
                     try await transport.deliver(message, from: sender)
-                    try await store.withSession { try await OutboxRepository.markSent(message.id, on: $0) }
+                    try await store.transaction { try await OutboxRepository.markSent(message.id, on: $0) }
                     Counter(label: "paperwork_emails_sent_total", dimensions: [("kind", message.kind)]).increment()
                     sent += 1
                 } catch {
                     logger.warning("e-mail not delivered; will retry", metadata: ["id": "\(message.id)", "error": "\(error)"])
-                    try await store.withSession { try await OutboxRepository.markAttemptFailed(message, error: "\(error)", on: $0) }
+                    try await store.transaction { try await OutboxRepository.markAttemptFailed(message, error: "\(error)", on: $0) }
                     Counter(label: "paperwork_email_failures_total", dimensions: [("kind", message.kind)]).increment()
                 }
             }

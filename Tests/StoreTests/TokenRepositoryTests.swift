@@ -14,7 +14,7 @@ struct TokenRepositoryTests {
         #expect(secret.hasPrefix("pw_") && secret.count > 40)
         let authenticated = try await store.withSession { try await TokenRepository.authenticate(secret, on: $0) }
         #expect(authenticated?.0 == .staff(role: .reviewer, tokenName: "alice"))
-        #expect(authenticated?.tokenID == token.id)
+        #expect(authenticated?.token.id == token.id)
         let stored = try await store.withSession { try await $0.select().column("token_sha256").from("api_tokens").all(decodingColumn: "token_sha256", as: String.self) }
         #expect(stored == [TokenRepository.digest(secret)])
         #expect(!stored.contains(secret))
@@ -30,7 +30,7 @@ struct TokenRepositoryTests {
         for presented in ["", "pw_", "pw_unknown", "Bearer " + secret, String(secret.dropLast())] {
             #expect(try await store.withSession { try await TokenRepository.authenticate(presented, on: $0) } == nil)
         }
-        #expect(try await store.withSession { try await TokenRepository.revoke(token.id, ownedBy: principal, on: $0) })
+        #expect(try await store.transaction { try await TokenRepository.revoke(token.id, ownedBy: principal, on: $0) })
         #expect(try await store.withSession { try await TokenRepository.authenticate(secret, on: $0) } == nil)
         await store.close()
     }
@@ -43,7 +43,7 @@ struct TokenRepositoryTests {
         let carol = Principal.staff(role: .reviewer, tokenName: "carol")
         let (token, secret) = try await store.transaction { try await TokenRepository.create(name: "alice", for: alice, on: $0) }
         #expect(try await store.withSession { try await TokenRepository.list(for: carol, on: $0) }.isEmpty)
-        #expect(try await store.withSession { try await TokenRepository.revoke(token.id, ownedBy: carol, on: $0) } == false)
+        #expect(try await store.transaction { try await TokenRepository.revoke(token.id, ownedBy: carol, on: $0) } == false)
         #expect(try await store.withSession { try await TokenRepository.authenticate(secret, on: $0) } != nil)
         #expect(try await store.withSession { try await TokenRepository.list(for: alice, on: $0) }.map(\.id) == [token.id])
         await store.close()
