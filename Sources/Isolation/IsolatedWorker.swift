@@ -16,8 +16,8 @@ public enum IsolatedWorker {
 
     /// Serves documents until stdin closes; returns the exit status.
     public static func run(sandbox: WorkerSandbox, allowsFaultInjection faultsAllowed: Bool) -> Int32 {
-        // The protocol's stdout moves to a fresh descriptor of its own.
         let (enforced, notEnforced) = sandbox.apply()
+        // The protocol's stdout moves to a fresh descriptor of its own.
         let protocolOut = dup(STDOUT_FILENO)
         guard protocolOut >= 0, dup2(STDERR_FILENO, STDOUT_FILENO) >= 0 else { return 70 }
         let input = FileHandle.standardInput
