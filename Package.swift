@@ -105,6 +105,7 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
+            resources: [.copy("openapi.yaml")],
             swiftSettings: swiftSettings
         ),
 
@@ -149,7 +150,7 @@ let package = Package(
         .testTarget(name: "StoreTests", dependencies: ["Store", "StoreTestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "PaperworkHTTPTests",
-            dependencies: ["PaperworkHTTP", "Store", .product(name: "HummingbirdTesting", package: "hummingbird")],
+            dependencies: ["PaperworkHTTP", "Store", "Isolation", .product(name: "HummingbirdTesting", package: "hummingbird")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -45,5 +45,6 @@ public func buildRouter(dependencies: ServiceDependencies) -> Router<PaperworkRe
     HealthController(store: dependencies.store).addRoutes(to: router)
     MetricsController(registry: dependencies.metrics).addRoutes(to: router)
     TokensController(store: dependencies.store).addRoutes(to: router)
+    OpenAPIController().addRoutes(to: router)
     return router
 }

@@ -65,3 +65,33 @@ struct TokensRouteTests {
         await store.close()
     }
 }
+
+@Suite("OpenAPI document")
+struct OpenAPIDocumentTests {
+    @Test("GET /openapi.yaml serves an OpenAPI 3.1 document that a validator accepts")
+    func servedAndValid() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("paperwork-http-\(UUID().uuidString)").path
+        let store = try await Store.open(try DatabaseLocation(url: nil, dataDirectory: directory), dataDirectory: directory, logger: Logger(label: "test"))
+        let router = buildRouter(dependencies: ServiceDependencies(store: store, inspector: InProcessInspector(), metrics: PrometheusCollectorRegistry()))
+        let served = try await Application(router: router).test(.router) { client in
+            try await client.execute(uri: "/openapi.yaml", method: .get) { response in
+                #expect(response.status == .ok)
+                #expect(response.headers[.contentType] == "application/yaml")
+                return String(buffer: response.body)
+            }
+        }
+        await store.close()
+        #expect(served.hasPrefix("openapi: 3.1.0"))
+        for path in ["/health:", "/metrics:", "/openapi.yaml:", "/v1/tokens:", "/v1/tokens/{id}:"] {
+            #expect(served.contains("\n  \(path)\n"), "\(path) is documented")
+        }
+        // An independent validator (openapi-spec-validator, from PyPI) reads what was served.
+        let file = directory + "/served-openapi.yaml"
+        try Data(served.utf8).write(to: URL(fileURLWithPath: file))
+        let check = try ChildProcess.run("/usr/bin/env", ["python3", "-c",
+            "import sys, yaml; from openapi_spec_validator import validate; validate(yaml.safe_load(open(sys.argv[1]))); print('valid')", file],
+            capturingErrors: true)
+        #expect(check.exitStatus == 0, "\(String(decoding: check.errors, as: UTF8.self))")
+        #expect(String(decoding: check.output, as: UTF8.self).contains("valid"))
+    }
+}
