@@ -8,7 +8,6 @@ import PaperworkHTTP
 import Prometheus
 import Store
 import Workflow
-import SystemPackage
 
 /// `paperwork serve`: the HTTP service, with its worker pool, on SQLite or PostgreSQL.
 ///
@@ -28,30 +27,20 @@ public struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Port to listen on (HTTP_PORT; default 8080).")
     var port: Int?
 
-    @Option(help: "Where the SQLite file, stored files and outbox live (DATA_DIRECTORY; default ./data).")
-    var dataDirectory: String?
-
-    @Option(help: "postgres://user:password@host:port/database, or empty for SQLite (DATABASE_URL).")
-    var databaseURL: String?
-
     @Option(help: "Document worker processes, 0 for one per core (WORKERS_COUNT).")
     var workers: Int?
 
-    @Option(help: "A file of KEY=value settings read after the environment.")
-    var envFile: String = ".env"
+    @OptionGroup var data: DataOptions
 
     /// Required by ArgumentParser.
     public init() {}
 
     public func run() async throws {
-        let settings = ServerSettings(config: try await Self.configReader(
-            flags: ["http.host": host.map { .init(.string($0), isSecret: false) },
-                    "http.port": port.map { .init(.int($0), isSecret: false) },
-                    "data.directory": dataDirectory.map { .init(.string($0), isSecret: false) },
-                    "database.url": databaseURL.map { .init(.string($0), isSecret: true) },
-                    "workers.count": workers.map { .init(.int($0), isSecret: false) }],
-            envFile: envFile
-        ))
+        let settings = try await data.settings(extraFlags: [
+            "http.host": host.map { .init(.string($0), isSecret: false) },
+            "http.port": port.map { .init(.int($0), isSecret: false) },
+            "workers.count": workers.map { .init(.int($0), isSecret: false) },
+        ])
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
@@ -61,10 +50,8 @@ public struct ServeCommand: AsyncParsableCommand {
         let registry = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
 
-        let location = try DatabaseLocation(url: settings.databaseURL, dataDirectory: settings.dataDirectory)
-        let store = try await Store.open(location, dataDirectory: settings.dataDirectory, logger: logger)
-        let applied = try await store.migrate()
-        logger.info("database ready", metadata: ["database": "\(location)", "migrations_applied": "\(applied)"])
+        let store = try await DataOptions.openStore(settings, logger: logger)
+        logger.info("database ready", metadata: ["database": "\(store.location)"])
 
         var poolConfiguration = WorkerPool.Configuration()
         if settings.workerCount > 0 { poolConfiguration.size = settings.workerCount }
@@ -96,7 +83,7 @@ public struct ServeCommand: AsyncParsableCommand {
         )
         print("""
             Paperwork is listening on http://\(settings.host):\(settings.port)
-              data:      \(settings.dataDirectory) (\(location))
+              data:      \(settings.dataDirectory) (\(store.location))
               health:    curl http://\(settings.host):\(settings.port)/health
               metrics:   curl http://\(settings.host):\(settings.port)/metrics
               e-mails:   \(settings.mailTransport == "smtp" ? "SMTP \(settings.smtpHost):\(settings.smtpPort)" : settings.dataDirectory + "/outbox/*.eml")
@@ -110,15 +97,5 @@ public struct ServeCommand: AsyncParsableCommand {
         }
         await pool.shutdown()
         await store.close()
-    }
-
-    /// Flags (given ones only) over the environment over the `.env` file.
-    static func configReader(flags: [AbsoluteConfigKey: ConfigValue?], envFile: String) async throws -> ConfigReader {
-        let given = flags.compactMapValues { $0 }
-        return ConfigReader(providers: [
-            InMemoryProvider(name: "flags", values: given),
-            EnvironmentVariablesProvider(),
-            try await EnvironmentVariablesProvider(environmentFilePath: FilePath(envFile), allowMissing: true),
-        ])
     }
 }

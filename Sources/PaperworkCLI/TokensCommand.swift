@@ -35,29 +35,14 @@ public struct TokensCommand: AsyncParsableCommand {
         var principal: Principal { .staff(role: StaffRole(rawValue: role) ?? .reviewer, tokenName: name) }
     }
 
-    /// Where the data is: the same settings as `paperwork serve`.
+    /// Where the data is, opened quietly (warnings only).
     struct StoreOptions: ParsableArguments {
-        @Option(help: "The data directory (DATA_DIRECTORY; default ./data).")
-        var dataDirectory: String?
-
-        @Option(help: "postgres://… or empty for SQLite (DATABASE_URL).")
-        var databaseURL: String?
-
-        @Option(help: "A file of KEY=value settings read after the environment.")
-        var envFile: String = ".env"
+        @OptionGroup var data: DataOptions
 
         func openStore() async throws -> Store {
-            let settings = ServerSettings(config: try await ServeCommand.configReader(
-                flags: ["data.directory": dataDirectory.map { .init(.string($0), isSecret: false) },
-                        "database.url": databaseURL.map { .init(.string($0), isSecret: true) }],
-                envFile: envFile
-            ))
             var logger = Logger(label: "paperwork.tokens")
             logger.logLevel = .warning
-            let location = try DatabaseLocation(url: settings.databaseURL, dataDirectory: settings.dataDirectory)
-            let store = try await Store.open(location, dataDirectory: settings.dataDirectory, logger: logger)
-            try await store.migrate()
-            return store
+            return try await DataOptions.openStore(try await data.settings(), logger: logger)
         }
     }
 
