@@ -99,21 +99,18 @@ public enum CertificateInspector {
 
     /// Renders one page (1-based) of an inspected file as a preview PNG.
     public static func renderPreview(of bytes: [UInt8], page: Int, limits: IntakeLimits = IntakeLimits()) throws(IntakeError) -> PagePreview {
-        let inspection = inspect(bytes, limits: limits, previews: .none)
+        // Page 1 (and every image, which has only page 1) is rendered by the inspection itself,
+        // so nothing is parsed or decoded twice.
+        let inspection = inspect(bytes, limits: limits, previews: page == 1 ? .firstPage : .none)
         guard inspection.verdict != .rejected else {
             throw .notRenderable("rejected files are not rendered: \(inspection.reasons.map(\.rawValue).joined(separator: ", "))")
         }
         guard page >= 1, page <= min(inspection.pages, limits.maxPages) else { throw .pageOutOfRange(page, pages: inspection.pages) }
-        let rendered: Result<PagePreview, IntakeError> = bytes.withUnsafeBytes { raw in
-            if inspection.sniffedMIME == "application/pdf" {
-                let preview = try? PopplerReader.renderPage(raw, page: page, limits: limits)
-                return preview.map { .success($0) } ?? .failure(.notRenderable("the page could not be rendered"))
-            }
-            var work = Work(raw: raw, declared: DeclaredType(), limits: limits, previews: .firstPage)
-            work.run()
-            return work.inspection.previews.first.map { .success($0) } ?? .failure(.notRenderable("the image could not be rendered"))
-        }
-        return try rendered.get()
+        if let preview = inspection.previews.first(where: { $0.page == page }) { return preview }
+        guard inspection.sniffedMIME == "application/pdf" else { throw .notRenderable("the image could not be rendered") }
+        let preview = bytes.withUnsafeBytes { raw in try? PopplerReader.renderPage(raw, page: page, limits: limits) }
+        guard let preview else { throw .notRenderable("the page could not be rendered") }
+        return preview
     }
 }
 

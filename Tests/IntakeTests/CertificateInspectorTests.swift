@@ -100,6 +100,13 @@ struct CertificateInspectorTests {
         #expect(again.width == preview.width && again.height == preview.height)
     }
 
+    @Test("a later page of a PDF renders on request")
+    func laterPage() throws {
+        let preview = try CertificateInspector.renderPreview(of: try Samples.bytes("fr-extrait-kbis.pdf"), page: 2)
+        #expect(preview.page == 2)
+        #expect(Array(preview.png.prefix(4)) == [0x89, 0x50, 0x4E, 0x47])
+    }
+
     @Test("asking for a page that does not exist is an error with a stable code")
     func previewOutOfRange() throws {
         #expect(throws: IntakeError.pageOutOfRange(3, pages: 1)) {
