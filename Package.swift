@@ -35,6 +35,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         // MARK: C libraries (Debian 12 packages, found through pkg-config)
@@ -79,11 +81,14 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
-        // MARK: Workflow: outbox delivery (and, later, the review queue, ports, LOAs, revalidation)
+        // MARK: Workflow: accounts, companies, members, outbox delivery (and, later, the review queue, ports, LOAs, revalidation)
         .target(
             name: "Workflow",
             dependencies: [
-                "Store", "Isolation",
+                "Store", "Isolation", "Intake",
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -49,10 +49,7 @@ public struct APIToken: Sendable, Hashable, Codable {
 public enum TokenRepository {
     /// Makes a token; returns its record and the secret, which is never stored.
     public static func create(name: String, for principal: Principal, on database: any SQLDatabase, now: Date = Date()) async throws -> (APIToken, secret: String) {
-        var random = SystemRandomNumberGenerator()
-        let bytes = (0..<32).map { _ in UInt8.random(in: .min ... .max, using: &random) }
-        let secret = "pw_" + Data(bytes).base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+        let secret = LinkSecret.make(prefix: "pw_")
         let token = APIToken(
             id: UUID().uuidString.lowercased(), name: name,
             staffRole: { if case let .staff(role, _) = principal { role } else { nil } }(),
@@ -107,6 +104,6 @@ public enum TokenRepository {
     }
 
     static func digest(_ secret: String) -> String {
-        blobAddress(of: Array(secret.utf8))
+        LinkSecret.digest(secret)
     }
 }

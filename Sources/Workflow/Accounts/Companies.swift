@@ -1,0 +1,146 @@
+import Foundation
+public import Store
+
+/// Companies, their members and invitations, with tenant isolation: a customer sees and
+/// changes only the companies they belong to, and a foreign company's id is answered exactly
+/// like an unknown one (`not_found`). Staff (reviewers, operators) read every company.
+public struct Companies: Sendable {
+    let store: Store
+    let accounts: Accounts
+
+    /// Companies over the same store and policy as ``Accounts``.
+    public init(accounts: Accounts) {
+        self.store = accounts.store
+        self.accounts = accounts
+    }
+
+    /// A company as one caller sees it: with the caller's own role and permissions.
+    public struct View: Sendable {
+        /// The company.
+        public var company: Company
+        /// The caller's membership, nil for staff.
+        public var membership: Membership?
+    }
+
+    // MARK: Access
+
+    /// The company, if the caller may see it; otherwise `not_found` (never `forbidden`, so
+    /// that ids reveal nothing). With `permission`, a member must also hold it, and staff are
+    /// refused (`staff_cannot_act_for_customer`): they read, customers act.
+    public func access(_ companyID: String, by principal: Principal, needing permission: Permission? = nil) async throws -> View {
+        let view: View? = try await store.withSession { database in
+            guard let company = try await CompanyRepository.company(id: companyID, on: database) else { return nil }
+            switch principal {
+            case .staff:
+                return View(company: company, membership: nil)
+            case let .user(userID):
+                guard let membership = try await MembershipRepository.membership(companyID: companyID, userID: userID, on: database) else { return nil }
+                return View(company: company, membership: membership)
+            }
+        }
+        guard let view else { throw WorkflowError.notFound("company") }
+        if let permission {
+            guard let membership = view.membership else {
+                throw WorkflowError(.forbidden, code: "staff_cannot_act_for_customer", "staff tokens read company data; only the company's members act for it")
+            }
+            guard membership.permissions.contains(permission) else { throw WorkflowError.permissionDenied(permission.rawValue) }
+        }
+        return view
+    }
+
+    // MARK: Companies
+
+    /// Registers a company; the caller becomes its admin. Enterprise partners choose
+    /// `enterprise` or `xaas`; the distributor types open up once an operator marks the company.
+    public func register(by userID: String, legalName: String, country: String, registrationNumber: String, companyType: String?) async throws -> View {
+        let legalName = try InputRules.text(legalName, field: "legal_name")
+        let country = try InputRules.country(country)
+        let registrationNumber = try InputRules.text(registrationNumber, field: "registration_number")
+        let type = try Self.companyType(companyType ?? CompanyType.enterprise.rawValue, distributor: false)
+        let now = accounts.policy.clock()
+        return try await store.transaction { database in
+            let company = try await CompanyRepository.create(legalName: legalName, country: country, registrationNumber: registrationNumber, companyType: type, createdBy: userID, on: database, now: now)
+            let membership = try await MembershipRepository.add(companyID: company.id, userID: userID, role: .admin, extraPermissions: [], on: database, now: now)
+            return View(company: company, membership: membership)
+        }
+    }
+
+    /// The companies a caller sees: their own, or (staff) every one, optionally by status.
+    public func list(for principal: Principal, status: String?, limit: Int = 100, offset: Int = 0) async throws -> [View] {
+        let status = try status.map { raw throws(WorkflowError) -> CompanyStatus in
+            guard let status = CompanyStatus(rawValue: raw) else {
+                throw WorkflowError(.invalid, code: "invalid_status", "status must be one of \(CompanyStatus.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            return status
+        }
+        return try await store.withSession { database in
+            switch principal {
+            case .staff:
+                return try await CompanyRepository.all(status: status, limit: max(1, min(limit, 500)), offset: max(0, offset), on: database).map { View(company: $0, membership: nil) }
+            case let .user(userID):
+                let memberships = Dictionary(try await MembershipRepository.memberships(ofUser: userID, on: database).map { ($0.companyID, $0) }, uniquingKeysWith: { first, _ in first })
+                return try await CompanyRepository.companies(ofUser: userID, on: database)
+                    .filter { status == nil || $0.status == status }
+                    .map { View(company: $0, membership: memberships[$0.id]) }
+            }
+        }
+    }
+
+    /// Changes a company's declared data or type. The declared data (name, country, number)
+    /// is what reviewers check against the certificate, so it is frozen while a review is
+    /// pending and after a decision, except when a reviewer asked for more information.
+    public func update(_ companyID: String, by principal: Principal, legalName: String?, country: String?, registrationNumber: String?, companyType: String?) async throws -> View {
+        var view = try await access(companyID, by: principal, needing: .manageMembers)
+        var company = view.company
+        if legalName != nil || country != nil || registrationNumber != nil {
+            guard company.status == .unverified || company.status == .needsInfo else {
+                throw WorkflowError(.conflict, code: "company_locked", "the legal name, country and registration number cannot change while the company is \(company.status.rawValue)")
+            }
+        }
+        if let legalName { company.legalName = try InputRules.text(legalName, field: "legal_name") }
+        if let country { company.country = try InputRules.country(country) }
+        if let registrationNumber { company.registrationNumber = try InputRules.text(registrationNumber, field: "registration_number") }
+        if let companyType { company.companyType = try Self.companyType(companyType, distributor: company.distributor) }
+        let updated = company
+        let now = accounts.policy.clock()
+        try await store.transaction { try await CompanyRepository.update(updated, on: $0, now: now) }
+        view.company = try await reload(companyID)
+        return view
+    }
+
+    /// An operator marks (or unmarks) a company as a distributor partner, which opens (or
+    /// closes) the distributor company types. Unmarking a company whose type is
+    /// distributor-only needs a new type in the same request.
+    public func setDistributor(_ companyID: String, by principal: Principal, distributor: Bool, companyType: String?) async throws -> View {
+        guard case .staff(.operator, _) = principal else {
+            throw WorkflowError(.forbidden, code: "operator_only", "only operators mark distributor partners")
+        }
+        var company = try await access(companyID, by: principal).company
+        company.distributor = distributor
+        if let companyType {
+            company.companyType = try Self.companyType(companyType, distributor: distributor)
+        } else if !CompanyType.allowed(distributor: distributor).contains(company.companyType) {
+            throw WorkflowError(.conflict, code: "company_type_not_allowed", "the company's type \(company.companyType.rawValue) is for distributors only; send a company_type among \(CompanyType.allowed(distributor: distributor).map(\.rawValue).joined(separator: ", "))")
+        }
+        let updated = company
+        let now = accounts.policy.clock()
+        try await store.transaction { try await CompanyRepository.update(updated, on: $0, now: now) }
+        return View(company: try await reload(companyID), membership: nil)
+    }
+
+    private func reload(_ companyID: String) async throws -> Company {
+        guard let company = try await store.withSession({ try await CompanyRepository.company(id: companyID, on: $0) }) else {
+            throw WorkflowError.notFound("company")
+        }
+        return company
+    }
+
+    static func companyType(_ raw: String, distributor: Bool) throws(WorkflowError) -> CompanyType {
+        let allowed = CompanyType.allowed(distributor: distributor)
+        guard let type = CompanyType(rawValue: raw), allowed.contains(type) else {
+            let hint = distributor ? "" : " (the distributor types need an operator to mark the company as a distributor partner)"
+            throw WorkflowError(.invalid, code: "company_type_not_allowed", "company_type must be one of \(allowed.map(\.rawValue).joined(separator: ", "))\(hint)")
+        }
+        return type
+    }
+}

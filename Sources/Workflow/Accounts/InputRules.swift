@@ -1,0 +1,75 @@
+/// The rules every piece of customer input passes before it is stored: one place, so the API,
+/// the CLI and the demo data agree.
+public enum InputRules {
+    /// The longest e-mail address SMTP allows (RFC 5321 path limit).
+    public static let maxEmailLength = 254
+    /// Passwords: at least this many characters…
+    public static let minPasswordLength = 12
+    /// …and at most this many bytes, bcrypt's limit (longer ones would be silently cut).
+    public static let maxPasswordBytes = 72
+    /// Names, titles, registration numbers.
+    public static let maxTextLength = 200
+
+    /// A normalized (trimmed, lower-case) address, or an `invalid_email` error. Deliberately
+    /// simple: one `@`, a dotted domain, no spaces or control characters; the verification
+    /// e-mail proves the rest.
+    public static func email(_ raw: String) throws(WorkflowError) -> String {
+        let address = raw.trimmingWhitespace().lowercased()
+        let parts = address.split(separator: "@", omittingEmptySubsequences: false)
+        guard address.utf8.count <= maxEmailLength, parts.count == 2, !parts[0].isEmpty,
+              parts[1].contains("."), !parts[1].hasPrefix("."), !parts[1].hasSuffix("."), !parts[1].contains(".."),
+              !address.unicodeScalars.contains(where: { $0.properties.isWhitespace || $0.value < 0x20 || $0.value == 0x7F || "<>()[],;:\\\"".unicodeScalars.contains($0) })
+        else { throw WorkflowError(.invalid, code: "invalid_email", "'\(raw.prefix(80))' is not an e-mail address") }
+        return address
+    }
+
+    /// Checks a new password's length (bcrypt reads at most 72 bytes).
+    public static func password(_ password: String) throws(WorkflowError) {
+        guard password.count >= minPasswordLength else {
+            throw WorkflowError(.invalid, code: "weak_password", "a password needs at least \(minPasswordLength) characters")
+        }
+        guard password.utf8.count <= maxPasswordBytes else {
+            throw WorkflowError(.invalid, code: "password_too_long", "a password may have at most \(maxPasswordBytes) bytes in UTF-8")
+        }
+    }
+
+    /// A trimmed, non-empty, bounded text without control characters, or `invalid_field`.
+    public static func text(_ raw: String, field: String) throws(WorkflowError) -> String {
+        let text = raw.trimmingWhitespace()
+        guard !text.isEmpty else { throw WorkflowError(.invalid, code: "invalid_field", "\(field) must not be empty") }
+        guard text.count <= maxTextLength else { throw WorkflowError(.invalid, code: "invalid_field", "\(field) may have at most \(maxTextLength) characters") }
+        guard !text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+            throw WorkflowError(.invalid, code: "invalid_field", "\(field) must not contain control characters")
+        }
+        return text
+    }
+
+    /// An ISO 3166-1 alpha-2 code, upper-cased, or `invalid_country`.
+    public static func country(_ raw: String) throws(WorkflowError) -> String {
+        let code = raw.trimmingWhitespace().uppercased()
+        guard isoCountryCodes.contains(code) else {
+            throw WorkflowError(.invalid, code: "invalid_country", "'\(raw.prefix(20))' is not an ISO 3166-1 alpha-2 country code (such as GB, FR, DE, SG, JP)")
+        }
+        return code
+    }
+
+    /// The officially assigned ISO 3166-1 alpha-2 codes.
+    public static let isoCountryCodes: Set<String> = Set("""
+        AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN BO BQ BR BS BT BV BW BY BZ \
+        CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ DE DJ DK DM DO DZ EC EE EG EH ER ES ET FI FJ FK FM FO FR \
+        GA GB GD GE GF GG GH GI GL GM GN GP GQ GR GS GT GU GW GY HK HM HN HR HT HU ID IE IL IM IN IO IQ IR IS IT JE JM JO JP \
+        KE KG KH KI KM KN KP KR KW KY KZ LA LB LC LI LK LR LS LT LU LV LY MA MC MD ME MF MG MH MK ML MM MN MO MP MQ MR MS MT \
+        MU MV MW MX MY MZ NA NC NE NF NG NI NL NO NP NR NU NZ OM PA PE PF PG PH PK PL PM PN PR PS PT PW PY QA RE RO RS RU RW \
+        SA SB SC SD SE SG SH SI SJ SK SL SM SN SO SR SS ST SV SX SY SZ TC TD TF TG TH TJ TK TL TM TN TO TR TT TV TW TZ UA UG \
+        UM US UY UZ VA VC VE VG VI VN VU WF WS YE YT ZA ZM ZW
+        """.split(separator: " ").map(String.init))
+}
+
+extension String {
+    func trimmingWhitespace() -> String {
+        let scalars = unicodeScalars
+        guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }),
+              let last = scalars.lastIndex(where: { !$0.properties.isWhitespace }) else { return "" }
+        return String(scalars[first...last])
+    }
+}
