@@ -37,6 +37,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        .package(url: "https://github.com/vapor/multipart-kit", from: "4.7.1"),
     ],
     targets: [
         // MARK: C libraries (Debian 12 packages, found through pkg-config)
@@ -105,6 +106,8 @@ let package = Package(
             dependencies: [
                 "Store", "Isolation", "Intake", "Workflow",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "MultipartKit", package: "multipart-kit"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -155,7 +158,7 @@ let package = Package(
         .testTarget(name: "StoreTests", dependencies: ["Store", "StoreTestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "PaperworkHTTPTests",
-            dependencies: ["PaperworkHTTP", "Store", "Isolation", .product(name: "HummingbirdTesting", package: "hummingbird")],
+            dependencies: ["PaperworkHTTP", "Store", "StoreTestSupport", "Workflow", "Isolation", .product(name: "HummingbirdTesting", package: "hummingbird")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -75,19 +75,32 @@ public struct ServeCommand: AsyncParsableCommand {
         default:
             throw ValidationError("mail.transport must be eml or smtp")
         }
+        let mail = try await MailComposer(directory: settings.templatesDirectory + "/mail", publicURL: settings.publicURL, supportAddress: settings.supportAddress)
+        var policy = Accounts.Policy()
+        policy.hasher = PasswordHasher(cost: UInt8(clamping: settings.bcryptCost))
+        let dependencies = ServiceDependencies(store: store, inspector: pool, metrics: registry, mail: mail, accountPolicy: policy)
         let app = buildApplication(
             settings: settings,
-            dependencies: ServiceDependencies(store: store, inspector: pool, metrics: registry),
+            dependencies: dependencies,
             services: [OutboxDelivery(store: store, transport: transport, sender: settings.mailFrom, logger: logger)],
             logger: logger
         )
+        let base = settings.publicURL
         print("""
             Paperwork is listening on http://\(settings.host):\(settings.port)
               data:      \(settings.dataDirectory) (\(store.location))
-              health:    curl http://\(settings.host):\(settings.port)/health
-              metrics:   curl http://\(settings.host):\(settings.port)/metrics
+              health:    curl \(base)/health
+              metrics:   curl \(base)/metrics
+              API:       curl \(base)/openapi.yaml
               e-mails:   \(settings.mailTransport == "smtp" ? "SMTP \(settings.smtpHost):\(settings.smtpPort)" : settings.dataDirectory + "/outbox/*.eml")
             """)
+        if settings.demoData, let demo = try await DemoData.seedIfEmpty(accounts: dependencies.accounts, companies: dependencies.companies) {
+            let text = DemoInstructions.text(demo, base: base, outbox: settings.mailTransport == "smtp" ? nil : settings.dataDirectory + "/outbox")
+            print(text)
+            let file = settings.dataDirectory + "/demo-credentials.txt"
+            _ = FileManager.default.createFile(atPath: file, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600])
+            logger.notice("demo data created", metadata: ["instructions": "\(file)"])
+        }
         do {
             try await app.runService()
         } catch {

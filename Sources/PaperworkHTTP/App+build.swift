@@ -5,6 +5,7 @@ public import Logging
 import Metrics
 public import Prometheus
 public import Store
+public import Workflow
 public import ServiceLifecycle
 
 /// What the HTTP layer needs from the layers below, built once at start.
@@ -15,12 +16,19 @@ public struct ServiceDependencies: Sendable {
     public var inspector: any DocumentInspector
     /// Where `/metrics` reads from.
     public var metrics: PrometheusCollectorRegistry
+    /// Sign-up, sessions, profiles.
+    public var accounts: Accounts
+    /// Companies, members, invitations.
+    public var companies: Companies
 
-    /// Bundles the dependencies.
-    public init(store: Store, inspector: any DocumentInspector, metrics: PrometheusCollectorRegistry) {
+    /// Bundles the dependencies; the account workflows share the store, the inspector (for
+    /// profile photos), the mail templates and the policy.
+    public init(store: Store, inspector: any DocumentInspector, metrics: PrometheusCollectorRegistry, mail: MailComposer, accountPolicy: Accounts.Policy = .init()) {
         self.store = store
         self.inspector = inspector
         self.metrics = metrics
+        accounts = Accounts(store: store, inspector: inspector, mail: mail, policy: accountPolicy)
+        companies = Companies(accounts: accounts)
     }
 }
 
@@ -41,10 +49,13 @@ public func buildRouter(dependencies: ServiceDependencies) -> Router<PaperworkRe
     let router = Router(context: PaperworkRequestContext.self)
     router.add(middleware: LogRequestsMiddleware(.info))
     router.add(middleware: MetricsMiddleware())
+    router.add(middleware: ProblemMiddleware())
     router.add(middleware: BearerAuthenticationMiddleware(store: dependencies.store))
     HealthController(store: dependencies.store).addRoutes(to: router)
     MetricsController(registry: dependencies.metrics).addRoutes(to: router)
     TokensController(store: dependencies.store).addRoutes(to: router)
+    AccountsController(accounts: dependencies.accounts, companies: dependencies.companies, store: dependencies.store, maxPhotoBytes: dependencies.accounts.policy.maxPhotoBytes).addRoutes(to: router)
+    CompaniesController(companies: dependencies.companies).addRoutes(to: router)
     OpenAPIController().addRoutes(to: router)
     return router
 }

@@ -37,6 +37,17 @@ public struct ServerSettings: Sendable, Hashable {
     public var smtpPassword: String?
     /// See ``smtpHost``.
     public var smtpCAFile: String?
+    /// `mail.support`: the support contact printed in e-mails that ask customers to act.
+    public var supportAddress: String
+    /// `http.public.url`: the service's address as customers reach it, for links in e-mails.
+    public var publicURL: String
+    /// `templates.directory`: the Mustache templates (`mail/`, and later the console and LOAs).
+    public var templatesDirectory: String
+    /// `auth.bcrypt.cost`: bcrypt's work factor for passwords (12; each step doubles the time).
+    public var bcryptCost: Int
+    /// `demo.data`: on first start with an empty database, create a demo company, an operator
+    /// and a reviewer, and print how to use them. Turn off in production.
+    public var demoData: Bool
 
     /// Reads every setting, falling back to the documented defaults.
     public init(config: ConfigReader) {
@@ -55,5 +66,10 @@ public struct ServerSettings: Sendable, Hashable {
         smtpUsername = config.string(forKey: "mail.smtp.username")
         smtpPassword = config.string(forKey: "mail.smtp.password", isSecret: true)
         smtpCAFile = config.string(forKey: "mail.smtp.ca.file")
+        supportAddress = config.string(forKey: "mail.support", default: "support@paperwork.localhost")
+        publicURL = config.string(forKey: "http.public.url", default: "http://\(host):\(port)")
+        templatesDirectory = config.string(forKey: "templates.directory", default: "templates")
+        bcryptCost = config.int(forKey: "auth.bcrypt.cost", default: 12)
+        demoData = config.bool(forKey: "demo.data", default: true)
     }
 }

@@ -14,7 +14,7 @@ struct TokensRouteTests {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("paperwork-http-\(UUID().uuidString)").path
         let store = try await Store.open(try DatabaseLocation(url: nil, dataDirectory: directory), dataDirectory: directory, logger: Logger(label: "test"))
         try await store.migrate()
-        let router = buildRouter(dependencies: ServiceDependencies(store: store, inspector: InProcessInspector(), metrics: PrometheusCollectorRegistry()))
+        let router = buildRouter(dependencies: ServiceDependencies(store: store, inspector: InProcessInspector(), metrics: PrometheusCollectorRegistry(), mail: try await TestService.mailComposer()))
         return (Application(router: router), store)
     }
 
@@ -72,7 +72,7 @@ struct OpenAPIDocumentTests {
     func servedAndValid() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("paperwork-http-\(UUID().uuidString)").path
         let store = try await Store.open(try DatabaseLocation(url: nil, dataDirectory: directory), dataDirectory: directory, logger: Logger(label: "test"))
-        let router = buildRouter(dependencies: ServiceDependencies(store: store, inspector: InProcessInspector(), metrics: PrometheusCollectorRegistry()))
+        let router = buildRouter(dependencies: ServiceDependencies(store: store, inspector: InProcessInspector(), metrics: PrometheusCollectorRegistry(), mail: try await TestService.mailComposer()))
         let served = try await Application(router: router).test(.router) { client in
             try await client.execute(uri: "/openapi.yaml", method: .get) { response in
                 #expect(response.status == .ok)

@@ -28,7 +28,8 @@ public struct Accounts: Sendable {
     let store: Store
     let inspector: any DocumentInspector
     let mail: MailComposer
-    let policy: Policy
+    /// The policy these accounts follow (link lifetimes, photo size, hashing).
+    public let policy: Policy
 
     /// Accounts over a store, with the worker pool that sniffs profile photos.
     public init(store: Store, inspector: any DocumentInspector, mail: MailComposer, policy: Policy) {

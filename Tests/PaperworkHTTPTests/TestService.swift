@@ -1,0 +1,105 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Isolation
+import NIOCore
+import Prometheus
+import Store
+import StoreTestSupport
+import Testing
+import Workflow
+@testable import PaperworkHTTP
+
+/// A service over a fresh store of one backend, with the repository's real mail templates and
+/// a real inspector; bcrypt at its lowest cost so the suite stays fast.
+struct TestService: Sendable {
+    let store: Store
+    let dependencies: ServiceDependencies
+
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    static func make(_ backend: Backend = .sqlite, adjust: (inout Accounts.Policy) -> Void = { _ in }) async throws -> TestService {
+        let (store, _) = try await backend.freshStore()
+        try await store.migrate()
+        let mail = try await mailComposer()
+        var policy = Accounts.Policy()
+        policy.hasher = PasswordHasher(cost: 4)
+        adjust(&policy)
+        let dependencies = ServiceDependencies(store: store, inspector: InProcessInspector(), metrics: PrometheusCollectorRegistry(), mail: mail, accountPolicy: policy)
+        return TestService(store: store, dependencies: dependencies)
+    }
+
+    /// The repository's mail templates, with test addresses.
+    static func mailComposer() async throws -> MailComposer {
+        try await MailComposer(directory: repository.appendingPathComponent("templates/mail").path, publicURL: "https://paperwork.test", supportAddress: "support@paperwork.test")
+    }
+
+    /// Runs `body` with a test client, then closes the store.
+    func run(_ body: @Sendable (any TestClientProtocol) async throws -> Void) async throws {
+        do {
+            try await Application(router: buildRouter(dependencies: dependencies)).test(.router, body)
+        } catch {
+            await store.close()
+            throw error
+        }
+        await store.close()
+    }
+
+    /// The outbox's messages to one address, oldest first.
+    func mails(to address: String) async throws -> [OutboxMessage] {
+        try await store.withSession { try await OutboxRepository.all(on: $0) }.filter { $0.recipient == address }
+    }
+}
+
+/// A JSON answer: status, problem code (if any) and the parsed object.
+struct Answer {
+    var status: HTTPResponse.Status
+    var json: [String: Any]
+    var contentType: String?
+    var raw: ByteBuffer
+
+    var code: String? { json["code"] as? String }
+    subscript(key: String) -> Any? { json[key] }
+    func string(_ key: String) -> String? { json[key] as? String }
+}
+
+extension TestClientProtocol {
+    /// Sends a request (a JSON body when `json` is given) and parses the JSON answer.
+    func call(_ method: HTTPRequest.Method, _ uri: String, token: String? = nil, json: Any? = nil, body: ByteBuffer? = nil, headers extra: HTTPFields = [:]) async throws -> Answer {
+        var headers = extra
+        if let token { headers[.authorization] = "Bearer \(token)" }
+        var payload = body
+        if let json {
+            headers[.contentType] = "application/json"
+            payload = ByteBuffer(data: try JSONSerialization.data(withJSONObject: json))
+        }
+        return try await execute(uri: uri, method: method, headers: headers, body: payload) { response in
+            let object = (try? JSONSerialization.jsonObject(with: Data(buffer: response.body))) as? [String: Any] ?? [:]
+            return Answer(status: response.status, json: object, contentType: response.headers[.contentType], raw: response.body)
+        }
+    }
+}
+
+/// The secret in an e-mail's body (`su_…`, `inv_…`).
+func secret(withPrefix prefix: String, in body: String) -> String? {
+    guard let range = body.range(of: prefix + "[A-Za-z0-9_-]{20,}", options: .regularExpression) else { return nil }
+    return String(body[range])
+}
+
+/// Signs a user up through the API (start, read the e-mail, complete); returns their token.
+func signUp(_ client: some TestClientProtocol, _ service: TestService, email: String, name: String = "Test User") async throws -> String {
+    let started = try await client.call(.post, "/v1/signup", json: ["email": email])
+    #expect(started.status == .accepted)
+    let mail = try #require(try await service.mails(to: email).last)
+    let token = try #require(secret(withPrefix: "su_", in: mail.body))
+    let completed = try await client.call(.post, "/v1/signup/complete", json: ["token": token, "password": "correct horse battery", "full_name": name])
+    #expect(completed.status == .created)
+    return try #require(completed.string("token"))
+}
+
+/// Registers a company for a signed-up user; returns its id.
+func register(_ client: some TestClientProtocol, token: String, name: String, country: String = "GB") async throws -> String {
+    let answer = try await client.call(.post, "/v1/companies", token: token, json: ["legal_name": name, "country": country, "registration_number": "0123 4567"])
+    #expect(answer.status == .created)
+    return try #require(answer.string("id"))
+}
