@@ -77,6 +77,18 @@ extension ChildProcess {
             return bytes.isEmpty ? nil : String(decoding: bytes, as: UTF8.self)
         }
 
+        /// Sends it a signal (`SIGTERM` to ask a server to shut down gracefully).
+        public func send(_ signal: Int32) {
+            kill(pid, signal)
+        }
+
+        /// Waits for it to end and reaps it: its exit status, or the signal that ended it.
+        public func waitForExit() -> (exitStatus: Int32?, signal: Int32?) {
+            var signal: Int32 = 0, status: Int32 = 0
+            guard paperwork_wait(pid, &signal, &status) == 0 else { return (nil, nil) }
+            return signal != 0 ? (nil, signal) : (status, nil)
+        }
+
         /// Closes its stdin, waits for it to end (killing it after `grace`) and reaps it.
         public func stop(graceMilliseconds: Int32 = 5000) {
             try? input.close()

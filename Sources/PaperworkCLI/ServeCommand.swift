@@ -30,6 +30,9 @@ public struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Document worker processes, 0 for one per core (WORKERS_COUNT).")
     var workers: Int?
 
+    @Option(help: "The Mustache templates directory (TEMPLATES_DIRECTORY; default ./templates).")
+    var templatesDirectory: String?
+
     @OptionGroup var data: DataOptions
 
     /// Required by ArgumentParser.
@@ -40,6 +43,7 @@ public struct ServeCommand: AsyncParsableCommand {
             "http.host": host.map { .init(.string($0), isSecret: false) },
             "http.port": port.map { .init(.int($0), isSecret: false) },
             "workers.count": workers.map { .init(.int($0), isSecret: false) },
+            "templates.directory": templatesDirectory.map { .init(.string($0), isSecret: false) },
         ])
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
@@ -79,28 +83,32 @@ public struct ServeCommand: AsyncParsableCommand {
         var policy = Accounts.Policy()
         policy.hasher = PasswordHasher(cost: UInt8(clamping: settings.bcryptCost))
         let dependencies = ServiceDependencies(store: store, inspector: pool, metrics: registry, mail: mail, accountPolicy: policy)
-        let app = buildApplication(
-            settings: settings,
-            dependencies: dependencies,
-            services: [OutboxDelivery(store: store, transport: transport, sender: settings.mailFrom, logger: logger)],
-            logger: logger
-        )
+        var demoText = ""
         let base = settings.publicURL
-        print("""
+        if settings.demoData, let demo = try await DemoData.seedIfEmpty(accounts: dependencies.accounts, companies: dependencies.companies) {
+            demoText = DemoInstructions.text(demo, base: base, outbox: settings.mailTransport == "smtp" ? nil : settings.dataDirectory + "/outbox")
+            let file = settings.dataDirectory + "/demo-credentials.txt"
+            _ = FileManager.default.createFile(atPath: file, contents: Data(demoText.utf8), attributes: [.posixPermissions: 0o600])
+            logger.notice("demo data created", metadata: ["instructions": "\(file)"])
+        }
+        // Printed once the socket is bound, so that what it says is already true.
+        let banner = """
             Paperwork is listening on http://\(settings.host):\(settings.port)
               data:      \(settings.dataDirectory) (\(store.location))
               health:    curl \(base)/health
               metrics:   curl \(base)/metrics
               API:       curl \(base)/openapi.yaml
               e-mails:   \(settings.mailTransport == "smtp" ? "SMTP \(settings.smtpHost):\(settings.smtpPort)" : settings.dataDirectory + "/outbox/*.eml")
-            """)
-        if settings.demoData, let demo = try await DemoData.seedIfEmpty(accounts: dependencies.accounts, companies: dependencies.companies) {
-            let text = DemoInstructions.text(demo, base: base, outbox: settings.mailTransport == "smtp" ? nil : settings.dataDirectory + "/outbox")
-            print(text)
-            let file = settings.dataDirectory + "/demo-credentials.txt"
-            _ = FileManager.default.createFile(atPath: file, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600])
-            logger.notice("demo data created", metadata: ["instructions": "\(file)"])
-        }
+            """ + demoText
+        let app = buildApplication(
+            settings: settings,
+            dependencies: dependencies,
+            services: [OutboxDelivery(store: store, transport: transport, sender: settings.mailFrom, logger: logger)],
+            logger: logger,
+            // Written straight to the descriptor, not through stdio's buffer: whoever started us
+            // through a pipe reads the address and the demo instructions at once.
+            onServerRunning: { FileHandle.standardOutput.write(Data((banner + "\n").utf8)) }
+        )
         do {
             try await app.runService()
         } catch {

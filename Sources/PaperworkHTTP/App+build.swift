@@ -34,12 +34,14 @@ public struct ServiceDependencies: Sendable {
 
 /// Builds the Hummingbird application: the one place that lists middleware and routes.
 /// Background services (outbox delivery…) run beside the server and stop with it.
-public func buildApplication(settings: ServerSettings, dependencies: ServiceDependencies, services: [any Service], logger: Logger) -> some ApplicationProtocol {
+/// `onServerRunning` runs once the socket is bound.
+public func buildApplication(settings: ServerSettings, dependencies: ServiceDependencies, services: [any Service], logger: Logger, onServerRunning: @escaping @Sendable () async -> Void = {}) -> some ApplicationProtocol {
     let router = buildRouter(dependencies: dependencies)
     return Application(
         router: router,
         configuration: ApplicationConfiguration(address: .hostname(settings.host, port: settings.port), serverName: "paperwork"),
         services: services,
+        onServerRunning: { _ in await onServerRunning() },
         logger: logger
     )
 }

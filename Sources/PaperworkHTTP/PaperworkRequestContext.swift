@@ -1,3 +1,4 @@
+public import Foundation
 public import Hummingbird
 public import Store
 
@@ -9,6 +10,13 @@ public struct PaperworkRequestContext: RequestContext {
     public var principal: Principal?
     /// The token that authenticated the caller.
     public var tokenID: String?
+
+    /// JSON answers with sorted keys: the same object always prints the same way.
+    public var responseEncoder: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }
 
     /// A context for a new request.
     public init(source: ApplicationRequestContextSource) {

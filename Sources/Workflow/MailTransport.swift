@@ -32,9 +32,13 @@ public struct EMLDirectoryTransport: MailTransport {
 
 /// Plain-text e-mails as RFC 5322 / MIME text, CRLF line ends.
 public enum RFC5322 {
-    /// The message with its headers; non-ASCII subjects are RFC 2047 encoded, the body is
-    /// UTF-8 quoted-printable so that any transport carries it unchanged.
+    /// The message with its headers; non-ASCII subjects are RFC 2047 encoded. A body of short
+    /// ASCII lines goes as it is (`7bit`: links and tokens stay whole and readable in an
+    /// `.eml` file); any other body is UTF-8 quoted-printable, which every transport carries.
     public static func render(_ message: OutboxMessage, from sender: String, date: Date = Date()) -> String {
+        let body = message.body.replacingOccurrences(of: "\r\n", with: "\n")
+        let plain = body.utf8.allSatisfy { ($0 >= 0x20 && $0 < 0x7F) || $0 == 0x0A || $0 == 0x09 }
+            && body.split(separator: "\n", omittingEmptySubsequences: false).allSatisfy { $0.utf8.count <= 998 }
         let domain = sender.split(separator: "@").last.map(String.init) ?? "paperwork.invalid"
         var lines = [
             "From: \(sender)",
@@ -44,11 +48,11 @@ public enum RFC5322 {
             "Message-ID: <\(message.id)@\(domain)>",
             "MIME-Version: 1.0",
             "Content-Type: text/plain; charset=utf-8",
-            "Content-Transfer-Encoding: quoted-printable",
+            "Content-Transfer-Encoding: \(plain ? "7bit" : "quoted-printable")",
             "X-Paperwork-Kind: \(message.kind)",
             "",
         ]
-        lines.append(quotedPrintable(message.body))
+        lines.append(plain ? body.replacingOccurrences(of: "\n", with: "\r\n") : quotedPrintable(body))
         return lines.joined(separator: "\r\n") + "\r\n"
     }
 

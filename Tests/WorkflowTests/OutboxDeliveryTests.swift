@@ -56,7 +56,7 @@ struct OutboxDeliveryTests {
         try await store.migrate()
         try await store.transaction {
             try await OutboxRepository.enqueue(kind: "company_verified", to: "admin@northwind.example", subject: "Société vérifiée ✓",
-                                               body: "Your company NORTHWIND CONNECT LIMITED has been verified.\nSupport: support@paperwork.example", on: $0)
+                                               body: "Your company NORTHWIND CONNECT LIMITED has been verified.\nBienvenue à bord.\nSupport: support@paperwork.example", on: $0)
         }
         let transport = try EMLDirectoryTransport(directory: directory + "/outbox")
         let delivery = OutboxDelivery(store: store, transport: transport, sender: "noreply@paperwork.example", logger: logger)
@@ -69,9 +69,20 @@ struct OutboxDeliveryTests {
         #expect(text.contains("Subject: =?UTF-8?B?"))
         #expect(text.contains("Content-Transfer-Encoding: quoted-printable\r\n"))
         #expect(text.contains("NORTHWIND CONNECT LIMITED has been verified."))
+        #expect(text.contains("Bienvenue =C3=A0 bord."))
         let messages = try await store.withSession { try await OutboxRepository.all(on: $0) }
         #expect(messages.map(\.status) == [.sent])
         await store.close()
+    }
+
+    @Test("a body of short ASCII lines is sent as it is (7bit), so links and tokens stay whole")
+    func plainBodiesStayReadable() {
+        let token = "su_" + String(repeating: "A1b2-C3d4_", count: 5)
+        let body = "Open this link to confirm the address and choose your password:\n  https://paperwork.example.com/signup/complete?token=\(token)\n"
+        let message = OutboxMessage(id: "m1", createdAt: "", kind: "signup_verification", recipient: "a@example.com", subject: "Confirm", body: body, status: .pending, attempts: 0, lastError: nil)
+        let text = RFC5322.render(message, from: "noreply@paperwork.example")
+        #expect(text.contains("Content-Transfer-Encoding: 7bit\r\n"))
+        #expect(text.contains("\r\n  https://paperwork.example.com/signup/complete?token=\(token)\r\n"))
     }
 
     @Test("a refused delivery is retried after a backoff, then succeeds", arguments: Backend.available)
