@@ -45,9 +45,19 @@ public struct ServeCommand: AsyncParsableCommand {
             "workers.count": workers.map { .init(.int($0), isSecret: false) },
             "templates.directory": templatesDirectory.map { .init(.string($0), isSecret: false) },
         ])
+        // LOG_LEVEL (trace…critical, default info) and LOG_FORMAT (text, or json for one
+        // object per line) come from the environment, as for every server of this kind.
+        let environment = ProcessInfo.processInfo.environment
+        let level = environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
+        let json = environment["LOG_FORMAT"] == "json"
         LoggingSystem.bootstrap { label in
+            if json {
+                var handler = JSONLogHandler(label: label)
+                handler.logLevel = level
+                return handler
+            }
             var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
+            handler.logLevel = level
             return handler
         }
         let logger = Logger(label: "paperwork")

@@ -84,10 +84,14 @@ public enum OutboxRepository {
             .all(decodingColumn: "id", as: String.self)
         var leased: [OutboxMessage] = []
         for id in candidates {
-            // Conditional update: only one deliverer wins each message.
+            // Conditional update: only one deliverer wins each message. The conditions are
+            // those of the selection again: a message another deliverer sent (or rescheduled)
+            // since, whose lease it cleared, is no longer pending and due.
             let won = try await database.update("outbox")
                 .set("lease_until", to: SQLBind(Timestamp.format(now.addingTimeInterval(lease))))
                 .where("id", .equal, SQLBind(id))
+                .where("status", .equal, SQLBind(OutboxMessage.Status.pending.rawValue))
+                .where("next_attempt_at", .lessThanOrEqual, SQLBind(stamp))
                 .where { $0.where("lease_until", .is, SQLLiteral.null).orWhere("lease_until", .lessThan, SQLBind(stamp)) }
                 .returning("id", "created_at", "kind", "recipient", "subject", "body", "status", "attempts", "last_error")
                 .first(decoding: OutboxMessage.self)

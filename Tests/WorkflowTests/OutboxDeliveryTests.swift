@@ -131,19 +131,23 @@ struct OutboxDeliveryTests {
         await reopened.close()
     }
 
-    @Test("two deliverers at once send each message exactly once", arguments: Backend.available)
+    @Test("four deliverers at once send each message exactly once", arguments: Backend.available)
     func concurrentDeliverers(_ backend: Backend) async throws {
         let (store, _) = try await backend.freshStore()
         try await store.migrate()
-        for n in 0..<30 {
+        for n in 0..<60 {
             try await store.transaction { try await OutboxRepository.enqueue(kind: "invitation", to: "user\(n)@example.com", subject: "Join", body: "Hi", on: $0) }
         }
         let transport = FlakyTransport(failures: 0)
-        async let first = OutboxDelivery(store: store, transport: transport, sender: "noreply@paperwork.example", logger: logger).deliverDue()
-        async let second = OutboxDelivery(store: store, transport: transport, sender: "noreply@paperwork.example", logger: logger).deliverDue()
-        #expect(try await first + second == 30)
-        #expect(Set(transport.delivered.map(\.recipient)).count == 30)
-        #expect(transport.delivered.count == 30)
+        let sent = try await withThrowingTaskGroup(of: Int.self) { group in
+            for _ in 0..<4 {
+                group.addTask { try await OutboxDelivery(store: store, transport: transport, sender: "noreply@paperwork.example", logger: logger).deliverDue() }
+            }
+            return try await group.reduce(0, +)
+        }
+        #expect(sent == 60)
+        #expect(Set(transport.delivered.map(\.recipient)).count == 60)
+        #expect(transport.delivered.count == 60)
         await store.close()
     }
 }
