@@ -9,6 +9,10 @@ public struct APIError: Error, HTTPResponseError, Sendable {
     public var code: String
     /// A sentence for people.
     public var detail: String
+    /// For a refused upload: the intake's reason codes.
+    public var reasons: [String]?
+    /// For a refused upload: the stored certificate's id, for reference.
+    public var certificateID: String?
 
     /// An error with a status, code and sentence.
     public init(_ status: HTTPResponse.Status, code: String, detail: String) {
@@ -30,10 +34,12 @@ public struct APIError: Error, HTTPResponseError, Sendable {
         var status: Int
         var code: String
         var detail: String
+        var reasons: [String]?
+        var certificate_id: String?
     }
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
-        let problem = Problem(type: "/problems/\(code)", title: status.reasonPhrase, status: status.code, code: code, detail: detail)
+        let problem = Problem(type: "/problems/\(code)", title: status.reasonPhrase, status: status.code, code: code, detail: detail, reasons: reasons, certificate_id: certificateID)
         var response = try JSONResponse.make(problem, status: status, contentType: "application/problem+json")
         if status == .unauthorized { response.headers[.wwwAuthenticate] = "Bearer" }
         return response

@@ -48,7 +48,10 @@ struct CompanyResponse: ResponseEncodable {
     var my_permissions: [String]?
 
     init(_ view: Companies.View) {
-        let company = view.company
+        self.init(company: view.company, membership: view.membership)
+    }
+
+    init(company: Company, membership: Membership? = nil) {
         id = company.id
         legal_name = company.legalName
         country = company.country
@@ -59,8 +62,8 @@ struct CompanyResponse: ResponseEncodable {
         status = company.status.rawValue
         created_at = company.createdAt
         updated_at = company.updatedAt
-        my_role = view.membership?.role.rawValue
-        my_permissions = view.membership.map { $0.permissions.sorted().map(\.rawValue) }
+        my_role = membership?.role.rawValue
+        my_permissions = membership.map { $0.permissions.sorted().map(\.rawValue) }
     }
 }
 

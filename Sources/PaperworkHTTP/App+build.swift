@@ -20,15 +20,24 @@ public struct ServiceDependencies: Sendable {
     public var accounts: Accounts
     /// Companies, members, invitations.
     public var companies: Companies
+    /// Certificate uploads.
+    public var intake: CertificateIntake
+    /// The review queue and decisions.
+    public var review: ReviewQueue
+    /// What customers and reviewers read about certificates.
+    public var views: CertificateViews
 
     /// Bundles the dependencies; the account workflows share the store, the inspector (for
     /// profile photos), the mail templates and the policy.
-    public init(store: Store, inspector: any DocumentInspector, metrics: PrometheusCollectorRegistry, mail: MailComposer, accountPolicy: Accounts.Policy = .init()) {
+    public init(store: Store, inspector: any DocumentInspector, metrics: PrometheusCollectorRegistry, mail: MailComposer, accountPolicy: Accounts.Policy = .init(), reviewPolicy: CertificateIntake.Policy = .init()) {
         self.store = store
         self.inspector = inspector
         self.metrics = metrics
         accounts = Accounts(store: store, inspector: inspector, mail: mail, policy: accountPolicy)
         companies = Companies(accounts: accounts)
+        intake = CertificateIntake(companies: companies, inspector: inspector, policy: reviewPolicy)
+        review = ReviewQueue(intake: intake)
+        views = CertificateViews(queue: review)
     }
 }
 
@@ -58,6 +67,8 @@ public func buildRouter(dependencies: ServiceDependencies) -> Router<PaperworkRe
     TokensController(store: dependencies.store).addRoutes(to: router)
     AccountsController(accounts: dependencies.accounts, companies: dependencies.companies, store: dependencies.store, maxPhotoBytes: dependencies.accounts.policy.maxPhotoBytes).addRoutes(to: router)
     CompaniesController(companies: dependencies.companies).addRoutes(to: router)
+    CertificatesController(intake: dependencies.intake, views: dependencies.views, queue: dependencies.review, companies: dependencies.companies).addRoutes(to: router)
+    ReviewController(queue: dependencies.review, store: dependencies.store).addRoutes(to: router)
     OpenAPIController().addRoutes(to: router)
     return router
 }

@@ -23,7 +23,7 @@ public struct MailComposer: Sendable {
     }
 
     /// The templates the workflows use.
-    public static let requiredTemplates = ["signup_verification", "account_exists", "invitation"]
+    public static let requiredTemplates = ["signup_verification", "account_exists", "invitation", "company_verified", "company_rejected", "company_needs_info"]
 
     /// Renders one message.
     public func compose(_ kind: String, _ values: [String: String]) throws -> (subject: String, body: String) {

@@ -1,0 +1,143 @@
+import Foundation
+public import SQLKit
+
+/// One entry of the append-only audit log: who changed what, when, from what to what.
+public struct AuditEntry: Sendable, Hashable, Codable {
+    /// Position in the log (increasing).
+    public var id: Int
+    /// When.
+    public var at: String
+    /// Who: `user:<id>`, `reviewer:<name>`, `operator:<name>`, `system`.
+    public var actor: String
+    /// What kind of thing changed (`certificate`, `company`).
+    public var entityType: String
+    /// Which one.
+    public var entityID: String
+    /// What happened (`uploaded`, `queued`, `claimed`, `approved`…).
+    public var action: String
+    /// The state before (JSON), if there was one.
+    public var before: String?
+    /// The state after (JSON).
+    public var after: String?
+
+    enum CodingKeys: String, CodingKey {
+        case id, at, actor, action, before, after
+        case entityType = "entity_type"
+        case entityID = "entity_id"
+    }
+}
+
+/// The audit log. Rows are only ever inserted: the API has no route that changes them, and
+/// database triggers refuse UPDATE and DELETE on both SQLite and PostgreSQL.
+public enum AuditRepository {
+    /// Appends an entry; call it in the transaction of the change it records.
+    public static func append(actor: String, entityType: String, entityID: String, action: String, before: String?, after: String?, at: String, on database: any SQLDatabase) async throws {
+        try await database.insert(into: "audit_log")
+            .columns("at", "actor", "entity_type", "entity_id", "action", "before", "after")
+            .values(SQLBind(at), SQLBind(actor), SQLBind(entityType), SQLBind(entityID), SQLBind(action), SQLBind(before), SQLBind(after))
+            .run()
+    }
+
+    /// What to look for in the log; nil fields match everything.
+    public struct Filter: Sendable {
+        /// Only this entity type.
+        public var entityType: String?
+        /// Only this entity.
+        public var entityID: String?
+        /// Only this actor.
+        public var actor: String?
+        /// Only this action.
+        public var action: String?
+        /// Only at or after this instant.
+        public var since: String?
+        /// Only before this instant.
+        public var until: String?
+        /// Only entries after this position (for paging).
+        public var after: Int?
+        /// At most this many.
+        public var limit: Int = 100
+
+        /// Everything, a page at a time.
+        public init(entityType: String? = nil, entityID: String? = nil, actor: String? = nil, action: String? = nil, since: String? = nil, until: String? = nil, after: Int? = nil, limit: Int = 100) {
+            self.entityType = entityType
+            self.entityID = entityID
+            self.actor = actor
+            self.action = action
+            self.since = since
+            self.until = until
+            self.after = after
+            self.limit = limit
+        }
+    }
+
+    /// The entries matching a filter, in log order.
+    public static func entries(_ filter: Filter, on database: any SQLDatabase) async throws -> [AuditEntry] {
+        let query = database.select().columns("id", "at", "actor", "entity_type", "entity_id", "action", "before", "after").from("audit_log")
+        if let value = filter.entityType { query.where("entity_type", .equal, SQLBind(value)) }
+        if let value = filter.entityID { query.where("entity_id", .equal, SQLBind(value)) }
+        if let value = filter.actor { query.where("actor", .equal, SQLBind(value)) }
+        if let value = filter.action { query.where("action", .equal, SQLBind(value)) }
+        if let value = filter.since { query.where("at", .greaterThanOrEqual, SQLBind(value)) }
+        if let value = filter.until { query.where("at", .lessThan, SQLBind(value)) }
+        if let value = filter.after { query.where("id", .greaterThan, SQLBind(value)) }
+        return try await query.orderBy("id").limit(max(1, min(filter.limit, 1000))).all(decoding: AuditEntry.self)
+    }
+}
+
+/// One reviewer decision on a certificate, as recorded.
+public struct DecisionRecord: Sendable, Hashable, Codable {
+    /// Random identifier.
+    public var id: String
+    /// The certificate decided on.
+    public var certificateID: String
+    /// The reviewer.
+    public var reviewer: String
+    /// `approve`, `reject`, `request_info`, or `confirm` (the second approval in four-eyes mode).
+    public var outcome: String
+    /// The documented reason code.
+    public var reasonCode: String
+    /// What the customer is told.
+    public var message: String
+    /// What only staff see.
+    public var internalNote: String?
+    /// The company type the reviewer set at approval, if they corrected it.
+    public var companyType: String?
+    /// When.
+    public var createdAt: String
+
+    enum CodingKeys: String, CodingKey {
+        case id, reviewer, outcome, message
+        case certificateID = "certificate_id"
+        case reasonCode = "reason_code"
+        case internalNote = "internal_note"
+        case companyType = "company_type"
+        case createdAt = "created_at"
+    }
+
+    /// A decision as recorded.
+    public init(id: String, certificateID: String, reviewer: String, outcome: String, reasonCode: String, message: String, internalNote: String?, companyType: String?, createdAt: String) {
+        self.id = id
+        self.certificateID = certificateID
+        self.reviewer = reviewer
+        self.outcome = outcome
+        self.reasonCode = reasonCode
+        self.message = message
+        self.internalNote = internalNote
+        self.companyType = companyType
+        self.createdAt = createdAt
+    }
+}
+
+/// Reviewer decisions.
+public enum DecisionRepository {
+    /// Records a decision.
+    public static func insert(_ decision: DecisionRecord, on database: any SQLDatabase) async throws {
+        try await database.insert(into: "decisions").model(decision, keyEncodingStrategy: .useDefaultKeys).run()
+    }
+
+    /// A certificate's decisions, oldest first.
+    public static func decisions(certificateID: String, on database: any SQLDatabase) async throws -> [DecisionRecord] {
+        try await database.select().columns("id", "certificate_id", "reviewer", "outcome", "reason_code", "message", "internal_note", "company_type", "created_at")
+            .from("decisions").where("certificate_id", .equal, SQLBind(certificateID)).orderBy("created_at").all(decoding: DecisionRecord.self)
+    }
+}

@@ -1,0 +1,280 @@
+import Foundation
+public import SQLKit
+
+/// Where an uploaded certificate of registration stands.
+public enum CertificateStatus: String, Sendable, Hashable, Codable, CaseIterable {
+    /// Refused by the intake policy at upload; kept for audit, never queued.
+    case rejected
+    /// In the review queue.
+    case queued
+    /// Approved by one reviewer; waits for a second, different one (four-eyes mode).
+    case awaitingConfirmation = "awaiting_confirmation"
+    /// Approved: the company is verified.
+    case approved
+    /// Refused by a reviewer: final.
+    case declined
+    /// A reviewer asked for more information; the company may upload again.
+    case infoRequested = "info_requested"
+    /// A newer upload of the same company replaced it while it was queued.
+    case superseded
+
+    /// The statuses of items in the review queue.
+    public static let inQueue: [CertificateStatus] = [.queued, .awaitingConfirmation]
+}
+
+/// One uploaded certificate of registration, as stored.
+public struct CertificateRecord: Sendable, Hashable, Codable {
+    /// Random identifier.
+    public var id: String
+    /// The company it is for.
+    public var companyID: String
+    /// The user who uploaded it.
+    public var uploadedBy: String
+    /// The file's SHA-256 (its blob address).
+    public var sha256: String
+    /// Its size in bytes.
+    public var size: Int
+    /// The file name the client sent.
+    public var fileName: String?
+    /// The Content-Type the client sent.
+    public var declaredType: String?
+    /// What libmagic says it is.
+    public var sniffedMIME: String
+    /// The intake verdict (`accepted`, `needs_visual_review`, `rejected`).
+    public var verdict: String
+    /// The intake reason codes.
+    public var reasons: [String]
+    /// The intake flags.
+    public var flags: [String]
+    /// Page count.
+    public var pages: Int
+    /// Where it stands.
+    public var status: CertificateStatus
+    /// `upload`, or `revalidation` when a revalidation run sent it back to review.
+    public var source: String
+    /// When it was uploaded.
+    public var createdAt: String
+    /// When it last changed.
+    public var updatedAt: String
+    /// When it entered the queue.
+    public var queuedAt: String?
+    /// When a decision is due (queued time plus the review SLA).
+    public var dueAt: String?
+    /// The reviewer holding it, while their claim lasts.
+    public var claimedBy: String?
+    /// When the claim lapses and the item returns to the queue.
+    public var claimUntil: String?
+    /// In four-eyes mode: the reviewer whose approval waits for confirmation.
+    public var firstApprovalBy: String?
+
+    /// A certificate as stored.
+    public init(
+        id: String, companyID: String, uploadedBy: String, sha256: String, size: Int, fileName: String?, declaredType: String?,
+        sniffedMIME: String, verdict: String, reasons: [String], flags: [String], pages: Int, status: CertificateStatus, source: String,
+        createdAt: String, updatedAt: String, queuedAt: String?, dueAt: String?, claimedBy: String?, claimUntil: String?, firstApprovalBy: String?
+    ) {
+        self.id = id
+        self.companyID = companyID
+        self.uploadedBy = uploadedBy
+        self.sha256 = sha256
+        self.size = size
+        self.fileName = fileName
+        self.declaredType = declaredType
+        self.sniffedMIME = sniffedMIME
+        self.verdict = verdict
+        self.reasons = reasons
+        self.flags = flags
+        self.pages = pages
+        self.status = status
+        self.source = source
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+        self.queuedAt = queuedAt
+        self.dueAt = dueAt
+        self.claimedBy = claimedBy
+        self.claimUntil = claimUntil
+        self.firstApprovalBy = firstApprovalBy
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, sha256, size, verdict, pages, status, source
+        case companyID = "company_id"
+        case uploadedBy = "uploaded_by"
+        case fileName = "file_name"
+        case declaredType = "declared_type"
+        case sniffedMIME = "sniffed_mime"
+        case reasons, flags
+        case createdAt = "created_at"
+        case updatedAt = "updated_at"
+        case queuedAt = "queued_at"
+        case dueAt = "due_at"
+        case claimedBy = "claimed_by"
+        case claimUntil = "claim_until"
+        case firstApprovalBy = "first_approval_by"
+    }
+}
+
+/// Certificates, the review queue over them, and their previews.
+public enum CertificateRepository {
+    static let columns = [
+        "id", "company_id", "uploaded_by", "sha256", "size", "file_name", "declared_type", "sniffed_mime", "verdict",
+        "reasons", "flags", "pages", "status", "source", "created_at", "updated_at", "queued_at", "due_at",
+        "claimed_by", "claim_until", "first_approval_by",
+    ]
+
+    struct Row: Decodable {
+        var id: String, company_id: String, uploaded_by: String, sha256: String, size: Int
+        var file_name: String?, declared_type: String?, sniffed_mime: String, verdict: String
+        var reasons: String, flags: String, pages: Int, status: String, source: String
+        var created_at: String, updated_at: String, queued_at: String?, due_at: String?
+        var claimed_by: String?, claim_until: String?, first_approval_by: String?
+
+        var record: CertificateRecord {
+            CertificateRecord(
+                id: id, companyID: company_id, uploadedBy: uploaded_by, sha256: sha256, size: size, fileName: file_name,
+                declaredType: declared_type, sniffedMIME: sniffed_mime, verdict: verdict,
+                reasons: reasons.split(separator: ",").map(String.init), flags: flags.split(separator: ",").map(String.init),
+                pages: pages, status: CertificateStatus(rawValue: status) ?? .rejected, source: source,
+                createdAt: created_at, updatedAt: updated_at, queuedAt: queued_at, dueAt: due_at,
+                claimedBy: claimed_by, claimUntil: claim_until, firstApprovalBy: first_approval_by
+            )
+        }
+    }
+
+    /// Stores a new certificate with its full inspection (JSON, without previews).
+    public static func insert(_ record: CertificateRecord, inspectionJSON: String, idempotencyKey: String?, on database: any SQLDatabase) async throws {
+        try await database.insert(into: "certificates")
+            .columns(columns + ["inspection", "idempotency_key"])
+            .values(
+                SQLBind(record.id), SQLBind(record.companyID), SQLBind(record.uploadedBy), SQLBind(record.sha256), SQLBind(record.size),
+                SQLBind(record.fileName), SQLBind(record.declaredType), SQLBind(record.sniffedMIME), SQLBind(record.verdict),
+                SQLBind(record.reasons.joined(separator: ",")), SQLBind(record.flags.joined(separator: ",")), SQLBind(record.pages),
+                SQLBind(record.status.rawValue), SQLBind(record.source), SQLBind(record.createdAt), SQLBind(record.updatedAt),
+                SQLBind(record.queuedAt), SQLBind(record.dueAt), SQLBind(record.claimedBy), SQLBind(record.claimUntil),
+                SQLBind(record.firstApprovalBy), SQLBind(inspectionJSON), SQLBind(idempotencyKey)
+            )
+            .run()
+    }
+
+    /// A certificate by id.
+    public static func certificate(id: String, on database: any SQLDatabase) async throws -> CertificateRecord? {
+        guard id.utf8.count <= 64 else { return nil }
+        return try await database.select().columns(columns).from("certificates").where("id", .equal, SQLBind(id)).first(decoding: Row.self)?.record
+    }
+
+    /// The certificate a company stored under an idempotency key, if any.
+    public static func certificate(companyID: String, idempotencyKey: String, on database: any SQLDatabase) async throws -> CertificateRecord? {
+        try await database.select().columns(columns).from("certificates")
+            .where("company_id", .equal, SQLBind(companyID)).where("idempotency_key", .equal, SQLBind(idempotencyKey))
+            .first(decoding: Row.self)?.record
+    }
+
+    /// The stored inspection (JSON) of a certificate.
+    public static func inspectionJSON(id: String, on database: any SQLDatabase) async throws -> String? {
+        try await database.select().column("inspection").from("certificates").where("id", .equal, SQLBind(id)).first(decodingColumn: "inspection", as: String.self)
+    }
+
+    /// A company's certificates, newest first.
+    public static func certificates(ofCompany companyID: String, on database: any SQLDatabase) async throws -> [CertificateRecord] {
+        try await database.select().columns(columns).from("certificates").where("company_id", .equal, SQLBind(companyID))
+            .orderBy("created_at", .descending).all(decoding: Row.self).map(\.record)
+    }
+
+    /// The review queue, oldest first (claimed items included, with their claim).
+    public static func queue(limit: Int, on database: any SQLDatabase) async throws -> [CertificateRecord] {
+        try await database.select().columns(columns).from("certificates")
+            .where("status", .in, SQLBind.group(CertificateStatus.inQueue.map(\.rawValue)))
+            .orderBy("queued_at").orderBy("id").limit(limit).all(decoding: Row.self).map(\.record)
+    }
+
+    /// How many items are queued, and when the oldest was queued.
+    public static func queueDepth(on database: any SQLDatabase) async throws -> (count: Int, oldestQueuedAt: String?) {
+        struct Row: Decodable { var n: Int; var oldest: String? }
+        let row = try await database.select()
+            .column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
+            .column(SQLFunction("MIN", args: SQLColumn("queued_at")), as: "oldest")
+            .from("certificates").where("status", .in, SQLBind.group(CertificateStatus.inQueue.map(\.rawValue)))
+            .first(decoding: Row.self)
+        return (row?.n ?? 0, row?.oldest)
+    }
+
+    /// Claims the oldest claimable item for `reviewer` until `until`: unclaimed or with a
+    /// lapsed claim, and (four-eyes) not awaiting this reviewer's own confirmation. On
+    /// PostgreSQL `FOR UPDATE SKIP LOCKED` lets concurrent claims pass each other; SQLite's
+    /// write transactions take turns. Call inside a transaction.
+    public static func claimNext(reviewer: String, until: String, now: String, dialect: SQLDialectKind, on database: any SQLDatabase) async throws -> CertificateRecord? {
+        let lock = dialect == .postgres ? SQLRaw(" FOR UPDATE SKIP LOCKED") : SQLRaw("")
+        let candidates = try await database.raw("""
+            SELECT id FROM certificates
+            WHERE status IN ('queued', 'awaiting_confirmation')
+              AND (claim_until IS NULL OR claim_until < \(bind: now))
+              AND (first_approval_by IS NULL OR first_approval_by <> \(bind: reviewer))
+            ORDER BY queued_at, id LIMIT 1\(lock)
+            """).all(decoding: IDRow.self)
+        guard let id = candidates.first?.id else { return nil }
+        return try await claim(id: id, reviewer: reviewer, until: until, now: now, on: database)
+    }
+
+    struct IDRow: Decodable { var id: String }
+
+    /// Claims one item, if it is claimable by this reviewer (unclaimed, lapsed, or already
+    /// theirs); nil when another reviewer holds it or it is not in the queue.
+    public static func claim(id: String, reviewer: String, until: String, now: String, on database: any SQLDatabase) async throws -> CertificateRecord? {
+        guard id.utf8.count <= 64 else { return nil }
+        return try await database.update("certificates")
+            .set("claimed_by", to: SQLBind(reviewer)).set("claim_until", to: SQLBind(until))
+            .where("id", .equal, SQLBind(id))
+            .where("status", .in, SQLBind.group(CertificateStatus.inQueue.map(\.rawValue)))
+            .where { $0.where("claim_until", .is, SQLLiteral.null).orWhere("claim_until", .lessThan, SQLBind(now)).orWhere("claimed_by", .equal, SQLBind(reviewer)) }
+            .where { $0.where("first_approval_by", .is, SQLLiteral.null).orWhere("first_approval_by", .notEqual, SQLBind(reviewer)) }
+            .returning(columns.map { SQLColumn($0) })
+            .first(decoding: Row.self)?.record
+    }
+
+    /// Gives a claim back to the queue; false when the reviewer did not hold it.
+    public static func release(id: String, reviewer: String, on database: any SQLDatabase) async throws -> Bool {
+        let rows = try await database.update("certificates")
+            .set("claimed_by", to: SQLLiteral.null).set("claim_until", to: SQLLiteral.null)
+            .where("id", .equal, SQLBind(id)).where("claimed_by", .equal, SQLBind(reviewer))
+            .returning("id").all()
+        return !rows.isEmpty
+    }
+
+    /// Moves a certificate to a new status (leaving the queue clears the claim), only from
+    /// `from`; false when it was no longer there.
+    public static func transition(id: String, from: CertificateStatus, to: CertificateStatus, firstApprovalBy: String? = nil, now: String, on database: any SQLDatabase) async throws -> Bool {
+        let update = database.update("certificates")
+            .set("status", to: SQLBind(to.rawValue)).set("updated_at", to: SQLBind(now))
+            .set("claimed_by", to: SQLLiteral.null).set("claim_until", to: SQLLiteral.null)
+            .set("first_approval_by", to: SQLBind(firstApprovalBy))
+        return try await !update.where("id", .equal, SQLBind(id)).where("status", .equal, SQLBind(from.rawValue)).returning("id").all().isEmpty
+    }
+
+    /// Marks a company's queued items superseded by a newer upload; returns their ids.
+    public static func supersedeQueued(companyID: String, now: String, on database: any SQLDatabase) async throws -> [String] {
+        try await database.update("certificates")
+            .set("status", to: SQLBind(CertificateStatus.superseded.rawValue)).set("updated_at", to: SQLBind(now))
+            .set("claimed_by", to: SQLLiteral.null).set("claim_until", to: SQLLiteral.null)
+            .where("company_id", .equal, SQLBind(companyID))
+            .where("status", .in, SQLBind.group(CertificateStatus.inQueue.map(\.rawValue)))
+            .returning("id").all(decoding: IDRow.self).map(\.id)
+    }
+
+    /// The stored preview of one page, if rendered already.
+    public static func preview(certificateID: String, page: Int, on database: any SQLDatabase) async throws -> String? {
+        try await database.select().column("preview_sha256").from("certificate_previews")
+            .where("certificate_id", .equal, SQLBind(certificateID)).where("page", .equal, SQLBind(page))
+            .first(decodingColumn: "preview_sha256", as: String.self)
+    }
+
+    /// Records rendered previews (a page already recorded is left as it is).
+    public static func savePreviews(certificateID: String, pages: [(page: Int, sha256: String)], on database: any SQLDatabase) async throws {
+        for (page, sha256) in pages {
+            try await database.insert(into: "certificate_previews")
+                .columns("certificate_id", "page", "preview_sha256")
+                .values(SQLBind(certificateID), SQLBind(page), SQLBind(sha256))
+                .ignoringConflicts(with: ["certificate_id", "page"])
+                .run()
+        }
+    }
+}

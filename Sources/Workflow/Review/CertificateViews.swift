@@ -1,0 +1,108 @@
+import Foundation
+public import Intake
+public import Store
+
+/// What customers and reviewers read about a certificate. A company's members see its own
+/// certificates (status, outcome, their document's text and pages); reviewers and operators
+/// see every certificate, with the evidence, flags, declared data and internal notes.
+/// Anyone else gets `not_found`, exactly as for an unknown id.
+public struct CertificateViews: Sendable {
+    let queue: ReviewQueue
+
+    /// Views over the queue's store and inspector.
+    public init(queue: ReviewQueue) {
+        self.queue = queue
+    }
+
+    /// A certificate the caller may see.
+    public func certificate(_ id: String, by principal: Principal) async throws -> CertificateRecord {
+        guard let record = try await queue.store.withSession({ try await CertificateRepository.certificate(id: id, on: $0) }) else {
+            throw WorkflowError.notFound("certificate")
+        }
+        if case .user = principal {
+            do {
+                _ = try await queue.intake.companies.access(record.companyID, by: principal)
+            } catch let error as WorkflowError where error.kind == .notFound {
+                throw WorkflowError.notFound("certificate")
+            }
+        }
+        return record
+    }
+
+    /// The decisions customers may read: outcome, reason code and message, never the notes,
+    /// and not a first approval that still waits for its confirmation.
+    public func customerDecisions(_ id: String, by principal: Principal) async throws -> [DecisionRecord] {
+        let record = try await certificate(id, by: principal)
+        return try await queue.store.withSession { try await DecisionRepository.decisions(certificateID: id, on: $0) }
+            .filter { record.status != .awaitingConfirmation || $0.outcome != "approve" }
+            .map { var decision = $0; decision.internalNote = nil; return decision }
+    }
+
+    /// The full inspection as stored at upload (without previews).
+    public func inspection(_ id: String, by principal: Principal) async throws -> Inspection {
+        _ = try await certificate(id, by: principal)
+        guard let json = try await queue.store.withSession({ try await CertificateRepository.inspectionJSON(id: id, on: $0) }) else {
+            throw WorkflowError.notFound("certificate")
+        }
+        return try JSONDecoder().decode(Inspection.self, from: Data(json.utf8))
+    }
+
+    /// Everything a reviewer looks at besides the pages: staff only.
+    public struct Review: Sendable {
+        /// The certificate.
+        public var certificate: CertificateRecord
+        /// The inspection (evidence, flags, findings, metadata, page texts).
+        public var inspection: Inspection
+        /// The company's declared data.
+        public var company: Company
+        /// Every decision so far, with internal notes.
+        public var decisions: [DecisionRecord]
+    }
+
+    /// The reviewer's view of a certificate.
+    public func review(_ id: String, by principal: Principal) async throws -> Review {
+        let record = try await certificate(id, by: principal)
+        guard case .staff = principal else {
+            throw WorkflowError(.forbidden, code: "reviewers_only", "the review view is for reviewers and operators")
+        }
+        let inspection = try await inspection(id, by: principal)
+        let (company, decisions) = try await queue.store.withSession { database in
+            (try await CompanyRepository.company(id: record.companyID, on: database), try await DecisionRepository.decisions(certificateID: id, on: database))
+        }
+        guard let company else { throw WorkflowError.notFound("company") }
+        return Review(certificate: record, inspection: inspection, company: company, decisions: decisions)
+    }
+
+    /// One page as a PNG. Rendered on first request in a worker (all pages at once, then kept
+    /// in the blob store), so that uploads stay fast and each page is rendered once.
+    public func preview(_ id: String, page: Int, by principal: Principal) async throws -> [UInt8] {
+        let record = try await certificate(id, by: principal)
+        guard page >= 1, page <= max(record.pages, 1) else {
+            throw WorkflowError(.notFound, code: "no_such_page", "this certificate has \(record.pages) page(s)")
+        }
+        let store = queue.store
+        if let sha256 = try await store.withSession({ try await CertificateRepository.preview(certificateID: id, page: page, on: $0) }),
+           let png = try await store.blobs.get(sha256) {
+            return png
+        }
+        guard let original = try await store.blobs.get(record.sha256) else { throw WorkflowError.notFound("certificate file") }
+        var limits = IntakeLimits()
+        limits.maxFileBytes = max(limits.maxFileBytes, original.count)
+        let rendered = await queue.intake.inspector.inspect(
+            original, declared: DeclaredType(fileName: record.fileName, mimeType: record.declaredType),
+            claims: CompanyClaims(), limits: limits, previews: .allPages
+        )
+        var saved: [(page: Int, sha256: String)] = []
+        var wanted: [UInt8]?
+        for preview in rendered.previews {
+            saved.append((preview.page, try await store.blobs.put(preview.png)))
+            if preview.page == page { wanted = preview.png }
+        }
+        let pages = saved
+        try await store.transaction { try await CertificateRepository.savePreviews(certificateID: id, pages: pages, on: $0) }
+        guard let wanted else {
+            throw WorkflowError(.notFound, code: "preview_unavailable", "page \(page) could not be rendered (\(rendered.reasons.map(\.rawValue).joined(separator: ", ")))")
+        }
+        return wanted
+    }
+}
