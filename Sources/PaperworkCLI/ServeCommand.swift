@@ -92,7 +92,7 @@ public struct ServeCommand: AsyncParsableCommand {
         let mail = try await MailComposer(directory: settings.templatesDirectory + "/mail", publicURL: settings.publicURL, supportAddress: settings.supportAddress)
         var policy = Accounts.Policy()
         policy.hasher = PasswordHasher(cost: UInt8(clamping: settings.bcryptCost))
-        let dependencies = ServiceDependencies(store: store, inspector: pool, metrics: registry, mail: mail, accountPolicy: policy)
+        let dependencies = ServiceDependencies(store: store, inspector: pool, metrics: registry, mail: mail, accountPolicy: policy, reviewPolicy: settings.reviewPolicy)
         var demoText = ""
         let base = settings.publicURL
         if settings.demoData, let demo = try await DemoData.seedIfEmpty(accounts: dependencies.accounts, companies: dependencies.companies) {

@@ -36,7 +36,10 @@ public struct ServiceDependencies: Sendable {
         accounts = Accounts(store: store, inspector: inspector, mail: mail, policy: accountPolicy)
         companies = Companies(accounts: accounts)
         intake = CertificateIntake(companies: companies, inspector: inspector, policy: reviewPolicy)
-        review = ReviewQueue(intake: intake)
+        // Seconds from upload to decision: minutes to days, with the 72-hour SLA as a bucket edge.
+        var factory = PrometheusMetricsFactory(registry: metrics)
+        factory.valueHistogramBuckets[ReviewQueue.timeToDecisionLabel] = [60, 600, 3600, 4 * 3600, 12 * 3600, 24 * 3600, 48 * 3600, 72 * 3600, 96 * 3600, 168 * 3600]
+        review = ReviewQueue(intake: intake, metrics: factory)
         views = CertificateViews(queue: review)
     }
 }
@@ -63,7 +66,7 @@ public func buildRouter(dependencies: ServiceDependencies) -> Router<PaperworkRe
     router.add(middleware: ProblemMiddleware())
     router.add(middleware: BearerAuthenticationMiddleware(store: dependencies.store))
     HealthController(store: dependencies.store).addRoutes(to: router)
-    MetricsController(registry: dependencies.metrics).addRoutes(to: router)
+    MetricsController(registry: dependencies.metrics, beforeScrape: { [review = dependencies.review] in await review.refreshGauges() }).addRoutes(to: router)
     TokensController(store: dependencies.store).addRoutes(to: router)
     AccountsController(accounts: dependencies.accounts, companies: dependencies.companies, store: dependencies.store, maxPhotoBytes: dependencies.accounts.policy.maxPhotoBytes).addRoutes(to: router)
     CompaniesController(companies: dependencies.companies).addRoutes(to: router)

@@ -254,8 +254,8 @@ struct ReviewController {
         }
         router.post("v1/review/claims") { request, context -> ClaimResponse in
             let principal = try context.requirePrincipal()
-            let hasBody = (request.headers[.contentLength].flatMap(Int.init) ?? 1) > 0
-            let body = hasBody ? try await RequestBody.json(ClaimRequest.self, from: request) : ClaimRequest(certificate_id: nil)
+            // No body (or `{}`) claims the oldest claimable item.
+            let body = try await RequestBody.json(ClaimRequest.self, from: request, allowEmpty: true) ?? ClaimRequest(certificate_id: nil)
             return ClaimResponse(item: ItemResponse(try await queue.claim(body.certificate_id, by: principal)))
         }
         router.delete("v1/review/claims/{id}") { _, context -> HTTPResponse.Status in

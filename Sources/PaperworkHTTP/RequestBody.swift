@@ -12,8 +12,19 @@ enum RequestBody {
     /// Decodes a JSON body; malformed JSON, a missing field or a wrong type is a 400 that names
     /// the field.
     static func json<T: Decodable>(_ type: T.Type, from request: Request, limit: Int = jsonLimit) async throws -> T {
+        guard let value = try await json(type, from: request, limit: limit, allowEmpty: false) else {
+            throw APIError(.badRequest, code: "invalid_json", detail: "send a JSON object as the request body")
+        }
+        return value
+    }
+
+    /// Decodes a JSON body that may be absent (nil then).
+    static func json<T: Decodable>(_ type: T.Type, from request: Request, limit: Int = jsonLimit, allowEmpty: Bool) async throws -> T? {
         let buffer = try await collect(request, limit: limit)
-        guard buffer.readableBytes > 0 else { throw APIError(.badRequest, code: "invalid_json", detail: "send a JSON object as the request body") }
+        guard buffer.readableBytes > 0 else {
+            if allowEmpty { return nil }
+            throw APIError(.badRequest, code: "invalid_json", detail: "send a JSON object as the request body")
+        }
         do {
             return try JSONDecoder().decode(T.self, from: buffer)
         } catch let error as DecodingError {

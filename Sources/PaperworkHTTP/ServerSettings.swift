@@ -1,4 +1,6 @@
 public import Configuration
+import Foundation
+public import Workflow
 
 /// The service's settings, read through swift-configuration: command-line flags first, then
 /// environment variables, then a `.env` file, then the defaults below.
@@ -45,9 +47,25 @@ public struct ServerSettings: Sendable, Hashable {
     public var templatesDirectory: String
     /// `auth.bcrypt.cost`: bcrypt's work factor for passwords (12; each step doubles the time).
     public var bcryptCost: Int
+    /// `review.sla.hours`: how long reviewers have to decide (due time = upload + SLA).
+    public var reviewSLAHours: Int
+    /// `review.claim.minutes`: how long a reviewer's claim lasts before the item returns.
+    public var reviewClaimMinutes: Int
+    /// `review.four.eyes`: an approval takes effect only when a second reviewer confirms it.
+    public var reviewFourEyes: Bool
     /// `demo.data`: on first start with an empty database, create a demo company, an operator
     /// and a reviewer, and print how to use them. Turn off in production.
     public var demoData: Bool
+
+    /// The review policy these settings describe.
+    public var reviewPolicy: CertificateIntake.Policy {
+        var policy = CertificateIntake.Policy()
+        policy.sla = TimeInterval(max(1, reviewSLAHours)) * 3600
+        policy.claimLease = TimeInterval(max(1, reviewClaimMinutes)) * 60
+        policy.fourEyes = reviewFourEyes
+        policy.maxUploadBytes = maxUploadBytes
+        return policy
+    }
 
     /// Reads every setting, falling back to the documented defaults.
     public init(config: ConfigReader) {
@@ -71,5 +89,8 @@ public struct ServerSettings: Sendable, Hashable {
         templatesDirectory = config.string(forKey: "templates.directory", default: "templates")
         bcryptCost = config.int(forKey: "auth.bcrypt.cost", default: 12)
         demoData = config.bool(forKey: "demo.data", default: true)
+        reviewSLAHours = config.int(forKey: "review.sla.hours", default: 72)
+        reviewClaimMinutes = config.int(forKey: "review.claim.minutes", default: 15)
+        reviewFourEyes = config.bool(forKey: "review.four.eyes", default: false)
     }
 }

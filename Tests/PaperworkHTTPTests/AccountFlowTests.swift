@@ -61,7 +61,7 @@ struct SignupTests {
 
     @Test("an expired or unknown sign-up link is refused with a clear code")
     func expiredLink() async throws {
-        let service = try await TestService.make { $0.signupLifetime = -1 }
+        let service = try await TestService.make(adjust: { $0.signupLifetime = -1 })
         try await service.run { client in
             _ = try await client.call(.post, "/v1/signup", json: ["email": "late@example.com"])
             let token = try #require(secret(withPrefix: "su_", in: try await service.mails(to: "late@example.com")[0].body))
@@ -214,7 +214,7 @@ struct CompanyTests {
 
     @Test("an invitation expires, and a newer one replaces an older one")
     func invitationLifetime() async throws {
-        let service = try await TestService.make { $0.invitationLifetime = -1 }
+        let service = try await TestService.make(adjust: { $0.invitationLifetime = -1 })
         try await service.run { client in
             let admin = try await signUp(client, service, email: "admin@northwind.example")
             let company = try await register(client, token: admin, name: "Northwind")

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Hummingbird
 import HummingbirdTesting
 import Isolation
@@ -18,14 +19,16 @@ struct TestService: Sendable {
 
     static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-    static func make(_ backend: Backend = .sqlite, adjust: (inout Accounts.Policy) -> Void = { _ in }) async throws -> TestService {
+    static func make(_ backend: Backend = .sqlite, review: (inout CertificateIntake.Policy) -> Void = { _ in }, adjust: (inout Accounts.Policy) -> Void = { _ in }) async throws -> TestService {
         let (store, _) = try await backend.freshStore()
         try await store.migrate()
         let mail = try await mailComposer()
         var policy = Accounts.Policy()
         policy.hasher = PasswordHasher(cost: 4)
         adjust(&policy)
-        let dependencies = ServiceDependencies(store: store, inspector: InProcessInspector(), metrics: PrometheusCollectorRegistry(), mail: mail, accountPolicy: policy)
+        var reviewPolicy = CertificateIntake.Policy()
+        review(&reviewPolicy)
+        let dependencies = ServiceDependencies(store: store, inspector: InProcessInspector(), metrics: PrometheusCollectorRegistry(), mail: mail, accountPolicy: policy, reviewPolicy: reviewPolicy)
         return TestService(store: store, dependencies: dependencies)
     }
 
@@ -102,4 +105,21 @@ func register(_ client: some TestClientProtocol, token: String, name: String, co
     let answer = try await client.call(.post, "/v1/companies", token: token, json: ["legal_name": name, "country": country, "registration_number": "0123 4567"])
     #expect(answer.status == .created)
     return try #require(answer.string("id"))
+}
+
+/// A clock tests move forward by hand (claims lapse, due times pass).
+final class TestClock: Sendable {
+    private let current = Mutex(Date())
+    var now: Date { current.withLock { $0 } }
+    func advance(by seconds: TimeInterval) { current.withLock { $0 = $0.addingTimeInterval(seconds) } }
+}
+
+/// A staff token made directly in the store (as `paperwork tokens create` does).
+func staffToken(_ service: TestService, role: StaffRole, name: String) async throws -> String {
+    try await service.store.transaction { try await TokenRepository.create(name: name, for: .staff(role: role, tokenName: name), on: $0) }.secret
+}
+
+/// A sample file from `samples/`.
+func sample(_ name: String) throws -> [UInt8] {
+    try [UInt8](Data(contentsOf: TestService.repository.appendingPathComponent("samples/" + name)))
 }

@@ -1,4 +1,5 @@
 import Foundation
+public import CoreMetrics
 import Metrics
 import SQLKit
 public import Store
@@ -28,12 +29,23 @@ public struct ReviewQueue: Sendable {
     let intake: CertificateIntake
     let store: Store
     let mail: MailComposer
+    let metrics: any MetricsFactory
 
-    /// The queue over intake's store and policy.
-    public init(intake: CertificateIntake) {
+    /// The queue over intake's store and policy, reporting to `metrics` (queue depth, oldest
+    /// item's age, decisions by outcome, time to decision).
+    public init(intake: CertificateIntake, metrics: any MetricsFactory) {
         self.intake = intake
         self.store = intake.store
         self.mail = intake.companies.accounts.mail
+        self.metrics = metrics
+    }
+
+    /// Brings the queue gauges up to date (called before each scrape of `/metrics`).
+    public func refreshGauges() async {
+        guard let (count, oldest) = try? await store.withSession({ try await CertificateRepository.queueDepth(on: $0) }) else { return }
+        Gauge(label: "paperwork_review_queue_depth", factory: metrics).record(count)
+        let age = oldest.flatMap { try? Date($0, strategy: .iso8601) }.map { max(0, intake.clock().timeIntervalSince($0)) } ?? 0
+        Gauge(label: "paperwork_review_oldest_item_age_seconds", factory: metrics).record(age)
     }
 
     /// An item as reviewers see it in the queue.
@@ -237,13 +249,16 @@ public struct ReviewQueue: Sendable {
             return (after, true)
         }
         if result.final {
-            Counter(label: "paperwork_review_decisions_total", dimensions: [("outcome", outcome.rawValue)]).increment()
+            Counter(label: "paperwork_review_decisions_total", dimensions: [("outcome", outcome.rawValue)], factory: metrics).increment()
             if let created = try? Date(result.0.createdAt, strategy: .iso8601) {
-                Metrics.Timer(label: "paperwork_review_time_to_decision_seconds").recordSeconds(now.timeIntervalSince(created))
+                Recorder(label: Self.timeToDecisionLabel, factory: metrics).record(now.timeIntervalSince(created))
             }
         }
         return result.0
     }
+
+    /// The histogram of seconds from upload to final decision.
+    public static let timeToDecisionLabel = "paperwork_review_time_to_decision_seconds"
 
     /// E-mails the company's admins and the uploader about the outcome.
     static func notify(company: Company, outcome: DecisionOutcome, reasonCode: String, message: String?, uploader: String, mail: MailComposer, on database: any SQLDatabase, now: Date) async throws {
