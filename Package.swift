@@ -107,6 +107,7 @@ let package = Package(
                 "Store", "Isolation", "Intake", "Workflow",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "MultipartKit", package: "multipart-kit"),
+                .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -168,7 +169,12 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "DrawingTests", dependencies: ["Drawing", "Intake"], swiftSettings: swiftSettings),
-        .testTarget(name: "PaperworkCLITests", dependencies: ["PaperworkCLI", "Intake", "Isolation"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "PaperworkCLITests",
+            dependencies: ["PaperworkCLI", "Intake", "Isolation"],
+            exclude: ["console_browser.py"],
+            swiftSettings: swiftSettings
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

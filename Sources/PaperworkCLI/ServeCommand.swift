@@ -92,7 +92,11 @@ public struct ServeCommand: AsyncParsableCommand {
         let mail = try await MailComposer(directory: settings.templatesDirectory + "/mail", publicURL: settings.publicURL, supportAddress: settings.supportAddress)
         var policy = Accounts.Policy()
         policy.hasher = PasswordHasher(cost: UInt8(clamping: settings.bcryptCost))
-        let dependencies = ServiceDependencies(store: store, inspector: pool, metrics: registry, mail: mail, accountPolicy: policy, reviewPolicy: settings.reviewPolicy)
+        var dependencies = ServiceDependencies(store: store, inspector: pool, metrics: registry, mail: mail, accountPolicy: policy, reviewPolicy: settings.reviewPolicy)
+        dependencies.console = try await ConsoleController.load(
+            directory: settings.templatesDirectory + "/console", store: store, review: dependencies.review, views: dependencies.views,
+            secureCookies: settings.publicURL.hasPrefix("https://")
+        )
         var demoText = ""
         let base = settings.publicURL
         if settings.demoData, let demo = try await DemoData.seedIfEmpty(accounts: dependencies.accounts, companies: dependencies.companies) {
@@ -108,6 +112,7 @@ public struct ServeCommand: AsyncParsableCommand {
               health:    curl \(base)/health
               metrics:   curl \(base)/metrics
               API:       curl \(base)/openapi.yaml
+              console:   \(base)/console (reviewers sign in with a staff token)
               e-mails:   \(settings.mailTransport == "smtp" ? "SMTP \(settings.smtpHost):\(settings.smtpPort)" : settings.dataDirectory + "/outbox/*.eml")
             """ + demoText
         let app = buildApplication(

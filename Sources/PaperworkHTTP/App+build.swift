@@ -26,6 +26,8 @@ public struct ServiceDependencies: Sendable {
     public var review: ReviewQueue
     /// What customers and reviewers read about certificates.
     public var views: CertificateViews
+    /// The reviewer console, when its templates are loaded (``ConsoleController/load(directory:store:review:views:secureCookies:)``).
+    public var console: ConsoleController?
 
     /// Bundles the dependencies; the account workflows share the store, the inspector (for
     /// profile photos), the mail templates and the policy.
@@ -73,5 +75,6 @@ public func buildRouter(dependencies: ServiceDependencies) -> Router<PaperworkRe
     CertificatesController(intake: dependencies.intake, views: dependencies.views, queue: dependencies.review, companies: dependencies.companies).addRoutes(to: router)
     ReviewController(queue: dependencies.review, store: dependencies.store).addRoutes(to: router)
     OpenAPIController().addRoutes(to: router)
+    dependencies.console?.addRoutes(to: router)
     return router
 }

@@ -228,6 +228,17 @@ public enum Schema {
                 try await database.raw("CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log FOR EACH STATEMENT EXECUTE FUNCTION audit_log_append_only()").run()
             }
         },
+        Migration(6, "reviewer console sessions (stored as SHA-256 digests)") { database, _ in
+            try await database.create(table: "console_sessions")
+                .column("id_sha256", type: .text, .primaryKey(autoIncrement: false))
+                .column("token_id", type: .text, .notNull, .references("api_tokens", "id"))
+                .column("staff_role", type: .text, .notNull)
+                .column("staff_name", type: .text, .notNull)
+                .column("csrf_token", type: .text, .notNull)
+                .column("created_at", type: .text, .notNull)
+                .column("expires_at", type: .text, .notNull)
+                .run()
+        },
     ]
 }
 

@@ -77,6 +77,39 @@ struct ServeCommandTests {
         #expect(restarted.process.waitForExit().exitStatus == 0)
     }
 
+    @Test("the reviewer console in a real headless Chromium: sign in, claim, see a page image, approve, company verified")
+    func consoleInABrowser() throws {
+        var server = try Server.start(dataDirectory: Self.temporaryDirectory())
+        let instructed = server.read(until: "The README's walkthrough")
+        #expect(instructed)
+        #expect(try RawHTTP.waitUntilServing(port: server.port))
+        let admin = try #require(server.value(after: "admin token:"))
+        let reviewer = try #require(server.value(after: "reviewer token:"))
+        let company = try #require(server.value(after: "Demo Networks Ltd (id ")?.split(separator: ")").first.map(String.init))
+
+        // The demo company uploads the UK sample, raw body.
+        let pdf = try [UInt8](Data(contentsOf: InspectCommandTests.root.appendingPathComponent("samples/uk-certificate-of-incorporation.pdf")))
+        let connection = try RawHTTP.connect(port: server.port)
+        try RawHTTP.send(connection, "POST /v1/companies/\(company)/certificates?file_name=uk.pdf HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \(admin)\r\nContent-Type: application/pdf\r\nContent-Length: \(pdf.count)\r\nConnection: close\r\n\r\n")
+        try RawHTTP.send(connection, pdf)
+        let uploaded = RawHTTP.receive(connection)
+        close(connection)
+        #expect(uploaded.hasPrefix("HTTP/1.1 201"), "\(uploaded.prefix(300))")
+
+        let browser = try ChildProcess.run("/usr/bin/env", [
+            "python3", InspectCommandTests.root.appendingPathComponent("Tests/PaperworkCLITests/console_browser.py").path,
+            "http://127.0.0.1:\(server.port)", reviewer, "Demo Networks Ltd",
+        ], capturingErrors: true)
+        #expect(browser.exitStatus == 0, "\(String(decoding: browser.errors, as: UTF8.self).suffix(3000))")
+        #expect(String(decoding: browser.output, as: UTF8.self).contains("company verified"))
+
+        let me = try RawHTTP.request(port: server.port, "GET /v1/companies/\(company) HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \(admin)\r\nConnection: close\r\n\r\n")
+        #expect(me.contains(#""status":"verified""#), "the API agrees")
+        server.process.send(SIGTERM)
+        _ = server.read(until: "\u{0}")
+        #expect(server.process.waitForExit().exitStatus == 0)
+    }
+
     @Test("SIGTERM lets a request in flight finish, then the server exits 0")
     func gracefulShutdown() throws {
         var server = try Server.start(dataDirectory: Self.temporaryDirectory())
@@ -124,7 +157,10 @@ enum RawHTTP {
     }
 
     static func send(_ fd: Int32, _ text: String) throws {
-        let bytes = Array(text.utf8)
+        try send(fd, Array(text.utf8))
+    }
+
+    static func send(_ fd: Int32, _ bytes: [UInt8]) throws {
         guard bytes.withUnsafeBytes({ Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }) == bytes.count else {
             throw Failure(message: "send")
         }

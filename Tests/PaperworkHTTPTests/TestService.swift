@@ -28,7 +28,11 @@ struct TestService: Sendable {
         adjust(&policy)
         var reviewPolicy = CertificateIntake.Policy()
         review(&reviewPolicy)
-        let dependencies = ServiceDependencies(store: store, inspector: InProcessInspector(), metrics: PrometheusCollectorRegistry(), mail: mail, accountPolicy: policy, reviewPolicy: reviewPolicy)
+        var dependencies = ServiceDependencies(store: store, inspector: InProcessInspector(), metrics: PrometheusCollectorRegistry(), mail: mail, accountPolicy: policy, reviewPolicy: reviewPolicy)
+        dependencies.console = try await ConsoleController.load(
+            directory: repository.appendingPathComponent("templates/console").path, store: store,
+            review: dependencies.review, views: dependencies.views, secureCookies: false
+        )
         return TestService(store: store, dependencies: dependencies)
     }
 

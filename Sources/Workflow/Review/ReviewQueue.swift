@@ -40,6 +40,9 @@ public struct ReviewQueue: Sendable {
         self.metrics = metrics
     }
 
+    /// The review SLA in hours, for display.
+    public var slaHours: Double { intake.policy.sla / 3600 }
+
     /// Brings the queue gauges up to date (called before each scrape of `/metrics`).
     public func refreshGauges() async {
         guard let (count, oldest) = try? await store.withSession({ try await CertificateRepository.queueDepth(on: $0) }) else { return }
