@@ -169,13 +169,13 @@ private final class LOAPage {
             let valueHeight = text.draw(value, x: rightX + 80, y: right, width: rightColumn - 80, style: .small, color: Self.ink)
             right += max(labelHeight, valueHeight) + 2
         }
-        y = max(left, right) + 8
+        y = max(left, right) + 6
         rule(context, from: margin, to: width - margin, y: y, width: 1.2, color: Self.accent)
-        y += 14
+        y += 12
 
         // Title and wording.
         y += text.draw(fill(template.title), x: margin, y: y, width: contentWidth, style: .title, color: Self.ink)
-        y += text.draw(fill(template.subtitle), x: margin, y: y, width: contentWidth, style: .subtitle, color: Self.muted) + 12
+        y += text.draw(fill(template.subtitle), x: margin, y: y, width: contentWidth, style: .subtitle, color: Self.muted) + 9
         y += text.draw(fill(template.toWhom), x: margin, y: y, width: contentWidth, style: .body, color: Self.ink) + 6
         for paragraph in template.authorization {
             y += text.draw(fill(paragraph), x: margin, y: y, width: contentWidth, style: .body, color: Self.ink) + 6
@@ -199,13 +199,18 @@ private final class LOAPage {
         let labelWidth = 150.0
         rule(context, from: margin, to: width - margin, y: y, width: 0.6, color: Self.rule)
         for (key, value) in rows {
-            if y + 18 > bottom { y = newPage(context) }
-            let labelHeight = text.draw(template.labels[key] ?? key, x: margin + 4, y: y + 4, width: labelWidth - 8, style: .bodyBold, color: Self.muted)
-            let valueHeight = text.draw(value, x: margin + labelWidth, y: y + 4, width: contentWidth - labelWidth - 4, style: .body, color: Self.ink)
-            y += max(labelHeight, valueHeight) + 8
+            // Keep a row whole: start a new page when it does not fit (and would on a new one).
+            let rowHeight = text.measure(value, width: contentWidth - labelWidth - 4, style: .body) + 6
+            if y + rowHeight > bottom, y > margin, rowHeight <= bottom - margin {
+                y = newPage(context)
+                rule(context, from: margin, to: width - margin, y: y, width: 0.6, color: Self.rule)
+            }
+            let labelHeight = text.draw(template.labels[key] ?? key, x: margin + 4, y: y + 3, width: labelWidth - 8, style: .bodyBold, color: Self.muted)
+            let valueHeight = text.draw(value, x: margin + labelWidth, y: y + 3, width: contentWidth - labelWidth - 4, style: .body, color: Self.ink)
+            y += max(labelHeight, valueHeight) + 6
             rule(context, from: margin, to: width - margin, y: y, width: 0.6, color: Self.rule)
         }
-        y += 10
+        y += 8
         for paragraph in template.terms {
             if y + 24 > bottom { y = newPage(context) }
             y += text.draw(fill(paragraph), x: margin, y: y, width: contentWidth, style: .small, color: Self.ink) + 5
@@ -215,11 +220,14 @@ private final class LOAPage {
         let qrSide = 84.0
         let footerText = fill(template.footer)
         let footerHeight = text.measure(footerText, width: contentWidth, style: .fine)
-        let blockHeight = max(qrSide + 4, 112.0)
+        let signatureWidth = 210.0
+        let signatureTextHeight = text.measure(letter.signatory.name, width: signatureWidth, style: .bodyBold)
+            + text.measure(letter.signatory.title, width: signatureWidth, style: .small)
+            + text.measure(fill(template.signatureCaption), width: signatureWidth, style: .small) + 1
+        let blockHeight = max(qrSide + 4, 54 + signatureTextHeight)
         var blockTop = max(y + 8, bottom - footerHeight - 10 - blockHeight)
         if blockTop + blockHeight > bottom - footerHeight - 6 { blockTop = newPage(context) }
 
-        let signatureWidth = 210.0
         var signatureY = blockTop
         if let signature {
             let box = (width: 160.0, height: 46.0)
