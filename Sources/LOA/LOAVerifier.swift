@@ -19,6 +19,8 @@ public struct LOASignatureReport: Sendable, Equatable {
     public var loaID: String?
     /// Why the signature is not intact, when it is not.
     public var problem: String?
+    /// Why the signer is not trusted, when the signature is intact but `signerTrusted` is false.
+    public var trustProblem: String?
 
     /// Intact and covering the whole file: the letter is exactly what the signer signed.
     /// Whether the signer is the right one is `signerTrusted`.
@@ -65,11 +67,14 @@ public enum LOAVerifier {
             dataBytes: signed,
             signatureBytes: cms.prefix(derLength),
             trustRoots: CertificateStore(trusted)
-        ) {}
+        ) {
+            // Chain building, validity dates, basic constraints and key usage at the time of checking.
+            RFC5280Policy()
+        }
         var report = LOASignatureReport(
             signatureIntact: false, coversWholeDocument: coversWhole, signerTrusted: false,
             signerSubject: nil, signatureCount: markers.count,
-            loaID: loaID(in: pdf, before: start2 + length2), problem: nil
+            loaID: loaID(in: pdf, before: start2 + length2), problem: nil, trustProblem: nil
         )
         switch result {
         case .success(let valid):
@@ -80,6 +85,9 @@ public enum LOAVerifier {
             // The signature itself verified; only the signer is unknown to the caller.
             report.signatureIntact = true
             report.signerSubject = String(describing: failure.signer.subject)
+            report.trustProblem = trusted.isEmpty
+                ? "no trusted certificates were given"
+                : failure.policyFailures.isEmpty ? "no path to a trusted certificate" : failure.policyFailures.map { "\($0)" }.joined(separator: "; ")
         case .failure(.invalidCMSBlock(let invalid)):
             report.problem = invalid.reason
         }

@@ -79,7 +79,7 @@ public struct SigningIdentity: Sendable {
     }
 
     /// A fresh P-256 key and a self-signed certificate for it (digital signature and
-    /// non-repudiation key usage), for development and first start only: verifiers will call
+    /// non-repudiation key usage; CA=TRUE with path length 0, as a trust anchor must be), for development and first start only: verifiers will call
     /// the signature intact but the signer unknown until they are told to trust it.
     public static func generateDevelopment(
         commonName: String = "Paperwork development LOA signer",
@@ -94,7 +94,10 @@ public struct SigningIdentity: Sendable {
                 OrganizationName(organization)
             }
             let extensions = try Certificate.Extensions {
-                Critical(BasicConstraints.notCertificateAuthority)
+                // A self-signed certificate is its own trust anchor: RFC 5280 verifiers
+                // (swift-certificates' RFC5280Policy among them) refuse one marked CA=FALSE.
+                // Path length 0: it can never vouch for another certificate.
+                Critical(BasicConstraints.isCertificateAuthority(maxPathLength: 0))
                 Critical(KeyUsage(digitalSignature: true, nonRepudiation: true))
                 SubjectKeyIdentifier(hash: key.publicKey)
             }
