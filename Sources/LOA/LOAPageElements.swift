@@ -28,21 +28,46 @@ struct QRMatrix {
         dark = data.map { $0 & 1 == 1 }
     }
 
-    /// Draws the code in a `side`-point square at (`x`, `y`), with each row's runs of dark
-    /// modules merged into one rectangle (fewer path operations, no seams inside a run).
+    /// Draws the code in a `side`-point square at (`x`, `y`) as filled rectangles: each row's
+    /// runs of dark modules are merged into one, and identical runs in consecutive rows into
+    /// one taller rectangle (fewer operations, no seams inside a shape). Each rectangle is
+    /// filled on its own: cairo 1.16's PDF surface takes about 1 ms for one fill of a path of
+    /// ~300 rectangles and about 2 µs per fill of a single rectangle (measured).
     func draw(on context: OpaquePointer, x: Double, y: Double, side: Double) {
         let module = side / Double(size)
         cairo_set_source_rgb(context, 0, 0, 0)
-        for row in 0..<size {
+        func fill(_ run: Range<Int>, rows: Range<Int>) {
+            cairo_rectangle(
+                context, x + Double(run.lowerBound) * module, y + Double(rows.lowerBound) * module,
+                Double(run.count) * module, Double(rows.count) * module
+            )
+            cairo_fill(context)
+        }
+        // Open rectangles, left to right: a run of columns and the row it started in. Arrays,
+        // not sets, so the fills come out in the same order in every process (same bytes).
+        var open: [(run: Range<Int>, top: Int)] = []
+        for row in 0...size {
+            var runs: [Range<Int>] = []
             var column = 0
-            while column < size {
+            while row < size, column < size {
                 guard dark[row * size + column] else { column += 1; continue }
                 let start = column
                 while column < size, dark[row * size + column] { column += 1 }
-                cairo_rectangle(context, x + Double(start) * module, y + Double(row) * module, Double(column - start) * module, module)
+                runs.append(start..<column)
             }
+            var stillOpen: [(run: Range<Int>, top: Int)] = []
+            for rectangle in open {
+                if runs.contains(rectangle.run) {
+                    stillOpen.append(rectangle)
+                } else {
+                    fill(rectangle.run, rows: rectangle.top..<row)
+                }
+            }
+            for run in runs where !stillOpen.contains(where: { $0.run == run }) {
+                stillOpen.append((run, row))
+            }
+            open = stillOpen.sorted { $0.run.lowerBound < $1.run.lowerBound }
         }
-        cairo_fill(context)
     }
 }
 

@@ -55,7 +55,9 @@ public struct LOASigner: Sendable {
         let byteRangeAt = output.count
         append(String(repeating: " ", count: byteRangeWidth) + "]\n/Contents ")
         let contentsStart = output.count
-        append("<" + String(repeating: "0", count: 2 * reservedBytes) + ">")
+        output.append(UInt8(ascii: "<"))
+        output.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: 2 * reservedBytes))
+        output.append(UInt8(ascii: ">"))
         let contentsEnd = output.count
         append("\n/M \(pdfDate(signingTime))\n/Name \(pdfTextString(identity.subject))\n")
         if let reason { append("/Reason \(pdfTextString(reason))\n") }
