@@ -130,7 +130,7 @@ let package = Package(
         .target(
             name: "PaperworkCLI",
             dependencies: [
-                "Intake", "Isolation", "Store", "Workflow", "PaperworkHTTP",
+                "Intake", "Isolation", "Store", "Workflow", "PaperworkHTTP", "LOA",
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "SystemPackage", package: "swift-system"),
                 .product(name: "Logging", package: "swift-log"),

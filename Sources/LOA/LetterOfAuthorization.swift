@@ -85,6 +85,24 @@ public struct LetterOfAuthorization: Sendable, Codable, Equatable {
         self.paperSize = paperSize
     }
 
+    /// JSON keys in snake_case, as everywhere else in Paperwork's JSON.
+    enum CodingKeys: String, CodingKey {
+        case id
+        case issueDate = "issue_date"
+        case expiryDate = "expiry_date"
+        case issuer
+        case authorizedParty = "authorized_party"
+        case facility, cage, cabinet
+        case patchPanel = "patch_panel"
+        case portPositions = "port_positions"
+        case media, connector, speed
+        case serviceID = "service_id"
+        case signatory
+        case verificationURL = "verification_url"
+        case language
+        case paperSize = "paper_size"
+    }
+
     /// The provider granting the authorization, as printed in the letterhead.
     public struct Issuer: Sendable, Codable, Equatable {
         /// The provider's registered legal name.
@@ -95,6 +113,13 @@ public struct LetterOfAuthorization: Sendable, Codable, Equatable {
         public var nocEmail: String
         /// The NOC's telephone number, as it should be dialled.
         public var nocPhone: String
+
+        enum CodingKeys: String, CodingKey {
+            case legalName = "legal_name"
+            case addressLines = "address_lines"
+            case nocEmail = "noc_email"
+            case nocPhone = "noc_phone"
+        }
 
         /// Creates the issuer block.
         public init(legalName: String, addressLines: [String], nocEmail: String, nocPhone: String) {
@@ -112,6 +137,11 @@ public struct LetterOfAuthorization: Sendable, Codable, Equatable {
         /// Full postal address, one printed line each.
         public var addressLines: [String]
 
+        enum CodingKeys: String, CodingKey {
+            case name
+            case addressLines = "address_lines"
+        }
+
         /// Creates a facility.
         public init(name: String, addressLines: [String]) {
             self.name = name
@@ -127,6 +157,11 @@ public struct LetterOfAuthorization: Sendable, Codable, Equatable {
         public var title: String
         /// A PNG of the handwritten signature, drawn above the line when configured.
         public var signatureImagePNG: Data?
+
+        enum CodingKeys: String, CodingKey {
+            case name, title
+            case signatureImagePNG = "signature_image_png"
+        }
 
         /// Creates a signatory; without an image the line is left blank above the name.
         public init(name: String, title: String, signatureImagePNG: Data? = nil) {

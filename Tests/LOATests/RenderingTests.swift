@@ -201,7 +201,10 @@ struct RenderingTests {
         let letter = try sampleLetter(signatureImagePNG: Data([1, 2, 3]))
         let json = try JSONEncoder().encode(letter)
         #expect(try JSONDecoder().decode(LetterOfAuthorization.self, from: json) == letter)
-        #expect(String(decoding: json, as: UTF8.self).contains("\"2026-11-26\""))
+        let text = String(decoding: json, as: UTF8.self)
+        #expect(text.contains("\"issue_date\":\"2026-11-26\""))
+        #expect(text.contains("\"authorized_party\""))
+        #expect(text.contains("\"port_positions\":\"13\\/14\""))
     }
 
     @Test("calendar arithmetic gives the expiry date")
