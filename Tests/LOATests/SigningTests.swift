@@ -8,8 +8,21 @@ enum KeyKind: String, CaseIterable, CustomTestStringConvertible {
     case developmentP256 = "development P-256"
     /// `openssl genrsa -traditional` (PKCS#1 `RSA PRIVATE KEY`) and `openssl req -x509`.
     case opensslRSA = "OpenSSL RSA 2048"
+    /// `openssl genpkey` (PKCS#8 `PRIVATE KEY`) and `openssl req -x509`.
+    case opensslRSAPKCS8 = "OpenSSL RSA 3072 (PKCS#8)"
     /// `openssl ecparam -genkey` (SEC 1 `EC PRIVATE KEY`) and `openssl req -x509`.
     case opensslP256 = "OpenSSL P-256"
+    /// P-384, signed with SHA-384.
+    case opensslP384 = "OpenSSL P-384"
+
+    /// The key's kind as `SigningIdentity.keyAlgorithm` names it.
+    var algorithm: String {
+        switch self {
+        case .developmentP256, .opensslP256: "P-256"
+        case .opensslP384: "P-384"
+        case .opensslRSA, .opensslRSAPKCS8: "RSA"
+        }
+    }
 
     var testDescription: String { rawValue }
 
@@ -21,11 +34,14 @@ enum KeyKind: String, CaseIterable, CustomTestStringConvertible {
         case .developmentP256:
             let identity = try SigningIdentity.generateDevelopment(organization: "Northwind Connect Ltd")
             try identity.write(certificateFile: certificateFile, privateKeyFile: keyFile)
-        case .opensslRSA, .opensslP256:
+        case .opensslRSA, .opensslRSAPKCS8, .opensslP256, .opensslP384:
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-            let generate = self == .opensslRSA
-                ? ["genrsa", "-traditional", "-out", keyFile, "2048"]
-                : ["ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", keyFile]
+            let generate = switch self {
+            case .opensslRSA: ["genrsa", "-traditional", "-out", keyFile, "2048"]
+            case .opensslRSAPKCS8: ["genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:3072", "-out", keyFile]
+            case .opensslP384: ["ecparam", "-name", "secp384r1", "-genkey", "-noout", "-out", keyFile]
+            default: ["ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", keyFile]
+            }
             let key = try runTool("/usr/bin/openssl", generate)
             guard key.status == 0 else { throw ToolFailure(output: key.output) }
             let certificate = try runTool("/usr/bin/openssl", [
@@ -70,7 +86,7 @@ struct SigningTests {
     @Test("a signed letter is accepted by pdfsig, pyHanko, qpdf and LOAVerifier", arguments: KeyKind.allCases)
     func signedLetterVerifies(kind: KeyKind) async throws {
         let (identity, certificateFile) = try kind.identity()
-        #expect(identity.keyAlgorithm == (kind == .opensslRSA ? "RSA" : "P-256"))
+        #expect(identity.keyAlgorithm == kind.algorithm)
         let unsigned = try renderer.render(sampleLetter(authorizedParty: "\(Names.accented) / \(Names.cyrillic) / \(Names.japanese)"))
         let signed = try LOASigner(identity: identity).sign(unsigned, reason: "Letter of Authorization LOA-2026-000123")
 
