@@ -87,6 +87,29 @@ struct RenderingTests {
         #expect(try renderer.render(other) != renderer.render(letter))
     }
 
+    @Test("letters rendered by many tasks at once are the same as rendered one at a time")
+    func concurrentRendering() async throws {
+        let letters = try [Names.accented, Names.cyrillic, Names.chinese, Names.japanese, Names.arabic].enumerated().map {
+            try sampleLetter(id: "LOA-2026-00000\($0.offset)", authorizedParty: $0.element, language: $0.offset % 2 == 0 ? .english : .french)
+        }
+        let shared = renderer
+        let sequential = try letters.map { try shared.render($0) }
+        let concurrent = try await withThrowingTaskGroup(of: (Int, [UInt8]).self) { group in
+            for _ in 0..<4 {
+                for (index, letter) in letters.enumerated() {
+                    group.addTask { (index, try shared.render(letter)) }
+                }
+            }
+            var results: [(Int, [UInt8])] = []
+            for try await result in group { results.append(result) }
+            return results
+        }
+        #expect(concurrent.count == letters.count * 4)
+        for (index, pdf) in concurrent {
+            #expect(pdf == sequential[index], "letter \(index) differs when rendered concurrently")
+        }
+    }
+
     @Test("the QR code decodes to the verification URL")
     func qrCodeCarriesTheVerificationURL() throws {
         guard FileManager.default.isExecutableFile(atPath: "/usr/bin/zbarimg") else {
