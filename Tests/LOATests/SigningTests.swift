@@ -188,6 +188,32 @@ struct SigningTests {
         }
     }
 
+    @Test("damaged files never crash the signer or the verifier: they are refused or reported")
+    func damagedFiles() async throws {
+        let identity = try SigningIdentity.generateDevelopment(organization: "Northwind Connect Ltd")
+        let unsigned = try renderer.render(sampleLetter())
+        let signed = try LOASigner(identity: identity).sign(unsigned)
+        var generator = SeededGenerator(seed: 20261126)
+        for _ in 0..<300 {
+            var damagedUnsigned = unsigned, damagedSigned = signed
+            // Damage the structure where it matters: the tail (xref, trailer, the update).
+            for _ in 0..<Int.random(in: 1...4, using: &generator) {
+                let position = unsigned.count - 1 - Int.random(in: 0..<min(3000, unsigned.count), using: &generator)
+                damagedUnsigned[position] = UInt8.random(in: 0...255, using: &generator)
+                let signedPosition = signed.count - 1 - Int.random(in: 0..<min(3000, signed.count), using: &generator)
+                damagedSigned[signedPosition] = UInt8.random(in: 0...255, using: &generator)
+            }
+            if let resigned = try? LOASigner(identity: identity).sign(damagedUnsigned) {
+                #expect(resigned.count > damagedUnsigned.count)
+            }
+            if case .success(let report) = await verification(of: damagedSigned, trusting: identity.certificatePEM), report.isIntact {
+                // Only a change outside the signed bytes (inside /Contents padding) can leave it intact.
+                let (start, end) = try contentsGap(signed)
+                #expect(zip(damagedSigned, signed).enumerated().allSatisfy { $0.element.0 == $0.element.1 || (start..<end).contains($0.offset) })
+            }
+        }
+    }
+
     /// The verifier's report, or its refusal, as a value.
     func verification(of pdf: [UInt8], trusting certificatePEM: String) async -> Result<LOASignatureReport, LOAError> {
         do {
@@ -254,5 +280,18 @@ struct SigningIdentityTests {
         #expect(code { try SigningIdentity(certificatePEM: good.certificatePEM, privateKeyPEM: good.certificatePEM) } == LOAError.Code.privateKeyInvalid)
         #expect(code { try SigningIdentity.load(certificateFile: "\(folder)/other.crt", privateKeyFile: "\(folder)/good.key") } == LOAError.Code.keyCertificateMismatch)
         #expect(code { try SigningIdentity.load(certificateFile: "\(folder)/missing.crt", privateKeyFile: "\(folder)/good.key") } == LOAError.Code.pemUnreadable)
+    }
+}
+
+/// A small deterministic generator (SplitMix64), so a failing damaged file can be reproduced.
+struct SeededGenerator: RandomNumberGenerator {
+    private var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
     }
 }
