@@ -331,6 +331,9 @@ private final class TextSetter {
     func prepare(_ string: String, width: Double, style: TextStyle) -> PreparedText {
         let layout = pango_layout_new(pangoContext)!
         pango_layout_set_wrap(layout, PANGO_WRAP_WORD_CHAR)
+        // The templates are left-to-right: an Arabic or Hebrew name is laid out right-to-left
+        // inside a left-aligned line, not flushed to the right edge of its column.
+        pango_layout_set_auto_dir(layout, 0)
         pango_layout_set_attributes(layout, attributes)
         pango_layout_set_font_description(layout, fonts[style])
         pango_layout_set_width(layout, Int32((width * Double(PANGO_SCALE)).rounded()))
