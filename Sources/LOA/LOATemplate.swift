@@ -46,6 +46,28 @@ public struct LOATemplate: Sendable, Equatable {
         "cabinet", "patch_panel", "port_positions", "media", "connector", "speed", "service_id", "noc",
     ]
 
+    /// Creates wording in memory (an operator's preview of unsaved changes, tests). Unlike
+    /// `load`, nothing is checked: a missing label, media or month name prints its key or
+    /// number, and an unknown placeholder prints as written.
+    public init(
+        title: String, subtitle: String, monthNames: [String], dateFormat: String, labels: [String: String],
+        mediaNames: [String: String], toWhom: String, authorization: [String], terms: [String],
+        signatureCaption: String, verificationCaption: String, footer: String
+    ) {
+        self.title = title
+        self.subtitle = subtitle
+        self.monthNames = monthNames
+        self.dateFormat = dateFormat
+        self.labels = labels
+        self.mediaNames = mediaNames
+        self.toWhom = toWhom
+        self.authorization = authorization
+        self.terms = terms
+        self.signatureCaption = signatureCaption
+        self.verificationCaption = verificationCaption
+        self.footer = footer
+    }
+
     /// Reads and checks `<directory>/loa/<language>.json`; throws `template_invalid` or
     /// `template_placeholder_unknown` with the file and the problem.
     public static func load(language: LetterOfAuthorization.Language, templateDirectory: String) throws(LOAError) -> LOATemplate {
@@ -90,7 +112,8 @@ public struct LOATemplate: Sendable, Equatable {
     public func format(_ date: CalendarDate) -> String {
         TemplateString.substitute(dateFormat, [
             "day": String(date.day), "month": String(format: "%02d", date.month),
-            "month_name": monthNames[date.month - 1], "year": String(date.year),
+            "month_name": monthNames.indices.contains(date.month - 1) ? monthNames[date.month - 1] : String(date.month),
+            "year": String(date.year),
         ])
     }
 

@@ -163,8 +163,8 @@ public enum LOAVerifier {
 
     /// The id written by the renderer as the PDF keyword `paperwork-loa:<id>`, if it lies in the signed part.
     private static func loaID(in pdf: [UInt8], before end: Int) -> String? {
+        guard let start = PDFBytes.lastIndex(of: "(paperwork-loa:", in: pdf), start < end else { return nil }
         let prefix = Array("(paperwork-loa:".utf8)
-        guard let start = allIndices(of: prefix, in: Array(pdf[0..<min(end, pdf.count)])).last else { return nil }
         var cursor = start + prefix.count
         var id = [UInt8]()
         while cursor < end, pdf[cursor] != UInt8(ascii: ")"), id.count < 200 {

@@ -211,6 +211,23 @@ struct RenderingTests {
         #expect(try #require(throws: LOAError.self) { try LOARenderer(templateDirectory: folder.path) }.code == LOAError.Code.templateInvalid)
     }
 
+    @Test("wording built in memory renders even when incomplete, and a missing language is an error")
+    func templatesInMemory() throws {
+        let sparse = LOATemplate(
+            title: "Draft for {{authorized_party}}", subtitle: "", monthNames: [], dateFormat: "{{day}}.{{month_name}}.{{year}}",
+            labels: [:], mediaNames: [:], toWhom: "", authorization: ["{{unknown}} stays as written"], terms: [],
+            signatureCaption: "", verificationCaption: "", footer: ""
+        )
+        let renderer = LOARenderer(templates: [.english: sparse])
+        let text = try extractedText(renderer.render(sampleLetter(authorizedParty: "Acme")))
+        #expect(text.contains("Draft for Acme"))
+        #expect(text.contains("26.11.2026"))
+        #expect(text.contains("{{unknown}} stays as written"))
+        #expect(text.contains("port_positions"), "a missing label prints its key")
+        let french = try #require(throws: LOAError.self) { try renderer.render(sampleLetter(language: .french)) }
+        #expect(french.code == LOAError.Code.templateInvalid)
+    }
+
     @Test("the issuer profile and default signatory come from templates/loa/issuer.json")
     func issuerProfile() throws {
         let profile = try LOAIssuerProfile.load(templateDirectory: templateDirectory)
