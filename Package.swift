@@ -3,7 +3,7 @@
 // Paperwork: the document service of an interconnection platform.
 // Layers, lowest first (arrows point down only):
 //   C module maps → Intake / Drawing wrappers → (worker isolation) → (store) → (workflow) → (HTTP) → `paperwork`
-// Only the wrapper targets (Intake, Drawing) import the C modules.
+// Only the wrapper targets (Intake, Drawing, LOA) import the C modules.
 
 import PackageDescription
 
@@ -38,6 +38,9 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
         .package(url: "https://github.com/vapor/multipart-kit", from: "4.7.1"),
+        // LOA: CMS signatures (the `CMS` SPI is unstable: pinned exactly) and DER/PEM.
+        .package(url: "https://github.com/apple/swift-certificates", exact: "1.21.1"),
+        .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
     ],
     targets: [
         // MARK: C libraries (Debian 12 packages, found through pkg-config)
@@ -46,6 +49,7 @@ let package = Package(
         .systemLibrary(name: "CCairo", pkgConfig: "cairo", providers: [.apt(["libcairo2-dev"])]),
         .systemLibrary(name: "CPangoCairo", pkgConfig: "pangocairo", providers: [.apt(["libpango1.0-dev"])]),
         .systemLibrary(name: "CTurboJPEG", pkgConfig: "libturbojpeg", providers: [.apt(["libturbojpeg0-dev"])]),
+        .systemLibrary(name: "CQREncode", pkgConfig: "libqrencode", providers: [.apt(["libqrencode-dev"])]),
 
         .target(name: "CSandbox"),
 
@@ -61,6 +65,19 @@ let package = Package(
         .target(
             name: "Drawing",
             dependencies: ["CCairo", "CPangoCairo", "CTurboJPEG"],
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: LOA: Letters of Authorization (layout, rendering, PDF signing and checking)
+        .target(
+            name: "LOA",
+            dependencies: [
+                "CCairo", "CPangoCairo", "CQREncode",
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+            ],
             swiftSettings: swiftSettings
         ),
 
@@ -122,7 +139,7 @@ let package = Package(
         .target(
             name: "PaperworkCLI",
             dependencies: [
-                "Intake", "Isolation", "Store", "Workflow", "PaperworkHTTP",
+                "Intake", "Isolation", "Store", "Workflow", "PaperworkHTTP", "LOA",
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "SystemPackage", package: "swift-system"),
                 .product(name: "Logging", package: "swift-log"),
@@ -143,7 +160,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "Bench",
-            dependencies: ["Intake", "Isolation", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["Intake", "Isolation", "LOA", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: swiftSettings
         ),
 
@@ -169,6 +186,12 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "DrawingTests", dependencies: ["Drawing", "Intake"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "LOATests",
+            dependencies: ["LOA", "Isolation", "Drawing"],
+            exclude: ["validate_with_pyhanko.py"],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "PaperworkCLITests",
             dependencies: ["PaperworkCLI", "Intake", "Isolation"],

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Intake
 import Isolation
+import LOA
 
 /// `paperwork-bench`: speed as a ratio to the reference C programs in `shared/bench/`, run on
 /// the same files in the same run (absolute times drift on shared machines; ratios do not).
@@ -10,7 +11,7 @@ struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "paperwork-bench",
         abstract: "Benchmarks Paperwork against the reference C programs.",
-        subcommands: [IntakeBench.self]
+        subcommands: [IntakeBench.self, LOABench.self]
     )
 }
 
@@ -141,9 +142,14 @@ struct IntakeBench: AsyncParsableCommand {
     }
 
     static func compile(_ source: String) throws -> String {
-        let binary = FileManager.default.temporaryDirectory.appendingPathComponent("paperwork-limit_extract").path
-        let flags = try shell("pkg-config --cflags --libs poppler-glib").trimmingCharacters(in: .whitespacesAndNewlines)
-        _ = try shell("cc -O2 -o '\(binary)' '\(source)' \(flags) -lmagic")
+        try compile(source, named: "limit_extract", packages: "poppler-glib", libraries: "-lmagic")
+    }
+
+    /// Builds a reference program as `shared/bench/README.md` says: `cc -O2` with pkg-config flags.
+    static func compile(_ source: String, named name: String, packages: String, libraries: String = "") throws -> String {
+        let binary = FileManager.default.temporaryDirectory.appendingPathComponent("paperwork-\(name)").path
+        let flags = try shell("pkg-config --cflags --libs \(packages)").trimmingCharacters(in: .whitespacesAndNewlines)
+        _ = try shell("cc -O2 -o '\(binary)' '\(source)' \(flags) \(libraries)")
         return binary
     }
 

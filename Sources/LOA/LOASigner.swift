@@ -1,0 +1,185 @@
+import Crypto
+public import Foundation
+import SwiftASN1
+@_spi(CMS) import X509
+
+/// Signs a rendered letter as PDF readers expect: an incremental update appended to the file
+/// (the original bytes are never rewritten) adds an invisible signature field, an AcroForm
+/// with `/SigFlags 3` and a `/Sig` dictionary (`/Adobe.PPKLite`, `/adbe.pkcs7.detached`)
+/// whose `/ByteRange` covers the whole file but the `/Contents` hex string, which holds a CMS
+/// detached signature (SHA-256, signing-time attribute) over exactly those bytes.
+public struct LOASigner: Sendable {
+    /// The key and certificate every signature is made with.
+    public let identity: SigningIdentity
+
+    /// A signer for `identity`.
+    public init(identity: SigningIdentity) {
+        self.identity = identity
+    }
+
+    /// `pdf` with a signature appended. `signingTime` is stated in the signature and the
+    /// `/M` entry; `reason` is shown by readers. Throws `pdf_structure_unsupported` for a file
+    /// that is not a classic-xref PDF the signer understands (or already has a form), and
+    /// `signing_failed` when the key refuses to sign.
+    public func sign(_ pdf: [UInt8], signingTime: Date = Date(), reason: String? = nil) throws(LOAError) -> [UInt8] {
+        let structure = try PDFStructure(pdf)
+        let catalog = try structure.dictionary(of: structure.root)
+        guard PDFDictionary(catalog).value("AcroForm") == nil else {
+            throw PDFStructure.unsupported("the document already has a form (is it signed already?)")
+        }
+        let (pageNumber, page) = try firstPage(of: structure, catalog: catalog)
+
+        let signatureNumber = structure.size, fieldNumber = structure.size + 1, formNumber = structure.size + 2
+        let pageWithField = try addingAnnotation(fieldNumber, to: page)
+        let chain = [identity.certificate] + identity.intermediates
+        let chainBytes = chain.reduce(0) { total, certificate in
+            var serializer = DER.Serializer()
+            return total + ((try? serializer.serialize(certificate)) != nil ? serializer.serializedBytes.count : 2048)
+        }
+        let reservedBytes = max(8192, chainBytes + 4096)
+
+        var output = pdf
+        output.reserveCapacity(pdf.count + 2 * reservedBytes + 2048)
+        if output.last != UInt8(ascii: "\n") { output.append(UInt8(ascii: "\n")) }
+        var objectOffsets: [Int: Int] = [:]
+        func append(_ text: String) { output.append(contentsOf: Array(text.utf8)) }
+        func beginObject(_ number: Int) {
+            objectOffsets[number] = output.count
+            append("\(number) 0 obj\n")
+        }
+
+        // The signature dictionary, with placeholders patched once the offsets are known.
+        let byteRangeWidth = 48
+        beginObject(signatureNumber)
+        append("<< /Type /Sig /Filter /Adobe.PPKLite /SubFilter /adbe.pkcs7.detached\n/ByteRange [")
+        let byteRangeAt = output.count
+        append(String(repeating: " ", count: byteRangeWidth) + "]\n/Contents ")
+        let contentsStart = output.count
+        output.append(UInt8(ascii: "<"))
+        output.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: 2 * reservedBytes))
+        output.append(UInt8(ascii: ">"))
+        let contentsEnd = output.count
+        append("\n/M \(pdfDate(signingTime))\n/Name \(pdfTextString(identity.subject))\n")
+        if let reason { append("/Reason \(pdfTextString(reason))\n") }
+        append(">>\nendobj\n")
+
+        beginObject(fieldNumber)
+        append("<< /Type /Annot /Subtype /Widget /FT /Sig /F 132 /T (LOA signature) /V \(signatureNumber) 0 R /P \(pageNumber) 0 R /Rect [0 0 0 0] >>\nendobj\n")
+        beginObject(formNumber)
+        append("<< /Fields [\(fieldNumber) 0 R] /SigFlags 3 >>\nendobj\n")
+        beginObject(structure.root)
+        append("<<\(catalog.trimmingTrailingSpaces)\n/AcroForm \(formNumber) 0 R\n>>\nendobj\n")
+        beginObject(pageNumber)
+        append("<<\(pageWithField)\n>>\nendobj\n")
+
+        let xrefOffset = output.count
+        append("xref\n")
+        let numbers = objectOffsets.keys.sorted()
+        var index = 0
+        while index < numbers.count {
+            var end = index
+            while end + 1 < numbers.count, numbers[end + 1] == numbers[end] + 1 { end += 1 }
+            append("\(numbers[index]) \(end - index + 1)\n")
+            for number in numbers[index...end] {
+                append(String(format: "%010d 00000 n \n", objectOffsets[number]!))
+            }
+            index = end + 1
+        }
+        var trailer = "trailer\n<< /Size \(structure.size + 3)\n   /Root \(structure.root) 0 R\n"
+        if let info = structure.info { trailer += "   /Info \(info) 0 R\n" }
+        if let id = structure.idArray { trailer += "   /ID \(id)\n" }
+        trailer += "   /Prev \(structure.startXref)\n>>\nstartxref\n\(xrefOffset)\n%%EOF\n"
+        append(trailer)
+
+        // Everything but the hex string is signed.
+        let byteRange = "0 \(contentsStart) \(contentsEnd) \(output.count - contentsEnd)"
+        output.replaceSubrange(byteRangeAt..<byteRangeAt + byteRange.utf8.count, with: Array(byteRange.utf8))
+        var signed = [UInt8]()
+        signed.reserveCapacity(output.count - (contentsEnd - contentsStart))
+        signed.append(contentsOf: output[0..<contentsStart])
+        signed.append(contentsOf: output[contentsEnd...])
+        let cms: [UInt8]
+        do {
+            cms = try CMS.sign(
+                signed,
+                additionalIntermediateCertificates: identity.intermediates,
+                certificate: identity.certificate,
+                privateKey: identity.privateKey,
+                signingTime: signingTime,
+                detached: true
+            )
+        } catch {
+            throw LOAError(code: LOAError.Code.signingFailed, message: "the CMS signature could not be made: \(error)")
+        }
+        guard cms.count <= reservedBytes else {
+            throw LOAError(code: LOAError.Code.signingFailed, message: "the signature (\(cms.count) bytes) does not fit the \(reservedBytes) reserved")
+        }
+        let hexDigits = Array("0123456789ABCDEF".utf8)
+        var cursor = contentsStart + 1
+        for byte in cms {
+            output[cursor] = hexDigits[Int(byte >> 4)]
+            output[cursor + 1] = hexDigits[Int(byte & 0x0F)]
+            cursor += 2
+        }
+        return output
+    }
+
+    /// The first leaf of the page tree, and its dictionary text.
+    private func firstPage(of structure: PDFStructure, catalog: String) throws(LOAError) -> (Int, String) {
+        guard var node = PDFDictionary(catalog).reference("Pages") else {
+            throw PDFStructure.unsupported("the catalog has no /Pages")
+        }
+        for _ in 0..<16 {
+            let dictionary = try structure.dictionary(of: node)
+            guard let kids = PDFDictionary(dictionary).array("Kids") else { return (node, dictionary) }
+            let parts = kids.dropFirst().split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\r" })
+            guard parts.count >= 3, let first = Int(parts[0]) else {
+                throw PDFStructure.unsupported("an empty page tree")
+            }
+            node = first
+        }
+        throw PDFStructure.unsupported("the page tree is too deep")
+    }
+
+    /// The page dictionary's text with the signature field added to its `/Annots`.
+    private func addingAnnotation(_ field: Int, to page: String) throws(LOAError) -> String {
+        let body = page.trimmingTrailingSpaces
+        guard let annotations = PDFDictionary(body).value("Annots") else {
+            return body + "\n/Annots [\(field) 0 R]"
+        }
+        guard annotations.hasPrefix("["), let range = body.range(of: annotations) else {
+            throw PDFStructure.unsupported("the page's /Annots is not an inline array")
+        }
+        return body.replacingCharacters(in: range, with: "[\(field) 0 R " + annotations.dropFirst())
+    }
+}
+
+/// A PDF date string, `(D:YYYYMMDDHHmmSSZ)`, in UTC.
+func pdfDate(_ date: Date) -> String {
+    var calendar = Calendar(identifier: .gregorian)
+    calendar.timeZone = TimeZone(identifier: "UTC")!
+    let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
+    return String(format: "(D:%04d%02d%02d%02d%02d%02dZ)", c.year ?? 1970, c.month ?? 1, c.day ?? 1, c.hour ?? 0, c.minute ?? 0, c.second ?? 0)
+}
+
+/// A PDF text string: a literal for plain ASCII, else UTF-16BE with a byte-order mark, in hex.
+func pdfTextString(_ text: String) -> String {
+    if text.unicodeScalars.allSatisfy({ $0.value >= 0x20 && $0.value < 0x7F }) {
+        var escaped = "("
+        for scalar in text.unicodeScalars {
+            if scalar == "(" || scalar == ")" || scalar == "\\" { escaped += "\\" }
+            escaped.unicodeScalars.append(scalar)
+        }
+        return escaped + ")"
+    }
+    return "<FEFF" + text.utf16.map { String(format: "%04X", $0) }.joined() + ">"
+}
+
+extension String {
+    /// Without trailing whitespace (dictionary texts end with a newline before `>>`).
+    var trimmingTrailingSpaces: String {
+        var scalars = Substring(self).unicodeScalars
+        while let last = scalars.last, " \t\r\n\u{0C}\0".unicodeScalars.contains(last) { scalars.removeLast() }
+        return String(scalars)
+    }
+}

@@ -1,0 +1,40 @@
+"""Validates the last signature of a PDF with pyHanko, trusting one PEM certificate.
+
+Usage: python3 validate_with_pyhanko.py FILE.pdf TRUSTED.pem
+Prints one line per fact (intact=, valid=, trusted=, coverage=, modification=) and exits 0
+when the signature is intact, valid and covers the entire file; 1 otherwise; 2 on an error.
+"""
+import sys
+
+from pyhanko.keys import load_cert_from_pemder
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko_certvalidator import ValidationContext
+
+
+def main(path, trusted_pem):
+    root = load_cert_from_pemder(trusted_pem)
+    context = ValidationContext(trust_roots=[root], allow_fetching=False, revocation_mode="soft-fail")
+    with open(path, "rb") as handle:
+        reader = PdfFileReader(handle, strict=False)
+        signatures = reader.embedded_signatures
+        if not signatures:
+            print("signatures=0")
+            return 1
+        status = validate_pdf_signature(signatures[-1], context)
+        print(f"intact={status.intact}")
+        print(f"valid={status.valid}")
+        print(f"trusted={status.trusted}")
+        print(f"coverage={status.coverage.name}")
+        print(f"modification={status.modification_level.name if status.modification_level else None}")
+        print(f"signer={status.signing_cert.subject.human_friendly}")
+        ok = status.intact and status.valid and status.coverage.name == "ENTIRE_FILE"
+        return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main(sys.argv[1], sys.argv[2]))
+    except Exception as error:  # the test prints whatever went wrong
+        print(f"error={type(error).__name__}: {error}")
+        sys.exit(2)
