@@ -103,7 +103,7 @@ let package = Package(
         .target(
             name: "Workflow",
             dependencies: [
-                "Store", "Isolation", "Intake",
+                "Store", "Isolation", "Intake", "LOA",
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "SQLKit", package: "sql-kit"),
@@ -176,7 +176,7 @@ let package = Package(
         .testTarget(name: "StoreTests", dependencies: ["Store", "StoreTestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "PaperworkHTTPTests",
-            dependencies: ["PaperworkHTTP", "Store", "StoreTestSupport", "Workflow", "Isolation", .product(name: "HummingbirdTesting", package: "hummingbird")],
+            dependencies: ["PaperworkHTTP", "Store", "StoreTestSupport", "Workflow", "Isolation", "LOA", .product(name: "HummingbirdTesting", package: "hummingbird")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -2,6 +2,7 @@ public import ArgumentParser
 import Configuration
 import Foundation
 import Isolation
+import LOA
 import Logging
 import Metrics
 import PaperworkHTTP
@@ -97,6 +98,18 @@ public struct ServeCommand: AsyncParsableCommand {
             directory: settings.templatesDirectory + "/console", store: store, review: dependencies.review, views: dependencies.views,
             secureCookies: settings.publicURL.hasPrefix("https://")
         )
+        try FileManager.default.createDirectory(atPath: (settings.loaPrivateKeyFile as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        let (identity, createdIdentity) = try SigningIdentity.loadOrCreateDevelopment(
+            certificateFile: settings.loaCertificateFile, privateKeyFile: settings.loaPrivateKeyFile, organization: "Paperwork development"
+        )
+        if createdIdentity {
+            logger.warning("generated a development LOA signing key and self-signed certificate; install your own (README: Letters of Authorization)", metadata: [
+                "certificate": "\(settings.loaCertificateFile)", "key": "\(settings.loaPrivateKeyFile)",
+            ])
+        }
+        var portsPolicy = Ports.Policy(templateDirectory: settings.templatesDirectory, identity: identity, publicURL: settings.publicURL)
+        portsPolicy.validityDays = max(1, settings.loaValidityDays)
+        dependencies.ports = try Ports(companies: dependencies.companies, policy: portsPolicy)
         var demoText = ""
         let base = settings.publicURL
         if settings.demoData, let demo = try await DemoData.seedIfEmpty(accounts: dependencies.accounts, companies: dependencies.companies) {

@@ -26,6 +26,10 @@ public struct ServiceDependencies: Sendable {
     public var review: ReviewQueue
     /// What customers and reviewers read about certificates.
     public var views: CertificateViews
+    /// The datacenter catalog.
+    public var catalog: Catalog
+    /// Ports and LOAs, when the LOA templates and signing identity are loaded.
+    public var ports: Ports?
     /// The reviewer console, when its templates are loaded (``ConsoleController/load(directory:store:review:views:secureCookies:)``).
     public var console: ConsoleController?
 
@@ -43,6 +47,7 @@ public struct ServiceDependencies: Sendable {
         factory.valueHistogramBuckets[ReviewQueue.timeToDecisionLabel] = [60, 600, 3600, 4 * 3600, 12 * 3600, 24 * 3600, 48 * 3600, 72 * 3600, 96 * 3600, 168 * 3600]
         review = ReviewQueue(intake: intake, metrics: factory)
         views = CertificateViews(queue: review)
+        catalog = Catalog(store: store)
     }
 }
 
@@ -76,5 +81,8 @@ public func buildRouter(dependencies: ServiceDependencies) -> Router<PaperworkRe
     ReviewController(queue: dependencies.review, store: dependencies.store).addRoutes(to: router)
     OpenAPIController().addRoutes(to: router)
     dependencies.console?.addRoutes(to: router)
+    if let ports = dependencies.ports {
+        PortsController(catalog: dependencies.catalog, ports: ports).addRoutes(to: router)
+    }
     return router
 }

@@ -53,6 +53,14 @@ public struct ServerSettings: Sendable, Hashable {
     public var reviewClaimMinutes: Int
     /// `review.four.eyes`: an approval takes effect only when a second reviewer confirms it.
     public var reviewFourEyes: Bool
+    /// `loa.signing.certificate` and `loa.signing.key`: PEM files of the X.509 certificate and
+    /// private key (P-256 or RSA) that sign LOAs. When neither exists, a development pair is
+    /// generated there on first start (the README says how to install real ones).
+    public var loaCertificateFile: String
+    /// See ``loaCertificateFile``.
+    public var loaPrivateKeyFile: String
+    /// `loa.validity.days`: how long an LOA is valid (60).
+    public var loaValidityDays: Int
     /// `demo.data`: on first start with an empty database, create a demo company, an operator
     /// and a reviewer, and print how to use them. Turn off in production.
     public var demoData: Bool
@@ -90,6 +98,9 @@ public struct ServerSettings: Sendable, Hashable {
         bcryptCost = config.int(forKey: "auth.bcrypt.cost", default: 12)
         demoData = config.bool(forKey: "demo.data", default: true)
         reviewSLAHours = config.int(forKey: "review.sla.hours", default: 72)
+        loaCertificateFile = config.string(forKey: "loa.signing.certificate", default: dataDirectory + "/loa-signing/certificate.pem")
+        loaPrivateKeyFile = config.string(forKey: "loa.signing.key", default: dataDirectory + "/loa-signing/private-key.pem")
+        loaValidityDays = config.int(forKey: "loa.validity.days", default: 60)
         reviewClaimMinutes = config.int(forKey: "review.claim.minutes", default: 15)
         reviewFourEyes = config.bool(forKey: "review.four.eyes", default: false)
     }

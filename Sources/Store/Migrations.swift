@@ -307,6 +307,7 @@ public enum Schema {
                 .column("superseded_by", type: .text)
                 .column("revoked_at", type: .text)
                 .column("issued_by", type: .text, .notNull)
+                .column("letter_json", type: .text, .notNull)
                 .run()
             try await database.create(index: "loas_port").on("loas").column("port_id").column("status").run()
         },

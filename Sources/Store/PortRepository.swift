@@ -49,7 +49,7 @@ public enum PortStatus: String, Sendable, Hashable, Codable, CaseIterable {
 }
 
 /// A port ordered by a company.
-public struct Port: Sendable, Hashable, Codable {
+public struct CustomerPort: Sendable, Hashable, Codable {
     /// Random identifier.
     public var id: String
     /// The service id printed on the LOA (`PW-7K3M9Q2X`).
@@ -150,18 +150,24 @@ public enum PortRepository {
         Set(try await database.select().column("pair_start").from("panel_allocations").where("panel_id", .equal, SQLBind(panelID)).all(decodingColumn: "pair_start", as: Int.self))
     }
 
-    /// Takes the lowest free duplex pair of a panel for a port. On PostgreSQL the panel row is
-    /// locked first so concurrent orders take turns per panel; the primary key on (panel,
-    /// pair) is the last line of defence on both databases. Nil when the panel is full.
-    public static func allocatePair(panel: PatchPanel, portID: String, dialect: SQLDialectKind, on database: any SQLDatabase) async throws -> Int? {
+    /// Finds the lowest free duplex pair of a panel, holding the panel for this transaction: on
+    /// PostgreSQL the panel row is locked (`FOR UPDATE`) before anything else touches it, so
+    /// concurrent orders take turns per panel; SQLite's write transactions already do. Call
+    /// ``recordAllocation(panelID:pairStart:portID:on:)`` in the same transaction. Nil when
+    /// the panel is full.
+    public static func lowestFreePair(panel: PatchPanel, dialect: SQLDialectKind, on database: any SQLDatabase) async throws -> Int? {
         if dialect == .postgres {
             try await database.raw("SELECT id FROM patch_panels WHERE id = \(bind: panel.id) FOR UPDATE").run()
         }
         let taken = try await allocatedPairs(panelID: panel.id, on: database)
-        guard let start = stride(from: 1, to: panel.positions, by: 2).first(where: { !taken.contains($0) }) else { return nil }
+        return stride(from: 1, to: panel.positions, by: 2).first(where: { !taken.contains($0) })
+    }
+
+    /// Records that a pair belongs to a port; the primary key on (panel, pair) refuses a pair
+    /// given twice, whatever happens above.
+    public static func recordAllocation(panelID: String, pairStart: Int, portID: String, on database: any SQLDatabase) async throws {
         try await database.insert(into: "panel_allocations").columns("panel_id", "pair_start", "port_id")
-            .values(SQLBind(panel.id), SQLBind(start), SQLBind(portID)).run()
-        return start
+            .values(SQLBind(panelID), SQLBind(pairStart), SQLBind(portID)).run()
     }
 
     /// Frees a port's pair.
@@ -170,20 +176,20 @@ public enum PortRepository {
     }
 
     /// Stores a new port.
-    public static func insert(_ port: Port, on database: any SQLDatabase) async throws {
+    public static func insert(_ port: CustomerPort, on database: any SQLDatabase) async throws {
         try await database.insert(into: "ports").model(port, keyEncodingStrategy: .useDefaultKeys).run()
     }
 
     /// A port by id.
-    public static func port(id: String, on database: any SQLDatabase) async throws -> Port? {
+    public static func port(id: String, on database: any SQLDatabase) async throws -> CustomerPort? {
         guard id.utf8.count <= 64 else { return nil }
-        return try await database.select().columns(portColumns).from("ports").where("id", .equal, SQLBind(id)).first(decoding: Port.self)
+        return try await database.select().columns(portColumns).from("ports").where("id", .equal, SQLBind(id)).first(decoding: CustomerPort.self)
     }
 
     /// A company's ports, newest first.
-    public static func ports(companyID: String, on database: any SQLDatabase) async throws -> [Port] {
+    public static func ports(companyID: String, on database: any SQLDatabase) async throws -> [CustomerPort] {
         try await database.select().columns(portColumns).from("ports").where("company_id", .equal, SQLBind(companyID))
-            .orderBy("created_at", .descending).all(decoding: Port.self)
+            .orderBy("created_at", .descending).all(decoding: CustomerPort.self)
     }
 
     /// Moves a port from one status to another; false when it was no longer in `from`.

@@ -3,6 +3,7 @@ import Synchronization
 import Hummingbird
 import HummingbirdTesting
 import Isolation
+import LOA
 import NIOCore
 import Prometheus
 import Store
@@ -21,20 +22,33 @@ struct TestService: Sendable {
 
     static func make(_ backend: Backend = .sqlite, review: (inout CertificateIntake.Policy) -> Void = { _ in }, adjust: (inout Accounts.Policy) -> Void = { _ in }) async throws -> TestService {
         let (store, _) = try await backend.freshStore()
-        try await store.migrate()
-        let mail = try await mailComposer()
-        var policy = Accounts.Policy()
-        policy.hasher = PasswordHasher(cost: 4)
-        adjust(&policy)
-        var reviewPolicy = CertificateIntake.Policy()
-        review(&reviewPolicy)
-        var dependencies = ServiceDependencies(store: store, inspector: InProcessInspector(), metrics: PrometheusCollectorRegistry(), mail: mail, accountPolicy: policy, reviewPolicy: reviewPolicy)
-        dependencies.console = try await ConsoleController.load(
-            directory: repository.appendingPathComponent("templates/console").path, store: store,
-            review: dependencies.review, views: dependencies.views, secureCookies: false
-        )
-        return TestService(store: store, dependencies: dependencies)
+        do {
+            try await store.migrate()
+            let mail = try await mailComposer()
+            var policy = Accounts.Policy()
+            policy.hasher = PasswordHasher(cost: 4)
+            adjust(&policy)
+            var reviewPolicy = CertificateIntake.Policy()
+            review(&reviewPolicy)
+            var dependencies = ServiceDependencies(store: store, inspector: InProcessInspector(), metrics: PrometheusCollectorRegistry(), mail: mail, accountPolicy: policy, reviewPolicy: reviewPolicy)
+            dependencies.console = try await ConsoleController.load(
+                directory: repository.appendingPathComponent("templates/console").path, store: store,
+                review: dependencies.review, views: dependencies.views, secureCookies: false
+            )
+            dependencies.ports = try Ports(companies: dependencies.companies, policy: Ports.Policy(
+                templateDirectory: repository.appendingPathComponent("templates").path, identity: try signingIdentity, publicURL: "https://paperwork.test"
+            ))
+            return TestService(store: store, dependencies: dependencies)
+        } catch {
+            // Close before throwing: an unclosed pool aborts the test process when it is freed.
+            await store.close()
+            throw error
+        }
     }
+
+    /// One development signing identity for the whole test run.
+    static let signingIdentityResult = Result { () throws(LOAError) -> SigningIdentity in try SigningIdentity.generateDevelopment(organization: "Paperwork tests") }
+    static var signingIdentity: SigningIdentity { get throws { try signingIdentityResult.get() } }
 
     /// The repository's mail templates, with test addresses.
     static func mailComposer() async throws -> MailComposer {

@@ -1,0 +1,110 @@
+import Foundation
+public import SQLKit
+
+/// An issued Letter of Authorization, as recorded (the signed PDF is a blob).
+public struct LOARecord: Sendable, Hashable, Codable {
+    /// The LOA id printed on the letter and in its verification URL.
+    public var id: String
+    /// The port it authorizes a cross-connect to.
+    public var portID: String
+    /// The authorized company.
+    public var companyID: String
+    /// When it was issued (timestamp).
+    public var issuedAt: String
+    /// The last day it is valid (`YYYY-MM-DD`, as printed).
+    public var expiresAt: String
+    /// `valid`, `superseded` (a newer one was issued) or `revoked` (the port was cancelled).
+    public var status: String
+    /// The signed PDF's blob address.
+    public var pdfSHA256: String
+    /// `en` or `fr`.
+    public var language: String
+    /// `a4` or `us_letter`.
+    public var paperSize: String
+    /// The LOA that replaced it.
+    public var supersededBy: String?
+    /// When it was revoked.
+    public var revokedAt: String?
+    /// Who had it issued.
+    public var issuedBy: String
+
+    /// A record as stored.
+    public init(id: String, portID: String, companyID: String, issuedAt: String, expiresAt: String, status: String, pdfSHA256: String, language: String, paperSize: String, supersededBy: String?, revokedAt: String?, issuedBy: String) {
+        self.id = id
+        self.portID = portID
+        self.companyID = companyID
+        self.issuedAt = issuedAt
+        self.expiresAt = expiresAt
+        self.status = status
+        self.pdfSHA256 = pdfSHA256
+        self.language = language
+        self.paperSize = paperSize
+        self.supersededBy = supersededBy
+        self.revokedAt = revokedAt
+        self.issuedBy = issuedBy
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, status, language
+        case portID = "port_id"
+        case companyID = "company_id"
+        case issuedAt = "issued_at"
+        case expiresAt = "expires_at"
+        case pdfSHA256 = "pdf_sha256"
+        case paperSize = "paper_size"
+        case supersededBy = "superseded_by"
+        case revokedAt = "revoked_at"
+        case issuedBy = "issued_by"
+    }
+}
+
+/// Issued LOAs.
+public enum LOARepository {
+    static let columns = ["id", "port_id", "company_id", "issued_at", "expires_at", "status", "pdf_sha256", "language", "paper_size", "superseded_by", "revoked_at", "issued_by"]
+
+    /// Records a new LOA with the letter as printed (JSON); the port's earlier valid ones
+    /// become superseded by it.
+    public static func insertSuperseding(_ record: LOARecord, letterJSON: String, on database: any SQLDatabase) async throws {
+        try await database.update("loas").set("status", to: SQLBind("superseded")).set("superseded_by", to: SQLBind(record.id))
+            .where("port_id", .equal, SQLBind(record.portID)).where("status", .equal, SQLBind("valid")).run()
+        try await database.insert(into: "loas")
+            .columns(columns + ["letter_json"])
+            .values(
+                SQLBind(record.id), SQLBind(record.portID), SQLBind(record.companyID), SQLBind(record.issuedAt), SQLBind(record.expiresAt),
+                SQLBind(record.status), SQLBind(record.pdfSHA256), SQLBind(record.language), SQLBind(record.paperSize),
+                SQLBind(record.supersededBy), SQLBind(record.revokedAt), SQLBind(record.issuedBy), SQLBind(letterJSON)
+            )
+            .run()
+    }
+
+    /// The letter as printed on an LOA (JSON), for the verification page.
+    public static func letterJSON(id: String, on database: any SQLDatabase) async throws -> String? {
+        try await database.select().column("letter_json").from("loas").where("id", .equal, SQLBind(id)).first(decodingColumn: "letter_json", as: String.self)
+    }
+
+    /// An LOA by id.
+    public static func loa(id: String, on database: any SQLDatabase) async throws -> LOARecord? {
+        guard id.utf8.count <= 64 else { return nil }
+        return try await database.select().columns(columns).from("loas").where("id", .equal, SQLBind(id)).first(decoding: LOARecord.self)
+    }
+
+    /// The port's valid LOA whose last day is `today` or later, if any.
+    public static func current(portID: String, today: String, on database: any SQLDatabase) async throws -> LOARecord? {
+        try await database.select().columns(columns).from("loas").where("port_id", .equal, SQLBind(portID))
+            .where("status", .equal, SQLBind("valid")).where("expires_at", .greaterThanOrEqual, SQLBind(today))
+            .orderBy("issued_at", .descending).first(decoding: LOARecord.self)
+    }
+
+    /// Revokes every LOA of a port still valid (the port was cancelled).
+    public static func revokeAll(portID: String, at stamp: String, on database: any SQLDatabase) async throws {
+        try await database.update("loas").set("status", to: SQLBind("revoked")).set("revoked_at", to: SQLBind(stamp))
+            .where("port_id", .equal, SQLBind(portID)).where("status", .equal, SQLBind("valid")).run()
+    }
+
+    /// Every LOA, oldest first, a page at a time (for revalidation runs).
+    public static func all(after id: String?, limit: Int, on database: any SQLDatabase) async throws -> [LOARecord] {
+        let query = database.select().columns(columns).from("loas")
+        if let id { query.where("id", .greaterThan, SQLBind(id)) }
+        return try await query.orderBy("id").limit(limit).all(decoding: LOARecord.self)
+    }
+}

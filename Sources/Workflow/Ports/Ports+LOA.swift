@@ -1,0 +1,195 @@
+import Foundation
+import LOA
+import NIOPosix
+public import Store
+
+extension Ports {
+    /// An LOA with its signed PDF.
+    public struct IssuedLOA: Sendable {
+        /// The record.
+        public var record: LOARecord
+        /// The signed PDF.
+        public var pdf: [UInt8]
+        /// A file name for downloads (`LOA-…-PW-….pdf`).
+        public var fileName: String { "\(record.id)-\(record.portID.prefix(8)).pdf" }
+    }
+
+    /// The port's current LOA, issuing one if none is valid (permission: download LOAs).
+    public func currentLOA(portID: String, by principal: Principal, language: String?, paperSize: String?) async throws -> IssuedLOA {
+        let port = try await loaPort(portID, by: principal)
+        let today = CalendarDate(utc: clock()).description
+        if let record = try await store.withSession({ try await LOARepository.current(portID: port.id, today: today, on: $0) }),
+           language == nil || language == record.language, paperSize == nil || paperSize == record.paperSize,
+           let pdf = try await store.blobs.get(record.pdfSHA256) {
+            return IssuedLOA(record: record, pdf: pdf)
+        }
+        return try await issue(port, by: principal, language: language, paperSize: paperSize)
+    }
+
+    /// Issues a new LOA for the port; the previous one is superseded.
+    public func reissueLOA(portID: String, by principal: Principal, language: String?, paperSize: String?) async throws -> IssuedLOA {
+        let port = try await loaPort(portID, by: principal)
+        return try await issue(port, by: principal, language: language, paperSize: paperSize)
+    }
+
+    /// An LOA's record, for its company's members and staff.
+    public func loa(_ id: String, by principal: Principal) async throws -> LOARecord {
+        guard let record = try await store.withSession({ try await LOARepository.loa(id: id, on: $0) }) else { throw WorkflowError.notFound("LOA") }
+        do {
+            _ = try await companies.access(record.companyID, by: principal)
+        } catch let error as WorkflowError where error.kind == .notFound {
+            throw WorkflowError.notFound("LOA")
+        }
+        return record
+    }
+
+    private func loaPort(_ portID: String, by principal: Principal) async throws -> CustomerPort {
+        let port = try await port(portID, by: principal)
+        if case .user = principal { _ = try await companies.access(port.companyID, by: principal, needing: .downloadLOAs) }
+        guard port.status != .cancelled else {
+            throw WorkflowError(.gone, code: "port_cancelled", "the port is cancelled; its LOAs are revoked")
+        }
+        return port
+    }
+
+    private func issue(_ port: CustomerPort, by principal: Principal, language rawLanguage: String?, paperSize rawPaper: String?) async throws -> IssuedLOA {
+        guard let language = LetterOfAuthorization.Language(rawValue: rawLanguage ?? "en") else {
+            throw WorkflowError(.invalid, code: "invalid_language", "language must be one of \(LetterOfAuthorization.Language.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        guard let paper = LetterOfAuthorization.PaperSize(rawValue: rawPaper ?? "a4") else {
+            throw WorkflowError(.invalid, code: "invalid_paper_size", "paper must be a4 or us_letter")
+        }
+        let (company, datacenter, panel) = try await store.withSession { database in
+            (try await CompanyRepository.company(id: port.companyID, on: database),
+             try await CatalogRepository.datacenter(id: port.datacenterID, on: database),
+             try await PortRepository.panel(id: port.panelID, on: database))
+        }
+        guard let company, let datacenter, let panel else { throw WorkflowError.notFound("port") }
+        let now = clock()
+        let issueDate = CalendarDate(utc: now)
+        let id = "LOA-" + Self.serviceID().dropFirst(3) + String(Self.serviceID().dropFirst(3).prefix(4))
+        let countryName = Locale(identifier: "en_US_POSIX").localizedString(forRegionCode: datacenter.country) ?? datacenter.country
+        let cityLine = [datacenter.zipcode, datacenter.city].filter { !$0.isEmpty }.joined(separator: " ")
+        let letter = LetterOfAuthorization(
+            id: id, issueDate: issueDate, expiryDate: issueDate.adding(days: policy.validityDays),
+            issuer: profile.issuer, authorizedParty: company.legalName,
+            facility: .init(name: datacenter.name, addressLines: [datacenter.address1, datacenter.address2, cityLine, datacenter.state, countryName].filter { !$0.isEmpty }),
+            cage: panel.cage, cabinet: panel.cabinet, patchPanel: panel.name, portPositions: "\(port.positionA)/\(port.positionB)",
+            media: port.media == "mmf" ? .multiModeFiber : .singleModeFiber, connector: port.connector == "SC" ? .sc : .lc,
+            speed: LetterOfAuthorization.PortSpeed(rawValue: port.speed) ?? .tenGigabit, serviceID: port.serviceID,
+            signatory: signatory, verificationURL: policy.publicURL + "/verify/" + id, language: language, paperSize: paper
+        )
+        // Drawing and signing take milliseconds of CPU: off the event loops.
+        let renderer = self.renderer, signer = LOASigner(identity: policy.identity)
+        let pdf = try await NIOThreadPool.singleton.runIfActive { () throws -> [UInt8] in
+            try signer.sign(try renderer.render(letter), signingTime: now, reason: "Letter of Authorization \(id)")
+        }
+        let sha256 = try await store.blobs.put(pdf)
+        let record = LOARecord(
+            id: id, portID: port.id, companyID: port.companyID, issuedAt: Timestamp.format(now), expiresAt: letter.expiryDate.description,
+            status: "valid", pdfSHA256: sha256, language: language.rawValue, paperSize: paper.rawValue, supersededBy: nil, revokedAt: nil,
+            issuedBy: principal.actorName
+        )
+        let letterJSON = String(decoding: try JSONEncoder().encode(PrintedLetter(letter)), as: UTF8.self)
+        try await store.transaction { database in
+            try await LOARepository.insertSuperseding(record, letterJSON: letterJSON, on: database)
+            try await AuditRepository.append(actor: principal.actorName, entityType: "loa", entityID: id, action: "issued", before: nil,
+                                             after: Audit.json(["port_id": port.id, "expires": record.expiresAt]), at: record.issuedAt, on: database)
+        }
+        return IssuedLOA(record: record, pdf: pdf)
+    }
+
+    /// What the public verification page says about an LOA id.
+    public struct Verification: Sendable, Codable {
+        /// `valid`, `expired`, `superseded`, `revoked`, or `unknown`.
+        public var status: String
+        /// Whether the stored, signed PDF still verifies with its signature.
+        public var genuine: Bool
+        /// What is printed on the letter (nil when unknown).
+        public var letter: PrintedLetter?
+    }
+
+    /// Looks an LOA up for the public verification page: only what is printed on it.
+    public func verify(_ id: String) async throws -> Verification {
+        guard let (record, json) = try await store.withSession({ database -> (LOARecord, String)? in
+            guard let record = try await LOARepository.loa(id: id, on: database), let json = try await LOARepository.letterJSON(id: id, on: database) else { return nil }
+            return (record, json)
+        }) else { return Verification(status: "unknown", genuine: false, letter: nil) }
+        let letter = try? JSONDecoder().decode(PrintedLetter.self, from: Data(json.utf8))
+        var genuine = false
+        if let pdf = try? await store.blobs.get(record.pdfSHA256) {
+            let report = try? await LOAVerifier.verify(pdf, trustedCertificatePEMs: [policy.identity.certificatePEM])
+            genuine = report?.isIntact == true && report?.loaID == id
+        }
+        let today = CalendarDate(utc: clock()).description
+        let status = switch record.status {
+        case "revoked": "revoked"
+        case "superseded": "superseded"
+        default: record.expiresAt < today ? "expired" : "valid"
+        }
+        return Verification(status: status, genuine: genuine, letter: letter)
+    }
+}
+
+/// The fields printed on an LOA, as the verification page shows them.
+public struct PrintedLetter: Sendable, Codable {
+    /// The LOA id.
+    public var id: String
+    /// Issue date (`YYYY-MM-DD`).
+    public var issueDate: String
+    /// Last valid day.
+    public var expiryDate: String
+    /// The issuer's legal name.
+    public var issuer: String
+    /// The authorized party.
+    public var authorizedParty: String
+    /// The facility's name.
+    public var facility: String
+    /// The facility's address.
+    public var facilityAddress: [String]
+    /// Cage or suite.
+    public var cage: String
+    /// Cabinet.
+    public var cabinet: String
+    /// Patch panel.
+    public var patchPanel: String
+    /// CustomerPort positions.
+    public var portPositions: String
+    /// Media.
+    public var media: String
+    /// Connector.
+    public var connector: String
+    /// Speed.
+    public var speed: String
+    /// Service id.
+    public var serviceID: String
+
+    init(_ letter: LetterOfAuthorization) {
+        id = letter.id
+        issueDate = letter.issueDate.description
+        expiryDate = letter.expiryDate.description
+        issuer = letter.issuer.legalName
+        authorizedParty = letter.authorizedParty
+        facility = letter.facility.name
+        facilityAddress = letter.facility.addressLines
+        cage = letter.cage
+        cabinet = letter.cabinet
+        patchPanel = letter.patchPanel
+        portPositions = letter.portPositions
+        media = letter.media.rawValue
+        connector = letter.connector.rawValue
+        speed = letter.speed.rawValue
+        serviceID = letter.serviceID
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, issuer, facility, cage, cabinet, media, connector, speed
+        case issueDate = "issue_date"
+        case expiryDate = "expiry_date"
+        case authorizedParty = "authorized_party"
+        case facilityAddress = "facility_address"
+        case patchPanel = "patch_panel"
+        case portPositions = "port_positions"
+        case serviceID = "service_id"
+    }
+}
