@@ -113,7 +113,20 @@ public struct ServeCommand: AsyncParsableCommand {
         var demoText = ""
         let base = settings.publicURL
         if settings.demoData, let demo = try await DemoData.seedIfEmpty(accounts: dependencies.accounts, companies: dependencies.companies) {
-            demoText = DemoInstructions.text(demo, base: base, outbox: settings.mailTransport == "smtp" ? nil : settings.dataDirectory + "/outbox")
+            // The sample catalog too, when run from the repository: a newcomer can search datacenters
+            // and, once the demo company is verified (in the console), order a port.
+            var catalogLine: String?
+            let catalogFile = settings.demoCatalogDirectory + "/datacenters.json", panelsFile = settings.demoCatalogDirectory + "/patch-panels.json"
+            if let records = FileManager.default.contents(atPath: catalogFile) {
+                let report = try await dependencies.catalog.importPeeringDB([UInt8](records))
+                struct PanelsFile: Decodable { var panels: [Catalog.PanelSpec] }
+                var panels = 0
+                if let data = FileManager.default.contents(atPath: panelsFile), let file = try? JSONDecoder().decode(PanelsFile.self, from: data) {
+                    panels = try await dependencies.catalog.loadPanels(file.panels, by: .staff(role: .operator, tokenName: "demo")).created
+                }
+                catalogLine = "\(report.created) sample datacenters and \(panels) patch panels from \(settings.demoCatalogDirectory)"
+            }
+            demoText = DemoInstructions.text(demo, base: base, outbox: settings.mailTransport == "smtp" ? nil : settings.dataDirectory + "/outbox", catalog: catalogLine)
             let file = settings.dataDirectory + "/demo-credentials.txt"
             _ = FileManager.default.createFile(atPath: file, contents: Data(demoText.utf8), attributes: [.posixPermissions: 0o600])
             logger.notice("demo data created", metadata: ["instructions": "\(file)"])

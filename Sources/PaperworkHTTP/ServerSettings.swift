@@ -61,6 +61,8 @@ public struct ServerSettings: Sendable, Hashable {
     public var loaPrivateKeyFile: String
     /// `loa.validity.days`: how long an LOA is valid (60).
     public var loaValidityDays: Int
+    /// `demo.catalog.directory`: with demo data, the sample catalog imported on first start.
+    public var demoCatalogDirectory: String
     /// `demo.data`: on first start with an empty database, create a demo company, an operator
     /// and a reviewer, and print how to use them. Turn off in production.
     public var demoData: Bool
@@ -97,6 +99,7 @@ public struct ServerSettings: Sendable, Hashable {
         templatesDirectory = config.string(forKey: "templates.directory", default: "templates")
         bcryptCost = config.int(forKey: "auth.bcrypt.cost", default: 12)
         demoData = config.bool(forKey: "demo.data", default: true)
+        demoCatalogDirectory = config.string(forKey: "demo.catalog.directory", default: "samples/catalog")
         reviewSLAHours = config.int(forKey: "review.sla.hours", default: 72)
         loaCertificateFile = config.string(forKey: "loa.signing.certificate", default: dataDirectory + "/loa-signing/certificate.pem")
         loaPrivateKeyFile = config.string(forKey: "loa.signing.key", default: dataDirectory + "/loa-signing/private-key.pem")

@@ -54,6 +54,7 @@ struct ServeCommandTests {
         #expect(instructed, "the demo instructions are printed")
         let adminToken = try #require(server.value(after: "admin token:"))
         let operatorToken = try #require(server.value(after: "operator token:"))
+        #expect(server.value(after: "catalog:")?.hasPrefix("8 sample datacenters and 7 patch panels") == true, "the sample catalog is loaded for newcomers")
         let me = try RawHTTP.request(port: server.port, "GET /v1/me HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \(adminToken)\r\nConnection: close\r\n\r\n")
         #expect(me.hasPrefix("HTTP/1.1 200"))
         #expect(me.contains("admin@demo.paperwork.localhost"))

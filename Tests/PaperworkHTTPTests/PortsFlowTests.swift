@@ -104,7 +104,18 @@ struct PortsFlowTests {
             #expect(created == 500)
             #expect(unchanged == 500)
             let found = try await client.call(.get, "/v1/datacenters?country=FR&q=jeuneurs", token: operatorToken)
-            #expect(((found["datacenters"] as? [[String: Any]])?.first?["name"] as? String)?.contains("Jeûneurs") == true)
+            let facility = try #require((found["datacenters"] as? [[String: Any]])?.first)
+            let name = try #require(facility["name"] as? String)
+            #expect(name.contains("Jeûneurs"))
+
+            // A verified company orders a port there and its LOA names the real facility.
+            let id = try #require(facility["id"] as? String)
+            #expect(try await client.call(.post, "/v1/datacenters/\(id)/panels", token: operatorToken, json: ["panels": [["cage": "MMR 2", "cabinet": "B07", "name": "PP-01", "positions": 24]]]).status == .created)
+            let (admin, company) = try await verifiedCompany(client, service, email: "noc@northwind.example", name: "Northwind Connect Ltd")
+            let port = try #require(try await client.call(.post, "/v1/ports", token: admin, json: ["company_id": company, "datacenter_id": id, "speed": "100G"]).string("id"))
+            let pdf = try await client.execute(uri: "/v1/ports/\(port)/loa", method: .get, headers: [.authorization: "Bearer \(admin)"]) { Array(buffer: $0.body) }
+            let text = try tool("/usr/bin/pdftotext", ["FILE", "-"], file: pdf)
+            #expect(text.contains("Jeûneurs") && text.contains("100G") && text.contains("MMR 2"))
         }
     }
 
