@@ -160,7 +160,10 @@ let package = Package(
         ),
         .executableTarget(
             name: "Bench",
-            dependencies: ["Intake", "Isolation", "LOA", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: [
+                "Intake", "Isolation", "LOA", "Store", "Workflow",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"), .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
 
@@ -176,7 +179,10 @@ let package = Package(
         .testTarget(name: "StoreTests", dependencies: ["Store", "StoreTestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "PaperworkHTTPTests",
-            dependencies: ["PaperworkHTTP", "Store", "StoreTestSupport", "Workflow", "Isolation", "LOA", .product(name: "HummingbirdTesting", package: "hummingbird")],
+            dependencies: [
+                "PaperworkHTTP", "Store", "StoreTestSupport", "Workflow", "Isolation", "LOA", "Intake",
+                .product(name: "HummingbirdTesting", package: "hummingbird"), .product(name: "SQLKit", package: "sql-kit"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -194,7 +200,7 @@ let package = Package(
         ),
         .testTarget(
             name: "PaperworkCLITests",
-            dependencies: ["PaperworkCLI", "Intake", "Isolation"],
+            dependencies: ["PaperworkCLI", "Intake", "Isolation", "Store", "StoreTestSupport", .product(name: "Logging", package: "swift-log")],
             exclude: ["console_browser.py"],
             swiftSettings: swiftSettings
         ),

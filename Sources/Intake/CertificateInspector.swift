@@ -47,6 +47,11 @@ public struct IntakeError: Error, Hashable, Sendable, CustomStringConvertible {
 /// failure of a parser becomes a reason code. Safe to call from any thread; the C libraries
 /// are serialised inside.
 public enum CertificateInspector {
+    /// The revision of the rules in this file and the checks it calls: raise it whenever a
+    /// change can give a stored document another verdict or other reasons, so that the
+    /// policy version (``IntakeLimits/policyVersion``) revalidation runs record changes too.
+    public static let rulesRevision = 1
+
     /// The MIME types a certificate may have.
     public static let allowedTypes: Set<String> = ["application/pdf", "image/png", "image/jpeg"]
 

@@ -1,3 +1,6 @@
+import Crypto
+import Foundation
+
 /// The bounds that keep one hostile file from costing more than a legitimate one.
 ///
 /// Every limit is a setting with a default chosen for certificates of registration, which are
@@ -24,6 +27,16 @@ public struct IntakeLimits: Sendable, Hashable, Codable {
 
     /// The documented defaults.
     public init() {}
+
+    /// Names the policy these limits make with the rules of this build: a revalidation run
+    /// records it, and processes joining a run must apply the same one. It changes when a
+    /// limit changes or when ``CertificateInspector/rulesRevision`` is raised.
+    public var policyVersion: String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        let canonical = (try? encoder.encode(self)) ?? Data()
+        return "r\(CertificateInspector.rulesRevision)-" + hexadecimal(SHA256.hash(data: canonical)).prefix(10)
+    }
 
     /// Defaults with the given overrides; a nil argument keeps the default.
     public init(maxFileBytes: Int? = nil, maxPages: Int? = nil, maxImagePixels: Int? = nil) {

@@ -6,7 +6,7 @@ public struct PaperworkCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "paperwork",
         abstract: "Certificates of registration and Letters of Authorization for an interconnection platform.",
-        subcommands: [ServeCommand.self, InspectCommand.self, CatalogCommand.self, LOACommand.self, TokensCommand.self, WorkerCommand.self]
+        subcommands: [ServeCommand.self, InspectCommand.self, CatalogCommand.self, LOACommand.self, RevalidateCommand.self, TokensCommand.self, WorkerCommand.self]
     )
 
     /// Required by ArgumentParser.

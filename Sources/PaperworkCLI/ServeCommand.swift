@@ -110,6 +110,8 @@ public struct ServeCommand: AsyncParsableCommand {
         var portsPolicy = Ports.Policy(templateDirectory: settings.templatesDirectory, identity: identity, publicURL: settings.publicURL)
         portsPolicy.validityDays = max(1, settings.loaValidityDays)
         dependencies.ports = try Ports(companies: dependencies.companies, policy: portsPolicy)
+        let revalidation = Revalidation(store: store, inspector: pool, ports: dependencies.ports, settings: settings.revalidationSettings(poolSize: pool.alive))
+        dependencies.revalidation = revalidation
         var demoText = ""
         let base = settings.publicURL
         if settings.demoData, let demo = try await DemoData.seedIfEmpty(accounts: dependencies.accounts, companies: dependencies.companies) {
@@ -144,7 +146,10 @@ public struct ServeCommand: AsyncParsableCommand {
         let app = buildApplication(
             settings: settings,
             dependencies: dependencies,
-            services: [OutboxDelivery(store: store, transport: transport, sender: settings.mailFrom, logger: logger)],
+            services: [
+                OutboxDelivery(store: store, transport: transport, sender: settings.mailFrom, logger: logger),
+                RevalidationService(revalidation: revalidation, logger: logger),
+            ],
             logger: logger,
             // Written straight to the descriptor, not through stdio's buffer: whoever started us
             // through a pipe reads the address and the demo instructions at once.

@@ -30,6 +30,8 @@ public struct ServiceDependencies: Sendable {
     public var catalog: Catalog
     /// Ports and LOAs, when the LOA templates and signing identity are loaded.
     public var ports: Ports?
+    /// Revalidation runs for operators, when the server works them (``RevalidationService``).
+    public var revalidation: Revalidation?
     /// The reviewer console, when its templates are loaded (``ConsoleController/load(directory:store:review:views:secureCookies:)``).
     public var console: ConsoleController?
 
@@ -83,6 +85,9 @@ public func buildRouter(dependencies: ServiceDependencies) -> Router<PaperworkRe
     dependencies.console?.addRoutes(to: router)
     if let ports = dependencies.ports {
         PortsController(catalog: dependencies.catalog, ports: ports).addRoutes(to: router)
+    }
+    if let revalidation = dependencies.revalidation {
+        RevalidationsController(revalidation: revalidation).addRoutes(to: router)
     }
     return router
 }

@@ -1,5 +1,6 @@
 public import Configuration
 import Foundation
+public import Intake
 public import Workflow
 
 /// The service's settings, read through swift-configuration: command-line flags first, then
@@ -22,6 +23,12 @@ public struct ServerSettings: Sendable, Hashable {
     public var workerTimeoutSeconds: Int
     /// `uploads.max.bytes`: the largest certificate upload accepted.
     public var maxUploadBytes: Int
+    /// `intake.max.pages`: PDFs with more pages are refused (`too_many_pages`).
+    public var intakeMaxPages: Int
+    /// `intake.max.image.pixels`: images with more pixels are refused before decoding.
+    public var intakeMaxImagePixels: Int
+    /// `intake.min.text.characters`: fewer non-blank characters than this count as a scan.
+    public var intakeMinTextCharacters: Int
     /// `mail.from`: the sender of every e-mail.
     public var mailFrom: String
     /// `mail.transport`: `eml` (files under `<data>/outbox`, the default) or `smtp`.
@@ -74,7 +81,26 @@ public struct ServerSettings: Sendable, Hashable {
         policy.claimLease = TimeInterval(max(1, reviewClaimMinutes)) * 60
         policy.fourEyes = reviewFourEyes
         policy.maxUploadBytes = maxUploadBytes
+        policy.limits = intakeLimits
         return policy
+    }
+
+    /// How revalidation runs are worked by a process with `poolSize` document workers: today's
+    /// intake policy, the review SLA for documents sent back, two lanes per worker.
+    public func revalidationSettings(poolSize: Int) -> Revalidation.Settings {
+        var settings = Revalidation.Settings()
+        settings.limits = intakeLimits
+        settings.reviewSLA = reviewPolicy.sla
+        settings.lanes = 2 * max(1, poolSize)
+        return settings
+    }
+
+    /// The intake policy's limits, for uploads and revalidation runs alike (its version is
+    /// recorded with each run: changing a limit here changes it).
+    public var intakeLimits: IntakeLimits {
+        var limits = IntakeLimits(maxFileBytes: maxUploadBytes, maxPages: intakeMaxPages, maxImagePixels: intakeMaxImagePixels)
+        limits.minTextCharacters = intakeMinTextCharacters
+        return limits
     }
 
     /// Reads every setting, falling back to the documented defaults.
@@ -86,6 +112,9 @@ public struct ServerSettings: Sendable, Hashable {
         workerCount = config.int(forKey: "workers.count", default: 0)
         workerTimeoutSeconds = config.int(forKey: "workers.timeout.seconds", default: 30)
         maxUploadBytes = config.int(forKey: "uploads.max.bytes", default: 20 * 1024 * 1024)
+        intakeMaxPages = config.int(forKey: "intake.max.pages", default: IntakeLimits().maxPages)
+        intakeMaxImagePixels = config.int(forKey: "intake.max.image.pixels", default: IntakeLimits().maxImagePixels)
+        intakeMinTextCharacters = config.int(forKey: "intake.min.text.characters", default: IntakeLimits().minTextCharacters)
         mailFrom = config.string(forKey: "mail.from", default: "noreply@paperwork.localhost")
         mailTransport = config.string(forKey: "mail.transport", default: "eml")
         smtpHost = config.string(forKey: "mail.smtp.host", default: "localhost")

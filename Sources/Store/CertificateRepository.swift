@@ -260,6 +260,66 @@ public enum CertificateRepository {
             .returning("id").all(decoding: IDRow.self).map(\.id)
     }
 
+    /// What a revalidation needs to examine a certificate again: where its file is, what the
+    /// uploader declared, and its company's declared name and number.
+    public struct RevalidationInput: Sendable, Hashable, Decodable {
+        /// The certificate.
+        public var id: String
+        /// Its blob address.
+        public var sha256: String
+        /// The uploader's file name.
+        public var fileName: String?
+        /// The uploader's Content-Type.
+        public var declaredType: String?
+        /// The company's declared legal name.
+        public var legalName: String
+        /// The company's declared registration number.
+        public var registrationNumber: String
+        /// The verdict last recorded.
+        public var verdict: String
+        /// The reason codes last recorded, comma-separated.
+        public var reasons: String
+
+        enum CodingKeys: String, CodingKey {
+            case id, sha256, verdict, reasons
+            case fileName = "file_name"
+            case declaredType = "declared_type"
+            case legalName = "legal_name"
+            case registrationNumber = "registration_number"
+        }
+    }
+
+    /// The revalidation inputs of some certificates (those that exist).
+    public static func revalidationInputs(ids: [String], on database: any SQLDatabase) async throws -> [RevalidationInput] {
+        guard !ids.isEmpty else { return [] }
+        return try await database.select()
+            .column(SQLColumn("id", table: "certificates")).column(SQLColumn("sha256", table: "certificates"))
+            .column(SQLColumn("file_name", table: "certificates")).column(SQLColumn("declared_type", table: "certificates"))
+            .column(SQLColumn("legal_name", table: "companies")).column(SQLColumn("registration_number", table: "companies"))
+            .column(SQLColumn("verdict", table: "certificates")).column(SQLColumn("reasons", table: "certificates"))
+            .from("certificates").join("companies", on: SQLColumn("company_id", table: "certificates"), .equal, SQLColumn("id", table: "companies"))
+            .where(SQLColumn("id", table: "certificates"), .in, SQLBind.group(ids))
+            .all(decoding: RevalidationInput.self)
+    }
+
+    /// Records a revalidation's new verdict on a certificate and, when `requeue` gives the
+    /// queue and due times, puts it back into the review queue marked `revalidation`.
+    public static func applyRevalidation(
+        id: String, verdict: String, reasons: [String], flags: [String], pages: Int, inspectionJSON: String,
+        requeue: (queuedAt: String, dueAt: String)?, now: String, on database: any SQLDatabase
+    ) async throws {
+        var update = database.update("certificates")
+            .set("verdict", to: SQLBind(verdict)).set("reasons", to: SQLBind(reasons.joined(separator: ",")))
+            .set("flags", to: SQLBind(flags.joined(separator: ","))).set("pages", to: SQLBind(pages))
+            .set("inspection", to: SQLBind(inspectionJSON)).set("updated_at", to: SQLBind(now))
+        if let requeue {
+            update = update.set("status", to: SQLBind(CertificateStatus.queued.rawValue)).set("source", to: SQLBind("revalidation"))
+                .set("queued_at", to: SQLBind(requeue.queuedAt)).set("due_at", to: SQLBind(requeue.dueAt))
+                .set("claimed_by", to: SQLLiteral.null).set("claim_until", to: SQLLiteral.null).set("first_approval_by", to: SQLLiteral.null)
+        }
+        try await update.where("id", .equal, SQLBind(id)).run()
+    }
+
     /// The stored preview of one page, if rendered already.
     public static func preview(certificateID: String, page: Int, on database: any SQLDatabase) async throws -> String? {
         try await database.select().column("preview_sha256").from("certificate_previews")

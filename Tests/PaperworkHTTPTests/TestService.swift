@@ -20,7 +20,10 @@ struct TestService: Sendable {
 
     static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-    static func make(_ backend: Backend = .sqlite, review: (inout CertificateIntake.Policy) -> Void = { _ in }, adjust: (inout Accounts.Policy) -> Void = { _ in }) async throws -> TestService {
+    static func make(
+        _ backend: Backend = .sqlite, review: (inout CertificateIntake.Policy) -> Void = { _ in }, adjust: (inout Accounts.Policy) -> Void = { _ in },
+        revalidation: (inout Revalidation.Settings) -> Void = { _ in }
+    ) async throws -> TestService {
         let (store, _) = try await backend.freshStore()
         do {
             try await store.migrate()
@@ -38,6 +41,10 @@ struct TestService: Sendable {
             dependencies.ports = try Ports(companies: dependencies.companies, policy: Ports.Policy(
                 templateDirectory: repository.appendingPathComponent("templates").path, identity: try signingIdentity, publicURL: "https://paperwork.test"
             ))
+            var revalidationSettings = Revalidation.Settings()
+            revalidationSettings.batchSize = 3
+            revalidation(&revalidationSettings)
+            dependencies.revalidation = Revalidation(store: store, inspector: InProcessInspector(), ports: dependencies.ports, settings: revalidationSettings)
             return TestService(store: store, dependencies: dependencies)
         } catch {
             // Close before throwing: an unclosed pool aborts the test process when it is freed.

@@ -15,6 +15,10 @@ struct SMTPTransportTests {
         var certificate: String
     }
 
+    /// A delivery's deadline here: generous, because CI machines run many suites at once and
+    /// a loaded 2-core machine can be slow to schedule the server; a refusal still comes at once.
+    static let patience: Duration = .seconds(180)
+
     static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("smtp_test_server.py").path
 
     func startServer() throws -> Server {
@@ -43,7 +47,7 @@ struct SMTPTransportTests {
         let server = try startServer()
         defer { server.process.stop() }
         let transport = SMTPTransport(configuration: .init(host: "localhost", port: server.port, security: .startTLS,
-                                                           username: "paperwork", password: "secret", trustedCertificatesFile: server.certificate))
+                                                           username: "paperwork", password: "secret", trustedCertificatesFile: server.certificate, timeout: Self.patience))
         try await transport.deliver(message(), from: "Paperwork <noreply@paperwork.example>")
         let files = try FileManager.default.contentsOfDirectory(atPath: server.maildir)
         #expect(files == ["1.eml"])
@@ -61,7 +65,7 @@ struct SMTPTransportTests {
         let server = try startServer()
         defer { server.process.stop() }
         let transport = SMTPTransport(configuration: .init(host: "localhost", port: server.port, security: .startTLS,
-                                                           username: "paperwork", password: "wrong", trustedCertificatesFile: server.certificate))
+                                                           username: "paperwork", password: "wrong", trustedCertificatesFile: server.certificate, timeout: Self.patience))
         await #expect(throws: SMTPTransport.Refused.self) { try await transport.deliver(message(), from: "noreply@paperwork.example") }
         #expect(try FileManager.default.contentsOfDirectory(atPath: server.maildir).isEmpty)
     }

@@ -1,5 +1,5 @@
 public import Foundation
-import Intake
+public import Intake
 public import Isolation
 public import Store
 
@@ -17,6 +17,8 @@ public struct CertificateIntake: Sendable {
         public var fourEyes = false
         /// The largest upload (also the intake limit).
         public var maxUploadBytes = 20 * 1024 * 1024
+        /// The intake policy's other limits (pages, pixels, text); revalidation applies the same.
+        public var limits = IntakeLimits()
 
         /// The defaults: 72-hour SLA, 15-minute claims, one reviewer, 20 MiB.
         public init() {}
@@ -84,7 +86,7 @@ public struct CertificateIntake: Sendable {
         let sha256 = blobAddress(of: upload.bytes)
         if let key, let replay = try await replay(companyID: companyID, key: key, sha256: sha256) { return replay }
 
-        var limits = IntakeLimits()
+        var limits = policy.limits
         limits.maxFileBytes = policy.maxUploadBytes
         let inspection = await inspector.inspect(
             upload.bytes, declared: DeclaredType(fileName: upload.fileName, mimeType: upload.mimeType),

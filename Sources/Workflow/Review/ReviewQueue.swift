@@ -233,7 +233,10 @@ public struct ReviewQueue: Sendable {
             after.claimUntil = nil
             try await Audit.record(actor: reviewer, certificate: after, action: outcome == .approve ? "approved" : outcome == .reject ? "declined" : "info_requested", before: before, at: stamp, on: database)
 
-            guard company.status == .pendingReview else {
+            // A document a revalidation sent back is decided while its company stays verified:
+            // approving it again changes nothing for the company, the other outcomes do.
+            let reconfirmsVerified = before.source == "revalidation" && company.status == .verified
+            guard company.status == .pendingReview || reconfirmsVerified else {
                 throw WorkflowError(.conflict, code: "company_changed", "the company is \(company.status.rawValue), not pending_review")
             }
             let previousStatus = company.status
@@ -244,7 +247,12 @@ public struct ReviewQueue: Sendable {
                 try await AuditRepository.append(actor: reviewer, entityType: "company", entityID: company.id, action: "company_type_corrected",
                                                  before: Audit.json(["company_type": previousType.rawValue]), after: Audit.json(["company_type": correctedType.rawValue]), at: stamp, on: database)
             }
-            guard try await CompanyRepository.transition(company.id, from: .pendingReview, to: companyStatus, on: database, now: now) else {
+            if reconfirmsVerified, outcome == .approve {
+                try await AuditRepository.append(actor: reviewer, entityType: "company", entityID: company.id, action: "verification_confirmed",
+                                                 before: nil, after: Audit.json(["certificate_id": certificateID, "reason_code": decision.reasonCode]), at: stamp, on: database)
+                return (after, true)
+            }
+            guard try await CompanyRepository.transition(company.id, from: previousStatus, to: companyStatus, on: database, now: now) else {
                 throw WorkflowError(.conflict, code: "company_changed", "the company changed meanwhile")
             }
             try await Audit.record(actor: reviewer, company: company, from: previousStatus, to: companyStatus, extra: ["certificate_id": certificateID, "reason_code": decision.reasonCode], at: stamp, on: database)

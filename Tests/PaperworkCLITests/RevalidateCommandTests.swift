@@ -1,0 +1,98 @@
+import Foundation
+import Intake
+import Isolation
+import Logging
+import Store
+import StoreTestSupport
+import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `paperwork revalidate` as an operator runs it: the real binary, its worker pool, a SQLite
+/// file, and a SIGKILL in the middle.
+@Suite("paperwork revalidate", .serialized)
+struct RevalidateCommandTests {
+    static let samples = [
+        "de-handelsregister-auszug.pdf", "fr-extrait-kbis.pdf", "hk-certificate-of-incorporation.pdf", "jp-rireki-jiko-zenbu-shomeisho.pdf",
+        "scan-certificate.pdf", "sg-acra-business-profile.pdf", "uk-certificate-of-incorporation.pdf",
+    ]
+
+    /// Runs the binary to its end on a thread of its own: waiting for it must not hold one of
+    /// the few threads every suite's async work shares.
+    static func run(_ arguments: [String]) async throws -> ChildProcess.Outcome {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread {
+                continuation.resume(with: Result { try ChildProcess.run(InspectCommandTests.binary, arguments, capturingErrors: true) })
+            }
+        }
+    }
+
+    @Test("a policy change, a run killed halfway (SIGKILL) and resumed: every document examined once, exactly the two-page ones reported")
+    func killedAndResumed() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("paperwork-revalidate-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        // The new policy: one page at most (the samples' two-page PDFs become `too_many_pages`).
+        let envFile = directory + "/policy.env"
+        try "INTAKE_MAX_PAGES=1\n".write(toFile: envFile, atomically: true, encoding: .utf8)
+        let common = ["--data-directory", directory, "--env-file", envFile, "--workers", "1"]
+
+        let store = try await Store.open(try DatabaseLocation(url: nil, dataDirectory: directory), dataDirectory: directory, logger: Logger(label: "test"))
+        let files = try Self.samples.map { name in
+            let bytes = try [UInt8](Data(contentsOf: InspectCommandTests.root.appendingPathComponent("samples/" + name)))
+            let inspection = CertificateInspector.inspect(bytes)
+            return (name: name, bytes: bytes, verdict: inspection.verdict.rawValue, reasons: inspection.reasons.map(\.rawValue), pages: inspection.pages)
+        }
+        let total = 1400
+        do {
+            try await store.migrate()
+            let ids = try await seedCertificates(store, files: files, count: total)
+            let twoPages = Set(ids.enumerated().filter { files[$0.offset % files.count].pages > 1 }.map(\.element))
+            #expect(twoPages.count == total / 7 * 3)
+
+            let first = try ChildProcess.start(InspectCommandTests.binary, ["revalidate", "--batch-size", "4", "--progress", "none"] + common)
+            // Kill it once about a third is recorded.
+            var done = 0
+            let deadline = Date().addingTimeInterval(120)
+            while done < total / 3, Date() < deadline {
+                try await Task.sleep(for: .milliseconds(20))
+                done = try await store.withSession { database in
+                    try await database.raw("SELECT COUNT(*) AS n FROM revalidation_items WHERE state = 'done'").first(decodingColumn: "n", as: Int.self) ?? 0
+                }
+            }
+            first.send(SIGKILL)
+            #expect(first.waitForExit().signal == SIGKILL)
+            let run = try #require(try await store.withSession { try await RevalidationRepository.runs(limit: 1, on: $0) }.first)
+            let killedAt = try await store.withSession { try await RevalidationRepository.stateCounts(runID: run.id, on: $0) }
+            #expect((killedAt["done"] ?? 0) >= total / 3 && (killedAt["done"] ?? 0) < total, "killed halfway: \(killedAt)")
+
+            let report = directory + "/changed.jsonl"
+            let resumed = try await Self.run(["revalidate", "--resume", run.id, "--report", report, "--progress", "lines"] + common)
+            #expect(resumed.exitStatus == 0, "\(String(decoding: resumed.errors, as: UTF8.self))")
+            #expect(String(decoding: resumed.output, as: UTF8.self).contains("run \(run.id): \(total)/\(total) done"))
+            #expect(String(decoding: resumed.errors, as: UTF8.self).contains("revalidation \(run.id): "), "plain progress lines when not on a terminal")
+
+            // Every document has exactly one result; only the batch in flight at the kill was examined again.
+            let counts = try await store.withSession { try await RevalidationRepository.stateCounts(runID: run.id, on: $0) }
+            #expect(counts == ["done": total])
+            let retried = try await store.withSession { database in
+                try await database.raw("SELECT COUNT(*) AS n FROM revalidation_items WHERE run_id = \(bind: run.id) AND attempts > 1").first(decodingColumn: "n", as: Int.self) ?? 0
+            }
+            #expect(retried <= 4 * 2, "at most one batch per lane is redone")
+            let audited = try await store.withSession { database in
+                try await database.raw("SELECT COUNT(*) AS n FROM audit_log WHERE actor = \(bind: "revalidation:" + run.id)").first(decodingColumn: "n", as: Int.self) ?? 0
+            }
+            #expect(audited == twoPages.count, "one audit entry per changed document, none twice")
+
+            let lines = try String(contentsOfFile: report, encoding: .utf8).split(separator: "\n")
+            let reported = Set(lines.compactMap { (try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])?["document_id"] as? String })
+            #expect(lines.count == twoPages.count)
+            #expect(reported == twoPages)
+            #expect(run.policyVersion.hasPrefix("r1-") && run.libmagicVersion.count > 0 && run.popplerVersion.count > 0)
+        } catch {
+            await store.close()
+            throw error
+        }
+        await store.close()
+    }
+}
