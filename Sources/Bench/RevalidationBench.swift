@@ -67,11 +67,15 @@ struct RevalidationBench: AsyncParsableCommand {
             let cores = ProcessInfo.processInfo.activeProcessorCount
             var ratios: [Double] = [], rates: [Double] = [], references: [Double] = []
             for round in 1...rounds {
-                let referenceMS = try IntakeBench.runReference(reference, files: Array(repeating: files, count: referenceRepeats).flatMap { $0 })
+                // The reference runs just before and just after the run, and their mean counts:
+                // this machine's speed drifts over a run of a minute.
+                let workload = Array(repeating: files, count: referenceRepeats).flatMap { $0 }
+                let before = try IntakeBench.runReference(reference, files: workload)
                 let run = try await revalidation.start(.init(), by: "operator:bench", executor: "cli")
                 let start = ContinuousClock.now
                 let summary = try await revalidation.work(runID: run.id, worker: "bench")
                 let seconds = (ContinuousClock.now - start).milliseconds / 1000
+                let referenceMS = (before + (try IntakeBench.runReference(reference, files: workload))) / 2
                 let status = try await revalidation.status(run.id)
                 guard summary.finished, status.done == documents, status.outcomes["unchanged"] == documents else {
                     throw ValidationError("round \(round): not every document was examined unchanged: \(status.outcomes)")
@@ -84,11 +88,12 @@ struct RevalidationBench: AsyncParsableCommand {
                 print(String(format: "round %d: %.0f documents/s; reference %.3f ms/document, so %d cores × it = %.0f/s; ratio %.3f", round, rate, referenceMS, min(cores, pool.alive), ceiling, rate / ceiling))
             }
             let workerPeaks = pool.workerPIDs.compactMap(Self.peakResidentKiB)
+            let workerCount = pool.alive
             await pool.shutdown()
             await store.close()
             let peak = Self.peakResidentKiB(getpid()) ?? 0
             print("""
-                \(documents) stored documents (\(files.count) files cycled), \(store.dialect.rawValue), \(pool.alive) workers, \(settings.lanes) lanes × \(batchSize); \(rounds) rounds, medians
+                \(documents) stored documents (\(files.count) files cycled), \(store.dialect.rawValue), \(workerCount) workers, \(settings.lanes) lanes × \(batchSize); \(rounds) rounds, medians
                 revalidation:            \(String(format: "%.0f", IntakeBench.median(rates))) documents/s
                 limit_extract.c:         \(String(format: "%.3f", IntakeBench.median(references))) ms/document on one core
                 ratio to 2 × reference:  \(String(format: "%.3f", IntakeBench.median(ratios))) (rounds: \(ratios.map { String(format: "%.3f", $0) }.joined(separator: ", ")))

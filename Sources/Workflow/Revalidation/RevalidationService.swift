@@ -17,23 +17,24 @@ public struct RevalidationService: Service {
         self.logger = logger
     }
 
-    /// Runs until graceful shutdown; a batch cut short then is taken again after its lease.
+    /// Runs until graceful shutdown, then returns normally (the server exits 0); a batch cut
+    /// short then is taken again after its lease.
     public func run() async throws {
         let worker = "server/\(ProcessInfo.processInfo.hostName)/\(getpid())"
-        try await cancelWhenGracefulShutdown {
+        await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 let runs = (try? await revalidation.unfinishedRuns(executor: "server")) ?? []
                 for run in runs where !Task.isCancelled {
                     do {
                         let summary = try await revalidation.work(runID: run.id, worker: worker)
                         if summary.finished { logger.info("revalidation run finished", metadata: ["run": "\(run.id)", "recorded": "\(summary.recorded)"]) }
-                    } catch is CancellationError {
+                    } catch where Task.isCancelled {
                         return
                     } catch {
                         logger.error("revalidation run failed; retrying later", metadata: ["run": "\(run.id)", "error": "\(error)"])
                     }
                 }
-                try await Task.sleep(for: pollInterval)
+                try? await Task.sleep(for: pollInterval)
             }
         }
     }
