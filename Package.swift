@@ -160,7 +160,14 @@ let package = Package(
         ),
         .executableTarget(
             name: "Bench",
-            dependencies: ["Intake", "Isolation", "LOA", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: [
+                "Intake", "Isolation", "LOA",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                // `paperwork-bench uploads`: a small keep-alive HTTP/1.1 client.
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
             swiftSettings: swiftSettings
         ),
 
