@@ -84,11 +84,15 @@ struct UploadsBench: AsyncParsableCommand {
                 let serverBefore = CPUTime.ofProcessTree(server.pid), clientBefore = CPUTime.ofSelf()
                 let uploads = try await Self.upload(samples, count: perRound, connections: inFlight, customers: customers, server: server)
                 let serverAfter = CPUTime.ofProcessTree(server.pid), clientAfter = CPUTime.ofSelf()
+                let poolBefore = CPUTime.ofProcessTree(getpid())
                 let poolMilliseconds = try await IntakeBench.inspectAll(workload, through: pool, concurrency: poolSize * 2)
+                let poolAfter = CPUTime.ofProcessTree(getpid())
                 let result = RoundResult(
                     uploads: uploads, poolDocumentsPerSecond: 1000 / poolMilliseconds,
                     serverCPU: serverAfter.server - serverBefore.server, workersCPU: serverAfter.workers - serverBefore.workers,
-                    clientCPU: clientAfter - clientBefore
+                    clientCPU: clientAfter - clientBefore,
+                    poolParentCPU: poolAfter.server - poolBefore.server, poolWorkersCPU: poolAfter.workers - poolBefore.workers,
+                    poolDocuments: workload.count
                 )
                 results.append(result)
                 print(String(format: "round %2d: %7.1f uploads/s end to end, pool %7.1f documents/s, ratio %.3f, errors %d",
@@ -121,6 +125,9 @@ struct UploadsBench: AsyncParsableCommand {
         print(String(format: "CPU per upload: server %.2f ms, its workers %.2f ms, load generator %.2f ms (of %.2f ms wall × %d cores)",
                      results.map(\.serverCPU).reduce(0, +) * 1000 / count, results.map(\.workersCPU).reduce(0, +) * 1000 / count,
                      results.map(\.clientCPU).reduce(0, +) * 1000 / count, 1000 / Self.median(results.map(\.uploadsPerSecond)), cores))
+        let documents = Double(results.map(\.poolDocuments).reduce(0, +))
+        print(String(format: "CPU per document in the pool: this process %.2f ms, its workers %.2f ms",
+                     results.map(\.poolParentCPU).reduce(0, +) * 1000 / documents, results.map(\.poolWorkersCPU).reduce(0, +) * 1000 / documents))
         let statuses = all.statuses.sorted { $0.key < $1.key }.map { "\($0.key) × \($0.value)" }.joined(separator: ", ")
         let verdicts = all.verdicts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
         print("answers: \(statuses); verdicts: \(verdicts); errors: \(all.errors.count)")
@@ -209,6 +216,8 @@ struct RoundResult {
     /// CPU seconds of the server process, of its worker processes, and of this process (the
     /// load generator) during the uploads.
     var serverCPU: Double, workersCPU: Double, clientCPU: Double
+    /// CPU seconds of this process and of its pool's workers during the pool's run, and its size.
+    var poolParentCPU: Double, poolWorkersCPU: Double, poolDocuments: Int
 
     var uploadsPerSecond: Double { Double(uploads.latencies.count) / uploads.wall }
     var ratio: Double { uploadsPerSecond / poolDocumentsPerSecond }
