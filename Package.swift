@@ -163,6 +163,10 @@ let package = Package(
             dependencies: [
                 "Intake", "Isolation", "LOA", "Store", "Workflow",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"), .product(name: "Logging", package: "swift-log"),
+                // `paperwork-bench uploads`: a small keep-alive HTTP/1.1 client.
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),

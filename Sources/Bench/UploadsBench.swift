@@ -1,0 +1,537 @@
+import ArgumentParser
+import Foundation
+import Isolation
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import Synchronization
+
+/// Uploads end to end: a real `paperwork serve` (SQLite, fresh data directory, its own worker
+/// pool) is started as a child process, customers sign up and register companies through the
+/// API, and the files are uploaded concurrently over keep-alive connections. Each round then
+/// runs the same files through an in-process worker pool of the same size, so that the ratio
+/// end to end ÷ pool is taken within a round, as the other benchmarks take theirs.
+struct UploadsBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "uploads",
+        abstract: "Certificate uploads through the HTTP API of a real paperwork serve, against the worker pool's intake rate."
+    )
+
+    @Option(help: "Uploads per round: each file this many times.")
+    var repeats = 30
+
+    @Option(help: "Rounds, each running the uploads and the pool back to back; the median counts.")
+    var rounds = 7
+
+    @Option(help: "Concurrent keep-alive connections (default: 2 per core).")
+    var connections: Int?
+
+    @Option(help: "Customer companies (one signed-up user each) that the uploads are spread over.")
+    var companies = 12
+
+    @Option(help: "Document workers, in the server and in the in-process pool (default: one per core).")
+    var workers: Int?
+
+    @Option(help: "The paperwork binary (default: beside this one).")
+    var paperwork: String?
+
+    @Option(help: "The templates folder (the repository's templates/).")
+    var templates = "templates"
+
+    @Flag(help: "Keep the server's temporary data directory (its database, blobs, outbox and log).")
+    var keepData = false
+
+    @Argument(help: "The files (e.g. samples/*.pdf); every upload must be answered 201.")
+    var files: [String]
+
+    func run() async throws {
+        guard !files.isEmpty, repeats > 0, rounds > 0, companies > 0 else { throw ValidationError("give files, and positive counts") }
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        let poolSize = workers ?? cores
+        let inFlight = connections ?? 2 * cores
+        let binary = paperwork ?? URL(fileURLWithPath: WorkerPool.Configuration.currentExecutable)
+            .deletingLastPathComponent().appendingPathComponent("paperwork").path
+        let samples = try files.map { try UploadFile(path: $0) }
+        let perRound = files.count * repeats
+
+        let dataDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("paperwork-uploads-\(UUID().uuidString.prefix(8))").path
+        try FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true)
+        let port = try await Self.freePort()
+        let server = try ServerUnderTest.start(binary: binary, dataDirectory: dataDirectory, port: port, workers: poolSize, templates: templates)
+        print("server: \(binary) serve on 127.0.0.1:\(port), SQLite in \(dataDirectory), \(poolSize) workers, log \(server.logFile)")
+
+        var results: [RoundResult] = []
+        var warmUpErrors: [String] = []
+        do {
+            try await server.waitUntilHealthy()
+            let setupStart = ContinuousClock.now
+            let customers = try await Customers.create(count: companies, server: server)
+            print(String(format: "setup: %d users signed up (tokens from the outbox .eml files), signed in, %d companies registered in %.1f s",
+                         customers.count, customers.count, (ContinuousClock.now - setupStart).milliseconds / 1000))
+
+            var configuration = WorkerPool.Configuration(executable: binary)
+            configuration.size = poolSize
+            let pool = WorkerPool(configuration: configuration)
+            try await pool.start()
+
+            // Warm up both paths: the server's workers, its connection pools and page cache,
+            // the in-process pool.
+            warmUpErrors = try await Self.upload(samples, count: max(files.count * 2, inFlight * 4), connections: inFlight, customers: customers, server: server).errors
+            _ = try await IntakeBench.inspectAll(files, through: pool, concurrency: poolSize * 2)
+
+            let workload = Array(repeating: files, count: repeats).flatMap { $0 }
+            for round in 0..<rounds {
+                let serverBefore = CPUTime.ofProcessTree(server.pid), clientBefore = CPUTime.ofSelf()
+                let uploads = try await Self.upload(samples, count: perRound, connections: inFlight, customers: customers, server: server)
+                let serverAfter = CPUTime.ofProcessTree(server.pid), clientAfter = CPUTime.ofSelf()
+                let poolBefore = CPUTime.ofProcessTree(getpid())
+                let poolMilliseconds = try await IntakeBench.inspectAll(workload, through: pool, concurrency: poolSize * 2)
+                let poolAfter = CPUTime.ofProcessTree(getpid())
+                let result = RoundResult(
+                    uploads: uploads, poolDocumentsPerSecond: 1000 / poolMilliseconds,
+                    serverCPU: serverAfter.server - serverBefore.server, workersCPU: serverAfter.workers - serverBefore.workers,
+                    clientCPU: clientAfter - clientBefore,
+                    poolParentCPU: poolAfter.server - poolBefore.server, poolWorkersCPU: poolAfter.workers - poolBefore.workers,
+                    poolDocuments: workload.count
+                )
+                results.append(result)
+                print(String(format: "round %2d: %7.1f uploads/s end to end, pool %7.1f documents/s, ratio %.3f, errors %d",
+                             round + 1, result.uploadsPerSecond, result.poolDocumentsPerSecond, result.ratio, uploads.errors.count))
+            }
+            await pool.shutdown()
+        } catch {
+            server.stop()
+            print("kept for diagnosis: \(dataDirectory)")
+            throw error
+        }
+        let exit = server.stop()
+
+        var all = results.map(\.uploads).reduce(into: UploadRun()) { $0.merge($1) }
+        // Warm-up answers are not timed, but they must be 201 too.
+        all.errors += warmUpErrors.map { "warm-up: " + $0 }
+        let latencies = all.latencies.sorted()
+        let ratios = results.map(\.ratio).sorted()
+        let count = Double(all.latencies.count)
+        print("""
+            uploads: \(files.count) files × \(repeats) = \(perRound) per round, \(rounds) rounds, \(inFlight) connections (keep-alive), \
+            \(companies) companies; medians of rounds
+            """)
+        print(String(format: "end to end:             %7.1f uploads/s (wall)", Self.median(results.map(\.uploadsPerSecond))))
+        print(String(format: "latency (all rounds):   p50 %.1f ms, p99 %.1f ms, max %.1f ms",
+                     Self.percentile(latencies, 0.50), Self.percentile(latencies, 0.99), latencies.last ?? .nan))
+        print(String(format: "pool intake in process: %7.1f documents/s (%d workers, %d in flight)", Self.median(results.map(\.poolDocumentsPerSecond)), poolSize, poolSize * 2))
+        print(String(format: "ratio end to end / pool: %.3f (quartiles %.3f–%.3f; target ≥ 0.70)",
+                     Self.median(ratios), ratios[ratios.count / 4], ratios[(3 * ratios.count) / 4]))
+        print(String(format: "CPU per upload: server %.2f ms, its workers %.2f ms, load generator %.2f ms (of %.2f ms wall × %d cores)",
+                     results.map(\.serverCPU).reduce(0, +) * 1000 / count, results.map(\.workersCPU).reduce(0, +) * 1000 / count,
+                     results.map(\.clientCPU).reduce(0, +) * 1000 / count, 1000 / Self.median(results.map(\.uploadsPerSecond)), cores))
+        let documents = Double(results.map(\.poolDocuments).reduce(0, +))
+        print(String(format: "CPU per document in the pool: this process %.2f ms, its workers %.2f ms",
+                     results.map(\.poolParentCPU).reduce(0, +) * 1000 / documents, results.map(\.poolWorkersCPU).reduce(0, +) * 1000 / documents))
+        let statuses = all.statuses.sorted { $0.key < $1.key }.map { "\($0.key) × \($0.value)" }.joined(separator: ", ")
+        let verdicts = all.verdicts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+        print("answers: \(statuses); verdicts: \(verdicts); errors: \(all.errors.count)")
+        for error in all.errors.prefix(5) { print("  error: \(error)") }
+        print("server: " + (exit.exitStatus.map { "exited with status \($0) after SIGTERM" } ?? "ended by signal \(exit.signal ?? 0)"))
+
+        if keepData || !all.errors.isEmpty {
+            print("data kept in \(dataDirectory)")
+        } else {
+            try? FileManager.default.removeItem(atPath: dataDirectory)
+        }
+        guard all.errors.isEmpty, exit.exitStatus == 0 else { throw ExitCode.failure }
+    }
+
+    /// Uploads `count` files over `connections` keep-alive connections, the files and the
+    /// companies taken in turn; every answer but a 201 is an error.
+    static func upload(_ files: [UploadFile], count: Int, connections: Int, customers: [Customer], server: ServerUnderTest) async throws -> UploadRun {
+        let next = JobCounter(limit: count)
+        let start = ContinuousClock.now
+        var run = try await withThrowingTaskGroup(of: UploadRun.self) { group in
+            for _ in 0..<connections {
+                group.addTask {
+                    var run = UploadRun()
+                    var failuresInARow = 0
+                    while next.peek(), failuresInARow < 3 {
+                        do {
+                            try await HTTPConnection.with(port: server.port) { connection in
+                                while connection.reusable, let index = next.take() {
+                                    let file = files[index % files.count], customer = customers[index % customers.count]
+                                    let started = ContinuousClock.now
+                                    let answer = try await connection.send(
+                                        .POST, "/v1/companies/\(customer.companyID)/certificates",
+                                        headers: [("Authorization", "Bearer \(customer.token)"), ("Content-Type", file.contentType)],
+                                        body: file.form
+                                    )
+                                    run.latencies.append((ContinuousClock.now - started).milliseconds)
+                                    failuresInARow = 0
+                                    run.statuses[answer.status, default: 0] += 1
+                                    if answer.status == 201, let uploaded = try? answer.decode(Uploaded.self) {
+                                        run.verdicts[uploaded.verdict, default: 0] += 1
+                                    } else {
+                                        run.errors.append("\(file.name): \(answer.status) \(answer.text.prefix(300))")
+                                    }
+                                }
+                            }
+                        } catch {
+                            run.errors.append("connection: \(error)")
+                            failuresInARow += 1
+                        }
+                    }
+                    return run
+                }
+            }
+            var total = UploadRun()
+            for try await run in group { total.merge(run) }
+            return total
+        }
+        run.wall = (ContinuousClock.now - start).milliseconds / 1000
+        return run
+    }
+
+    struct Uploaded: Decodable { var verdict: String; var status: String }
+
+    /// A port that was free a moment ago on 127.0.0.1 (bound, read back and released).
+    static func freePort() async throws -> Int {
+        let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton).bind(host: "127.0.0.1", port: 0).get()
+        let port = channel.localAddress?.port
+        try await channel.close()
+        guard let port else { throw ValidationError("no free port") }
+        return port
+    }
+
+    static func median(_ values: [Double]) -> Double { IntakeBench.median(values) }
+
+    /// The nearest-rank percentile of sorted values.
+    static func percentile(_ sorted: [Double], _ fraction: Double) -> Double {
+        guard !sorted.isEmpty else { return .nan }
+        return sorted[min(sorted.count - 1, max(0, Int((fraction * Double(sorted.count)).rounded(.up)) - 1))]
+    }
+}
+
+/// One round's figures.
+struct RoundResult {
+    var uploads: UploadRun
+    var poolDocumentsPerSecond: Double
+    /// CPU seconds of the server process, of its worker processes, and of this process (the
+    /// load generator) during the uploads.
+    var serverCPU: Double, workersCPU: Double, clientCPU: Double
+    /// CPU seconds of this process and of its pool's workers during the pool's run, and its size.
+    var poolParentCPU: Double, poolWorkersCPU: Double, poolDocuments: Int
+
+    var uploadsPerSecond: Double { Double(uploads.latencies.count) / uploads.wall }
+    var ratio: Double { uploadsPerSecond / poolDocumentsPerSecond }
+}
+
+/// What a batch of uploads answered.
+struct UploadRun: Sendable {
+    var latencies: [Double] = []
+    var statuses: [Int: Int] = [:]
+    var verdicts: [String: Int] = [:]
+    var errors: [String] = []
+    var wall: Double = 0
+
+    mutating func merge(_ other: UploadRun) {
+        latencies += other.latencies
+        statuses.merge(other.statuses, uniquingKeysWith: +)
+        verdicts.merge(other.verdicts, uniquingKeysWith: +)
+        errors += other.errors
+        wall = max(wall, other.wall)
+    }
+}
+
+/// Hands out upload numbers 0..<limit to the connections.
+final class JobCounter: Sendable {
+    private let next = Mutex(0)
+    let limit: Int
+
+    init(limit: Int) { self.limit = limit }
+
+    /// The next number, or nil when all are taken.
+    func take() -> Int? {
+        next.withLock { next in
+            guard next < limit else { return nil }
+            defer { next += 1 }
+            return next
+        }
+    }
+
+    /// Whether numbers are left.
+    func peek() -> Bool { next.withLock { $0 < limit } }
+}
+
+/// A file read once and wrapped in a multipart/form-data body (field `file`).
+struct UploadFile: Sendable {
+    static let boundary = "paperwork-bench-7d1c9f0e"
+    let name: String
+    let form: ByteBuffer
+    var contentType: String { "multipart/form-data; boundary=\(Self.boundary)" }
+
+    init(path: String) throws {
+        name = URL(fileURLWithPath: path).lastPathComponent
+        let mime = switch URL(fileURLWithPath: path).pathExtension.lowercased() {
+        case "pdf": "application/pdf"
+        case "png": "image/png"
+        case "jpg", "jpeg": "image/jpeg"
+        default: "application/octet-stream"
+        }
+        var form = ByteBuffer()
+        form.writeString("--\(Self.boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"\(name)\"\r\nContent-Type: \(mime)\r\n\r\n")
+        form.writeBytes(try readFile(path))
+        form.writeString("\r\n--\(Self.boundary)--\r\n")
+        self.form = form
+    }
+}
+
+/// A signed-in customer and the company they administer.
+struct Customer: Sendable {
+    var email: String
+    var token: String
+    var companyID: String
+}
+
+/// Customers made as the README's curl walkthrough makes them: sign up, read the token from
+/// the outbox's `.eml` file, complete the sign-up, sign in, register a company.
+enum Customers {
+    static let password = "correct horse battery staple"
+
+    struct Session: Decodable { var token: String }
+    struct Company: Decodable { var id: String; var status: String }
+
+    static func create(count: Int, server: ServerUnderTest) async throws -> [Customer] {
+        let run = UUID().uuidString.prefix(8).lowercased()
+        let emails = (0..<count).map { "load-\(run)-\($0)@example.com" }
+        try await HTTPConnection.with(port: server.port) { connection in
+            for email in emails {
+                try await connection.send(.POST, "/v1/signup", json: ["email": email]).expect(202)
+            }
+        }
+        let tokens = try await signupTokens(for: emails, outbox: server.dataDirectory + "/outbox")
+        return try await withThrowingTaskGroup(of: Customer.self) { group in
+            for (index, email) in emails.enumerated() {
+                group.addTask {
+                    try await HTTPConnection.with(port: server.port) { connection in
+                        _ = try await connection.send(.POST, "/v1/signup/complete", json: [
+                            "token": tokens[email]!, "password": password, "full_name": "Load Tester \(index)",
+                        ]).expect(201)
+                        let session = try await connection.send(.POST, "/v1/sessions", json: ["email": email, "password": password])
+                            .expect(201).decode(Session.self)
+                        let company = try await connection.send(.POST, "/v1/companies", json: [
+                            "legal_name": "Loadtest Networks \(index) Ltd", "country": "GB",
+                            "registration_number": String(format: "%08d", 10_000_000 + index), "company_type": "enterprise",
+                        ], bearer: session.token).expect(201).decode(Company.self)
+                        return Customer(email: email, token: session.token, companyID: company.id)
+                    }
+                }
+            }
+            var customers: [Customer] = []
+            for try await customer in group { customers.append(customer) }
+            return customers.sorted { $0.email < $1.email }
+        }
+    }
+
+    /// Waits (up to 30 s) until every address has its verification e-mail, and reads the tokens.
+    static func signupTokens(for emails: [String], outbox: String) async throws -> [String: String] {
+        var tokens: [String: String] = [:]
+        let deadline = ContinuousClock.now + .seconds(30)
+        while tokens.count < emails.count {
+            for file in (try? FileManager.default.contentsOfDirectory(atPath: outbox)) ?? [] where file.hasSuffix(".eml") {
+                guard let text = try? String(contentsOfFile: outbox + "/" + file, encoding: .utf8),
+                      let recipient = text.split(separator: "\r\n").first(where: { $0.hasPrefix("To: ") })?.dropFirst(4),
+                      let token = text.firstMatch(of: /su_[A-Za-z0-9_-]+/) else { continue }
+                tokens[String(recipient)] = String(token.output)
+            }
+            guard ContinuousClock.now < deadline else { throw ValidationError("only \(tokens.count) of \(emails.count) sign-up e-mails arrived in \(outbox)") }
+            if tokens.count < emails.count { try await Task.sleep(for: .milliseconds(100)) }
+        }
+        return tokens
+    }
+}
+
+/// The `paperwork serve` child: started through `/bin/sh` only to send its stderr (the request
+/// log) to a file and to set `DEMO_DATA=false`; `exec` makes the shell's pid the server's.
+final class ServerUnderTest: Sendable {
+    let process: ChildProcess.Running
+    let port: Int
+    let dataDirectory: String
+    let logFile: String
+    var pid: Int32 { process.pid }
+
+    private init(process: ChildProcess.Running, port: Int, dataDirectory: String, logFile: String) {
+        self.process = process
+        self.port = port
+        self.dataDirectory = dataDirectory
+        self.logFile = logFile
+    }
+
+    /// Starts the server on a fresh SQLite database in `dataDirectory`; settings are passed as
+    /// flags, and an empty `.env` file keeps the caller's out.
+    static func start(binary: String, dataDirectory: String, port: Int, workers: Int, templates: String) throws -> ServerUnderTest {
+        let logFile = dataDirectory + "/server.log", envFile = dataDirectory + "/empty.env"
+        _ = FileManager.default.createFile(atPath: envFile, contents: Data())
+        let script = #"log="$1"; shift; DEMO_DATA=false exec "$@" 2>>"$log""#
+        let process = try ChildProcess.start("/bin/sh", [
+            "-c", script, "sh", logFile, binary, "serve", "--host", "127.0.0.1", "--port", String(port),
+            "--data-directory", dataDirectory, "--workers", String(workers), "--templates-directory", templates, "--env-file", envFile,
+        ])
+        return ServerUnderTest(process: process, port: port, dataDirectory: dataDirectory, logFile: logFile)
+    }
+
+    /// Polls `GET /health` until it answers 200 (at most 60 s).
+    func waitUntilHealthy() async throws {
+        let deadline = ContinuousClock.now + .seconds(60)
+        while true {
+            if let answer = try? await HTTPConnection.with(port: port, { try await $0.send(.GET, "/health") }), answer.status == 200 { return }
+            guard ContinuousClock.now < deadline, kill(pid, 0) == 0 else {
+                throw ValidationError("the server did not become healthy; see \(logFile)")
+            }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+    }
+
+    /// SIGTERM, then waits for the graceful shutdown (SIGKILL after 30 s) and reaps it.
+    @discardableResult
+    func stop() -> (exitStatus: Int32?, signal: Int32?) {
+        process.send(SIGTERM)
+        let pid = self.pid
+        let done = ShutdownDone()
+        Thread.detachNewThread {
+            for _ in 0..<300 where !done.value.load(ordering: .acquiring) { usleep(100_000) }
+            if !done.value.load(ordering: .acquiring) { kill(pid, SIGKILL) }
+        }
+        let outcome = process.waitForExit()
+        done.value.store(true, ordering: .releasing)
+        return outcome
+    }
+}
+
+/// A flag shared with the shutdown watchdog.
+final class ShutdownDone: Sendable {
+    let value = Atomic(false)
+}
+
+/// CPU time from `/proc` and `getrusage`, in seconds.
+enum CPUTime {
+    static let ticks = Double(sysconf(Int32(_SC_CLK_TCK)))
+
+    /// A process's own user + system time, and that of its children: those still running
+    /// (read from `/proc`) plus those it has reaped (`cutime` + `cstime`).
+    static func ofProcessTree(_ pid: Int32) -> (server: Double, workers: Double) {
+        let own = fields(pid)
+        let server = (own[safe: 11] + own[safe: 12]) / ticks
+        var workers = (own[safe: 13] + own[safe: 14]) / ticks
+        let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task")) ?? []
+        for task in tasks {
+            let children = (try? String(contentsOfFile: "/proc/\(pid)/task/\(task)/children", encoding: .utf8)) ?? ""
+            for child in children.split(separator: " ").compactMap({ Int32($0) }) {
+                let theirs = fields(child)
+                workers += (theirs[safe: 11] + theirs[safe: 12]) / ticks
+            }
+        }
+        return (server, workers)
+    }
+
+    /// The fields of `/proc/<pid>/stat` after the command name, as numbers (state is 0).
+    static func fields(_ pid: Int32) -> [Double] {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let end = stat.lastIndex(of: ")") else { return [] }
+        return stat[stat.index(after: end)...].split(separator: " ").map { Double($0) ?? 0 }
+    }
+
+    /// This process's user + system time.
+    static func ofSelf() -> Double {
+        var usage = rusage()
+        getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
+        return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
+    }
+}
+
+extension [Double] {
+    fileprivate subscript(safe index: Int) -> Double { indices.contains(index) ? self[index] : 0 }
+}
+
+/// One keep-alive HTTP/1.1 connection to the server, used by one task at a time (swift-nio's
+/// HTTP/1 codec over an `NIOAsyncChannel`).
+final class HTTPConnection {
+    private var inbound: NIOAsyncChannelInboundStream<HTTPClientResponsePart>.AsyncIterator
+    private let outbound: NIOAsyncChannelOutboundWriter<HTTPClientRequestPart>
+    private let host: String
+    /// False once the server has said it will close the connection.
+    private(set) var reusable = true
+
+    private init(inbound: NIOAsyncChannelInboundStream<HTTPClientResponsePart>, outbound: NIOAsyncChannelOutboundWriter<HTTPClientRequestPart>, host: String) {
+        self.inbound = inbound.makeAsyncIterator()
+        self.outbound = outbound
+        self.host = host
+    }
+
+    /// Connects to 127.0.0.1:`port`, runs `body` and closes the connection.
+    static func with<Result: Sendable>(port: Int, _ body: (HTTPConnection) async throws -> Result) async throws -> Result {
+        let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .channelOption(ChannelOptions.socketOption(.tcp_nodelay), value: 1)
+            .connect(host: "127.0.0.1", port: port) { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHTTPClientHandlers()
+                    return try NIOAsyncChannel<HTTPClientResponsePart, HTTPClientRequestPart>(wrappingChannelSynchronously: channel)
+                }
+            }
+        return try await channel.executeThenClose { inbound, outbound in
+            try await body(HTTPConnection(inbound: inbound, outbound: outbound, host: "127.0.0.1:\(port)"))
+        }
+    }
+
+    /// Sends one request and reads the whole answer.
+    func send(_ method: HTTPMethod, _ path: String, headers: [(String, String)] = [], body: ByteBuffer? = nil) async throws -> HTTPAnswer {
+        var head = HTTPRequestHead(version: .http1_1, method: method, uri: path)
+        head.headers.add(name: "Host", value: host)
+        head.headers.add(contentsOf: headers)
+        if let body { head.headers.add(name: "Content-Length", value: String(body.readableBytes)) }
+        var parts: [HTTPClientRequestPart] = [.head(head)]
+        if let body { parts.append(.body(.byteBuffer(body))) }
+        parts.append(.end(nil))
+        try await outbound.write(contentsOf: parts)
+
+        var status: Int?
+        var received = ByteBuffer()
+        while let part = try await inbound.next() {
+            switch part {
+            case let .head(response):
+                status = Int(response.status.code)
+                reusable = response.isKeepAlive
+            case var .body(chunk):
+                received.writeBuffer(&chunk)
+            case .end:
+                guard let status else { throw ValidationError("an answer without a status line") }
+                return HTTPAnswer(status: status, body: received)
+            }
+        }
+        reusable = false
+        throw ValidationError("the server closed the connection mid-answer")
+    }
+
+    /// Sends a JSON object (with a bearer token, when given).
+    func send(_ method: HTTPMethod, _ path: String, json: [String: String], bearer: String? = nil) async throws -> HTTPAnswer {
+        var headers = [("Content-Type", "application/json")]
+        if let bearer { headers.append(("Authorization", "Bearer \(bearer)")) }
+        return try await send(method, path, headers: headers, body: ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: json)))
+    }
+}
+
+/// A status and a body.
+struct HTTPAnswer: Sendable {
+    var status: Int
+    var body: ByteBuffer
+
+    var text: String { String(buffer: body) }
+
+    /// Itself when the status is `expected`; an error naming the answer otherwise.
+    @discardableResult
+    func expect(_ expected: Int) throws -> HTTPAnswer {
+        guard status == expected else { throw ValidationError("expected \(expected), got \(status): \(text.prefix(300))") }
+        return self
+    }
+
+    func decode<T: Decodable>(_ type: T.Type) throws -> T {
+        try JSONDecoder().decode(type, from: Data(body.readableBytesView))
+    }
+}
