@@ -328,9 +328,16 @@ public struct Revalidation: Sendable {
             result.changed = true
             result.detail = "expires on \(record.expiresAt)"
             if request.reissueExpiring {
-                let issued = try await ports.reissueLOA(portID: record.portID, by: .staff(role: .operator, tokenName: actor), language: record.language, paperSize: record.paperSize)
-                result.outcome = "reissued"
-                result.detail = "expired on \(record.expiresAt); reissued as \(issued.record.id), valid until \(issued.record.expiresAt)"
+                // A letter that cannot be reissued (its port was cancelled meanwhile, a template
+                // broke) is reported, not retried forever: the run still ends.
+                do {
+                    let issued = try await ports.reissueLOA(portID: record.portID, by: .staff(role: .operator, tokenName: actor), language: record.language, paperSize: record.paperSize)
+                    result.outcome = "reissued"
+                    result.detail = "expires on \(record.expiresAt); reissued as \(issued.record.id), valid until \(issued.record.expiresAt)"
+                } catch let error as WorkflowError {
+                    result.outcome = "reissue_failed"
+                    result.detail = "expires on \(record.expiresAt); not reissued: \(error.code): \(error.message)"
+                }
             }
         }
         return Examined(result: result, inspection: nil)
