@@ -107,12 +107,10 @@ public struct RevalidateCommand: AsyncParsableCommand {
             if workers > 0 { poolConfiguration.size = workers } else if settings.workerCount > 0 { poolConfiguration.size = settings.workerCount }
             poolConfiguration.timeout = .seconds(settings.workerTimeoutSeconds)
             let pool = WorkerPool(configuration: poolConfiguration)
+            let code: Int32
             do {
                 try await pool.start()
-                let code = try await work(settings: settings, store: store, pool: pool, logger: logger)
-                await pool.shutdown()
-                await store.close()
-                if code != 0 { throw ExitCode(code) }
+                code = try await work(settings: settings, store: store, pool: pool, logger: logger)
             } catch {
                 await pool.shutdown()
                 await store.close()
@@ -122,6 +120,9 @@ public struct RevalidateCommand: AsyncParsableCommand {
                 }
                 throw error
             }
+            await pool.shutdown()
+            await store.close()
+            if code != 0 { throw ExitCode(code) }
         }
 
         private func work(settings: ServerSettings, store: Store, pool: WorkerPool, logger: Logger) async throws -> Int32 {
