@@ -18,6 +18,70 @@ struct RevalidateCommandTests {
         "scan-certificate.pdf", "sg-acra-business-profile.pdf", "uk-certificate-of-incorporation.pdf",
     ]
 
+    /// The samples as stored documents, with the verdicts they get today.
+    static func sampleFiles() throws -> [(name: String, bytes: [UInt8], verdict: String, reasons: [String], pages: Int)] {
+        try samples.map { name in
+            let bytes = try [UInt8](Data(contentsOf: InspectCommandTests.root.appendingPathComponent("samples/" + name)))
+            let inspection = CertificateInspector.inspect(bytes)
+            return (name: name, bytes: bytes, verdict: inspection.verdict.rawValue, reasons: inspection.reasons.map(\.rawValue), pages: inspection.pages)
+        }
+    }
+
+    /// Waits for a started process on a thread of its own; returns its exit and what it printed.
+    static func finish(_ process: ChildProcess.Running) async -> (status: Int32?, output: [String]) {
+        await withCheckedContinuation { continuation in
+            Thread.detachNewThread {
+                var lines: [String] = []
+                while let line = process.readLine() { lines.append(line) }
+                continuation.resume(returning: (process.waitForExit().exitStatus, lines))
+            }
+        }
+    }
+
+    @Test("on PostgreSQL a second process joins a run (--join): both record documents, none is recorded or claimed twice",
+          .enabled(if: Backend.available.contains(.postgres)))
+    func twoProcessesShareARun() async throws {
+        let (store, directory) = try await Backend.postgres.freshStore()
+        guard case let .postgres(url) = store.location else { Issue.record("not PostgreSQL"); return }
+        let common = ["--database-url", url, "--data-directory", directory, "--workers", "1", "--batch-size", "4", "--progress", "none"]
+        let total = 700
+        do {
+            try await store.migrate()
+            _ = try await seedCertificates(store, files: try Self.sampleFiles(), count: total)
+            let first = try ChildProcess.start(InspectCommandTests.binary, ["revalidate"] + common)
+            var run: RevalidationRunRecord?
+            let deadline = Date().addingTimeInterval(60)
+            while run == nil, Date() < deadline {
+                try await Task.sleep(for: .milliseconds(20))
+                run = try await store.withSession { try await RevalidationRepository.runs(limit: 1, on: $0) }.first
+            }
+            let runID = try #require(run?.id)
+            let second = try ChildProcess.start(InspectCommandTests.binary, ["revalidate", "--join", runID] + common)
+            async let firstEnded = Self.finish(first)
+            async let secondEnded = Self.finish(second)
+            let (a, b) = await (firstEnded, secondEnded)
+            // The one that ends while the other still holds items says so (3); the last one finishes the run (0).
+            #expect(Set([a.status, b.status]).isSubset(of: [0, 3]) && [a.status, b.status].contains(0), "\(a) \(b)")
+            func recorded(_ output: [String]) -> Int? {
+                output.lazy.compactMap { line in line.firstRange(of: /\((\d+) by this process\)/).flatMap { Int(line[$0].dropFirst().prefix { $0.isNumber }) } }.first
+            }
+            let byFirst = try #require(recorded(a.output)), bySecond = try #require(recorded(b.output))
+            #expect(byFirst > 0 && bySecond > 0, "both processes did some of the work")
+            #expect(byFirst + bySecond == total)
+            let counts = try await store.withSession { try await RevalidationRepository.stateCounts(runID: runID, on: $0) }
+            #expect(counts == ["done": total])
+            let claimedTwice = try await store.withSession { database in
+                try await database.raw("SELECT COUNT(*) AS n FROM revalidation_items WHERE run_id = \(bind: runID) AND attempts <> 1").first(decodingColumn: "n", as: Int.self) ?? -1
+            }
+            #expect(claimedTwice == 0)
+            #expect(try await store.withSession { try await RevalidationRepository.run(id: runID, on: $0) }?.status == "finished")
+        } catch {
+            await store.close()
+            throw error
+        }
+        await store.close()
+    }
+
     /// Runs the binary to its end on a thread of its own: waiting for it must not hold one of
     /// the few threads every suite's async work shares.
     static func run(_ arguments: [String]) async throws -> ChildProcess.Outcome {
@@ -38,11 +102,7 @@ struct RevalidateCommandTests {
         let common = ["--data-directory", directory, "--env-file", envFile, "--workers", "1"]
 
         let store = try await Store.open(try DatabaseLocation(url: nil, dataDirectory: directory), dataDirectory: directory, logger: Logger(label: "test"))
-        let files = try Self.samples.map { name in
-            let bytes = try [UInt8](Data(contentsOf: InspectCommandTests.root.appendingPathComponent("samples/" + name)))
-            let inspection = CertificateInspector.inspect(bytes)
-            return (name: name, bytes: bytes, verdict: inspection.verdict.rawValue, reasons: inspection.reasons.map(\.rawValue), pages: inspection.pages)
-        }
+        let files = try Self.sampleFiles()
         let total = 1400
         do {
             try await store.migrate()
