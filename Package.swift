@@ -121,7 +121,7 @@ let package = Package(
         .target(
             name: "PaperworkHTTP",
             dependencies: [
-                "Store", "Isolation", "Intake", "Workflow",
+                "Store", "Isolation", "Intake", "Workflow", "LOA",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "MultipartKit", package: "multipart-kit"),
                 .product(name: "Mustache", package: "swift-mustache"),

@@ -271,12 +271,9 @@ public struct RevalidateCommand: AsyncParsableCommand {
 
     /// The LOA issuer, built as `serve` builds it (templates, signing identity).
     static func ports(settings: ServerSettings, store: Store, inspector: any DocumentInspector) async throws -> Ports {
-        let mail = try await MailComposer(directory: settings.templatesDirectory + "/mail", publicURL: settings.publicURL, supportAddress: settings.supportAddress)
-        let companies = Companies(accounts: Accounts(store: store, inspector: inspector, mail: mail, policy: Accounts.Policy()))
+        let companies = Companies(accounts: Accounts(store: store, inspector: inspector, mail: try await settings.mailComposer(), policy: Accounts.Policy()))
         let identity = try SigningIdentity.load(certificateFile: settings.loaCertificateFile, privateKeyFile: settings.loaPrivateKeyFile)
-        var policy = Ports.Policy(templateDirectory: settings.templatesDirectory, identity: identity, publicURL: settings.publicURL)
-        policy.validityDays = max(1, settings.loaValidityDays)
-        return try Ports(companies: companies, policy: policy)
+        return try Ports(companies: companies, policy: settings.portsPolicy(identity: identity))
     }
 }
 

@@ -90,7 +90,7 @@ public struct ServeCommand: AsyncParsableCommand {
         default:
             throw ValidationError("mail.transport must be eml or smtp")
         }
-        let mail = try await MailComposer(directory: settings.templatesDirectory + "/mail", publicURL: settings.publicURL, supportAddress: settings.supportAddress)
+        let mail = try await settings.mailComposer()
         var policy = Accounts.Policy()
         policy.hasher = PasswordHasher(cost: UInt8(clamping: settings.bcryptCost))
         var dependencies = ServiceDependencies(store: store, inspector: pool, metrics: registry, mail: mail, accountPolicy: policy, reviewPolicy: settings.reviewPolicy)
@@ -107,9 +107,7 @@ public struct ServeCommand: AsyncParsableCommand {
                 "certificate": "\(settings.loaCertificateFile)", "key": "\(settings.loaPrivateKeyFile)",
             ])
         }
-        var portsPolicy = Ports.Policy(templateDirectory: settings.templatesDirectory, identity: identity, publicURL: settings.publicURL)
-        portsPolicy.validityDays = max(1, settings.loaValidityDays)
-        dependencies.ports = try Ports(companies: dependencies.companies, policy: portsPolicy)
+        dependencies.ports = try Ports(companies: dependencies.companies, policy: settings.portsPolicy(identity: identity))
         let revalidation = Revalidation(store: store, inspector: pool, ports: dependencies.ports, settings: settings.revalidationSettings(poolSize: pool.alive))
         dependencies.revalidation = revalidation
         var demoText = ""

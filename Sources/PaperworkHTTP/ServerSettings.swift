@@ -1,6 +1,7 @@
 public import Configuration
 import Foundation
 public import Intake
+public import LOA
 public import Workflow
 
 /// The service's settings, read through swift-configuration: command-line flags first, then
@@ -83,6 +84,19 @@ public struct ServerSettings: Sendable, Hashable {
         policy.maxUploadBytes = maxUploadBytes
         policy.limits = intakeLimits
         return policy
+    }
+
+    /// How LOAs are issued: the templates, the validity, the public address for the QR code,
+    /// signed with `identity` (loaded from ``loaCertificateFile`` and ``loaPrivateKeyFile``).
+    public func portsPolicy(identity: SigningIdentity) -> Ports.Policy {
+        var policy = Ports.Policy(templateDirectory: templatesDirectory, identity: identity, publicURL: publicURL)
+        policy.validityDays = max(1, loaValidityDays)
+        return policy
+    }
+
+    /// The e-mail templates under `templates.directory`, with the public address and support contact.
+    public func mailComposer() async throws -> MailComposer {
+        try await MailComposer(directory: templatesDirectory + "/mail", publicURL: publicURL, supportAddress: supportAddress)
     }
 
     /// How revalidation runs are worked by a process with `poolSize` document workers: today's

@@ -203,7 +203,7 @@ public enum CertificateRepository {
     /// PostgreSQL `FOR UPDATE SKIP LOCKED` lets concurrent claims pass each other; SQLite's
     /// write transactions take turns. Call inside a transaction.
     public static func claimNext(reviewer: String, until: String, now: String, dialect: SQLDialectKind, on database: any SQLDatabase) async throws -> CertificateRecord? {
-        let lock = dialect == .postgres ? SQLRaw(" FOR UPDATE SKIP LOCKED") : SQLRaw("")
+        let lock = dialect.skipLockedRows
         let candidates = try await database.raw("""
             SELECT id FROM certificates
             WHERE status IN ('queued', 'awaiting_confirmation')

@@ -251,7 +251,7 @@ public enum RevalidationRepository {
     /// Claims up to `limit` items of a run for `worker` until `until`: pending ones, and ones
     /// whose claim lapsed (their worker died). Call inside a transaction.
     public static func claimBatch(runID: String, worker: String, until: String, now: String, limit: Int, dialect: SQLDialectKind, on database: any SQLDatabase) async throws -> [ClaimedRevalidationItem] {
-        let lock = dialect == .postgres ? SQLRaw(" FOR UPDATE SKIP LOCKED") : SQLRaw("")
+        let lock = dialect.skipLockedRows
         struct Row: Decodable { var document_type: String; var document_id: String }
         let candidates = try await database.raw("""
             SELECT document_type, document_id FROM revalidation_items

@@ -14,6 +14,15 @@ public enum SQLDialectKind: String, Sendable {
     case postgres
 }
 
+extension SQLDialectKind {
+    /// What a claim query appends so that concurrent claimers pass each other instead of
+    /// waiting: `FOR UPDATE SKIP LOCKED` on PostgreSQL; nothing on SQLite, whose write
+    /// transactions already take turns.
+    public var skipLockedRows: SQLRaw {
+        self == .postgres ? SQLRaw(" FOR UPDATE SKIP LOCKED") : SQLRaw("")
+    }
+}
+
 /// The database and the blob store behind one SQL layer (sql-kit) for SQLite and PostgreSQL.
 ///
 /// All access goes through ``withSession(_:)`` (one connection for the closure's duration) or

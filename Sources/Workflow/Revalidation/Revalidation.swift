@@ -227,16 +227,15 @@ public struct Revalidation: Sendable {
             try await group.waitForAll()
         }
         let finished = try await store.transaction { try await RevalidationRepository.finishIfDone(runID: runID, at: Timestamp.format(self.clock()), on: $0) }
+        let final = try await status(runID)
         if finished {
-            let final = try await status(runID)
             try await store.transaction { database in
                 try await AuditRepository.append(actor: worker, entityType: "revalidation_run", entityID: runID, action: "finished", before: nil,
                                                  after: Audit.json(final.outcomes.mapValues { String($0) }), at: Timestamp.format(self.clock()), on: database)
             }
         }
         await report()
-        let isFinished = try await status(runID).run.status == "finished"
-        return WorkSummary(recorded: await counter.value, finished: isFinished)
+        return WorkSummary(recorded: await counter.value, finished: final.run.status == "finished")
     }
 
     /// One lane: claim a batch, examine it, record it, until nothing is left.
