@@ -88,6 +88,24 @@ public enum CertificateInspector {
         }
     }
 
+    /// The verdict, reasons, flags and page count of a stored file, and nothing a comparison
+    /// does not need: the digest is the caller's (a content-addressed store already checked
+    /// it), no evidence is looked for (it never changes a verdict), and the page texts,
+    /// metadata and findings are dropped so the result stays small on its way out of a worker.
+    /// Gives the same verdict, reasons and flags as ``inspect(_:declared:claims:limits:previews:)``
+    /// on the same file; revalidation runs compare with this and inspect in full only what changed.
+    public static func judge(_ bytes: [UInt8], sha256: String, declared: DeclaredType = DeclaredType(), limits: IntakeLimits = IntakeLimits()) -> Inspection {
+        bytes.withUnsafeBytes { raw in
+            var work = Work(raw: raw, declared: declared, limits: limits, previews: .none, sha256: sha256)
+            work.run()
+            var inspection = work.inspection
+            inspection.pageTexts = []
+            inspection.metadata = nil
+            inspection.findings = []
+            return inspection
+        }
+    }
+
     /// The verdict on a file larger than ``IntakeLimits/maxFileBytes``, from its first bytes
     /// only: such a file is never read whole, let alone parsed.
     /// - Parameters:

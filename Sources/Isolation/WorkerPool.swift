@@ -124,6 +124,15 @@ public final class WorkerPool: Sendable {
         return await run(header, document: head)
     }
 
+    /// Judges a stored file whose digest is known: verdict, reasons and flags only (see
+    /// ``CertificateInspector/judge(_:sha256:declared:limits:)``), in a worker like any other document.
+    public func judge(_ document: [UInt8], sha256: String, declared: DeclaredType, limits: IntakeLimits) async -> Inspection {
+        let header = WireProtocol.RequestHeader(
+            declared: declared, claims: CompanyClaims(), limits: limits, previews: .none, judgeStoredFile: sha256, fault: nil
+        )
+        return await run(header, document: document)
+    }
+
     private func run(_ header: WireProtocol.RequestHeader, document: [UInt8]) async -> Inspection {
         if !state.withLock({ $0.started }) {
             do { try await start() } catch {

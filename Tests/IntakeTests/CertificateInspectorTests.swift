@@ -70,6 +70,24 @@ struct CertificateInspectorTests {
         #expect(tiny.reasons == [.imageTooLarge])
     }
 
+    @Test("judging a stored file gives the verdict, reasons and flags of a full inspection, on every sample and under a stricter policy")
+    func judgementAgreesWithInspection() throws {
+        for limits in [IntakeLimits(), IntakeLimits(maxPages: 1)] {
+            for name in Samples.all {
+                let bytes = try Samples.bytes(name)
+                let declared = DeclaredType(fileName: name)
+                let full = CertificateInspector.inspect(bytes, declared: declared, limits: limits)
+                let judged = CertificateInspector.judge(bytes, sha256: full.sha256, declared: declared, limits: limits)
+                #expect(judged.verdict == full.verdict, "\(name)")
+                #expect(judged.reasons == full.reasons, "\(name)")
+                #expect(judged.flags == full.flags, "\(name)")
+                #expect(judged.pages == full.pages, "\(name)")
+                #expect(judged.sha256 == full.sha256)
+                #expect(judged.pageTexts.isEmpty, "page texts stay in the worker")
+            }
+        }
+    }
+
     @Test("an oversized file is judged from its head without being read whole")
     func oversizedHead() throws {
         let head = Array(try Samples.bytes("uk-certificate-of-incorporation.pdf").prefix(4096))

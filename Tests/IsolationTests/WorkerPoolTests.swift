@@ -59,6 +59,20 @@ struct WorkerPoolTests {
         await pool.shutdown()
     }
 
+    @Test("a stored file judged in a worker gets the in-process judgement, with no page texts on the wire")
+    func judgementInWorker() async throws {
+        let pool = try await makePool()
+        for file in goodFiles + ["bad/javascript.pdf", "bad/pixel-bomb.png"] {
+            let bytes = try sample(file)
+            let sha256 = CertificateInspector.inspect(bytes).sha256
+            let isolated = await pool.judge(bytes, sha256: sha256, declared: DeclaredType(fileName: file), limits: IntakeLimits(maxPages: 1))
+            let local = CertificateInspector.judge(bytes, sha256: sha256, declared: DeclaredType(fileName: file), limits: IntakeLimits(maxPages: 1))
+            #expect(isolated == local, "\(file)")
+            #expect(isolated.pageTexts.isEmpty)
+        }
+        await pool.shutdown()
+    }
+
     @Test("workers report the limits they enforce")
     func sandboxIsReported() async throws {
         let pool = try await makePool(size: 1)

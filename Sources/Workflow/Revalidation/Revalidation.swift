@@ -284,22 +284,36 @@ public struct Revalidation: Sendable {
                                                                    detail: "the stored file \(input.sha256) is missing"), inspection: nil))
                 continue
             }
-            let inspection = await inspector.inspect(
-                bytes, declared: DeclaredType(fileName: input.fileName, mimeType: input.declaredType),
-                claims: CompanyClaims(legalName: input.legalName, registrationNumber: input.registrationNumber),
-                limits: settings.limits, previews: .none
-            )
-            let reasons = inspection.reasons.map(\.rawValue).joined(separator: ",")
-            let verdictChanged = inspection.verdict.rawValue != input.verdict
+            // Most documents come out as they went in: judging (verdict, reasons, flags) is
+            // enough to know that, and only a changed one is inspected in full, for reviewers.
+            // The full inspection's verdict is the one recorded (the two agree unless a worker
+            // failed on one of the passes).
+            let declared = DeclaredType(fileName: input.fileName, mimeType: input.declaredType)
+            var latest = await inspector.judge(bytes, sha256: input.sha256, declared: declared, limits: settings.limits)
+            var inspection: Inspection?
+            if latest.verdict.rawValue != input.verdict || Self.reasonList(latest) != input.reasons {
+                latest = await inspector.inspect(
+                    bytes, declared: declared, claims: CompanyClaims(legalName: input.legalName, registrationNumber: input.registrationNumber),
+                    limits: settings.limits, previews: .none
+                )
+                inspection = latest
+            }
+            let reasons = Self.reasonList(latest)
+            let verdictChanged = latest.verdict.rawValue != input.verdict
             let reasonsChanged = reasons != input.reasons
             let outcome = verdictChanged ? "verdict_changed" : reasonsChanged ? "reasons_changed" : "unchanged"
             results.append(Examined(
                 result: RevalidationResult(documentType: "certificate", documentID: input.id, outcome: outcome, previousVerdict: input.verdict, previousReasons: input.reasons,
-                                           verdict: inspection.verdict.rawValue, reasons: reasons, changed: verdictChanged || reasonsChanged, requeued: false, detail: nil),
+                                           verdict: latest.verdict.rawValue, reasons: reasons, changed: verdictChanged || reasonsChanged, requeued: false, detail: nil),
                 inspection: verdictChanged || reasonsChanged ? inspection : nil
             ))
         }
         return results
+    }
+
+    /// Reason codes as certificates store them for comparison: comma-separated, in order.
+    private static func reasonList(_ inspection: Inspection) -> String {
+        inspection.reasons.map(\.rawValue).joined(separator: ",")
     }
 
     private func examineLOA(_ id: String, request: Request, actor: String) async throws -> Examined {
