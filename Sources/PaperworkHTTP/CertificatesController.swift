@@ -93,9 +93,9 @@ struct CertificatesController {
             let principal = try context.requirePrincipal()
             let companyID = try context.parameters.require("id")
             // The caller must be allowed before the body is read at all.
-            _ = try await companies.access(companyID, by: principal, needing: .uploadCertificates)
+            let permit = try await intake.permit(companyID, by: principal)
             let upload = try await readUpload(request, context: context)
-            let outcome = try await intake.upload(upload, to: companyID, by: principal)
+            let outcome = try await intake.upload(upload, with: permit)
             var headers: HTTPFields = [.location: "/v1/certificates/\(outcome.certificate.id)"]
             if outcome.replayed { headers[.init("Idempotency-Replayed")!] = "true" }
             if outcome.certificate.status == .rejected {

@@ -6,8 +6,11 @@ public import Store
 /// company, with the state before and after as JSON, in the transaction of the change.
 enum Audit {
     static func json(_ fields: [String: String?]) -> String {
-        let object = fields.compactMapValues { $0 }
-        guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]) else { return "{}" }
+        // JSONEncoder, not JSONSerialization: on Linux the latter bridges through NSDictionary
+        // and cost an upload more than its audit inserts.
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        guard let data = try? encoder.encode(fields.compactMapValues { $0 }) else { return "{}" }
         return String(decoding: data, as: UTF8.self)
     }
 

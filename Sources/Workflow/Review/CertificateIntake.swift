@@ -68,8 +68,16 @@ public struct CertificateIntake: Sendable {
         public var replayed: Bool
     }
 
-    /// Examines and stores an upload for a company the caller may upload for.
-    public func upload(_ upload: Upload, to companyID: String, by principal: Principal) async throws -> Outcome {
+    /// Proof that a caller may upload a certificate for a company, taken before the body is
+    /// read so that a refused caller costs nothing; only ``permit(_:by:)`` makes one.
+    public struct UploadPermit: Sendable {
+        let view: Companies.View
+        let userID: String
+    }
+
+    /// Checks that the caller is a member with the upload permission and that the company
+    /// still needs a certificate (not verified, not refused).
+    public func permit(_ companyID: String, by principal: Principal) async throws -> UploadPermit {
         let view = try await companies.access(companyID, by: principal, needing: .uploadCertificates)
         guard case let .user(userID) = principal else { throw WorkflowError.notFound("company") }
         switch view.company.status {
@@ -77,6 +85,18 @@ public struct CertificateIntake: Sendable {
         case .rejected: throw WorkflowError(.conflict, code: "company_rejected", "the company's verification was refused; contact support")
         default: break
         }
+        return UploadPermit(view: view, userID: userID)
+    }
+
+    /// Examines and stores an upload for a company the caller may upload for.
+    public func upload(_ upload: Upload, to companyID: String, by principal: Principal) async throws -> Outcome {
+        try await self.upload(upload, with: try await permit(companyID, by: principal))
+    }
+
+    /// Examines and stores an upload under a permit taken just before its body was read; the
+    /// company's status is checked again in the transaction that stores it.
+    public func upload(_ upload: Upload, with permit: UploadPermit) async throws -> Outcome {
+        let view = permit.view, userID = permit.userID, companyID = view.company.id
         let key = try upload.idempotencyKey.map { raw throws(WorkflowError) -> String in
             guard !raw.isEmpty, raw.utf8.count <= 200, raw.unicodeScalars.allSatisfy({ $0.value >= 0x21 && $0.value < 0x7F }) else {
                 throw WorkflowError(.invalid, code: "invalid_idempotency_key", "Idempotency-Key must be 1 to 200 visible ASCII characters")
