@@ -118,17 +118,19 @@ struct IntakeBench: AsyncParsableCommand {
     }
 
     /// Milliseconds of wall time per document through a pool, `concurrency` documents in flight.
-    static func inspectAll(_ paths: [String], through pool: WorkerPool, concurrency: Int) async throws -> Double {
+    /// `claims` gives the company claims the document at an index is checked against, as an
+    /// upload's are against its company's (none by default).
+    static func inspectAll(_ paths: [String], through pool: WorkerPool, concurrency: Int, claims: @escaping @Sendable (Int) -> CompanyClaims = { _ in CompanyClaims() }) async throws -> Double {
         let start = ContinuousClock.now
         let accepted = try await withThrowingTaskGroup(of: Bool.self) { group in
             var next = 0
             var accepted = 0
             func submit() throws {
                 guard next < paths.count else { return }
-                let path = paths[next]
+                let path = paths[next], claimed = claims(next)
                 next += 1
                 let bytes = try readFile(path)
-                group.addTask { await pool.inspect(bytes, declared: DeclaredType(fileName: path)).verdict != .rejected }
+                group.addTask { await pool.inspect(bytes, declared: DeclaredType(fileName: path), claims: claimed).verdict != .rejected }
             }
             for _ in 0..<concurrency { try submit() }
             for try await ok in group {

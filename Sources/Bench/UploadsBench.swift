@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Intake
 import Isolation
 import NIOCore
 import NIOHTTP1
@@ -85,7 +86,11 @@ struct UploadsBench: AsyncParsableCommand {
                 let uploads = try await Self.upload(samples, count: perRound, connections: inFlight, customers: customers, server: server)
                 let serverAfter = CPUTime.ofProcessTree(server.pid), clientAfter = CPUTime.ofSelf()
                 let poolBefore = CPUTime.ofProcessTree(getpid())
-                let poolMilliseconds = try await IntakeBench.inspectAll(workload, through: pool, concurrency: poolSize * 2)
+                // The pool checks each document against the claims of the company its upload
+                // went to, as intake does: evidence search is part of intake's work.
+                let poolMilliseconds = try await IntakeBench.inspectAll(workload, through: pool, concurrency: poolSize * 2) {
+                    CompanyClaims(legalName: customers[$0 % customers.count].legalName, registrationNumber: customers[$0 % customers.count].registrationNumber)
+                }
                 let poolAfter = CPUTime.ofProcessTree(getpid())
                 let result = RoundResult(
                     uploads: uploads, poolDocumentsPerSecond: 1000 / poolMilliseconds,
@@ -288,6 +293,9 @@ struct Customer: Sendable {
     var email: String
     var token: String
     var companyID: String
+    /// What the company declared, which intake looks for in its certificates.
+    var legalName: String
+    var registrationNumber: String
 }
 
 /// Customers made as the README's curl walkthrough makes them: sign up, read the token from
@@ -316,11 +324,11 @@ enum Customers {
                         ]).expect(201)
                         let session = try await connection.send(.POST, "/v1/sessions", json: ["email": email, "password": password])
                             .expect(201).decode(Session.self)
+                        let legalName = "Loadtest Networks \(index) Ltd", registrationNumber = String(format: "%08d", 10_000_000 + index)
                         let company = try await connection.send(.POST, "/v1/companies", json: [
-                            "legal_name": "Loadtest Networks \(index) Ltd", "country": "GB",
-                            "registration_number": String(format: "%08d", 10_000_000 + index), "company_type": "enterprise",
+                            "legal_name": legalName, "country": "GB", "registration_number": registrationNumber, "company_type": "enterprise",
                         ], bearer: session.token).expect(201).decode(Company.self)
-                        return Customer(email: email, token: session.token, companyID: company.id)
+                        return Customer(email: email, token: session.token, companyID: company.id, legalName: legalName, registrationNumber: registrationNumber)
                     }
                 }
             }
