@@ -90,19 +90,19 @@ public enum CertificateInspector {
 
     /// The verdict, reasons, flags and page count of a stored file, and nothing a comparison
     /// does not need: the digest is the caller's (a content-addressed store already checked
-    /// it), no evidence is looked for (it never changes a verdict), and the page texts,
-    /// metadata and findings are dropped so the result stays small on its way out of a worker.
+    /// it), no evidence is looked for (it never changes a verdict), and page texts, sizes,
+    /// metadata and findings are left out so the result stays small on its way out of a worker.
     /// Gives the same verdict, reasons and flags as ``inspect(_:declared:claims:limits:previews:)``
     /// on the same file; revalidation runs compare with this and inspect in full only what changed.
     public static func judge(_ bytes: [UInt8], sha256: String, declared: DeclaredType = DeclaredType(), limits: IntakeLimits = IntakeLimits()) -> Inspection {
         bytes.withUnsafeBytes { raw in
             var work = Work(raw: raw, declared: declared, limits: limits, previews: .none, sha256: sha256)
             work.run()
-            var inspection = work.inspection
-            inspection.pageTexts = []
-            inspection.metadata = nil
-            inspection.findings = []
-            return inspection
+            let full = work.inspection
+            return Inspection.judgement(
+                sha256: full.sha256, size: full.size, declaredType: full.declaredType, sniffedMIME: full.sniffedMIME,
+                verdict: full.verdict, reasons: full.reasons, flags: full.flags, pages: full.pages
+            )
         }
     }
 
@@ -138,6 +138,19 @@ public enum CertificateInspector {
 }
 
 extension Inspection {
+    /// A judgement as ``CertificateInspector/judge(_:sha256:declared:limits:)`` returns it,
+    /// rebuilt from its fields after they crossed a process boundary.
+    public static func judgement(
+        sha256: String, size: Int, declaredType: String?, sniffedMIME: String, verdict: Verdict, reasons: [ReasonCode], flags: [InspectionFlag], pages: Int
+    ) -> Inspection {
+        Inspection(
+            sha256: sha256, size: size, declaredType: declaredType, sniffedMIME: sniffedMIME, verdict: verdict, reasons: reasons, findings: [],
+            flags: flags, pages: pages, pageSizes: [], textCharacters: 0, pageTexts: [], metadata: nil,
+            evidence: Evidence(legalName: nil, registrationNumber: nil, registrationNumberCandidates: []),
+            previews: [], libraryVersions: CertificateInspector.libraryVersions
+        )
+    }
+
     /// The verdict on a document whose parser failed (crashed, was killed, overran its time):
     /// rejected, with only what the caller can vouch for without parsing anything.
     public static func processingFailure(_ code: ReasonCode, _ message: String, document: [UInt8], declared: DeclaredType) -> Inspection {

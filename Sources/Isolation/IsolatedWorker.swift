@@ -39,7 +39,8 @@ public enum IsolatedWorker {
             } else {
                 CertificateInspector.inspect(document, declared: header.declared, claims: header.claims, limits: header.limits, previews: header.previews)
             }
-            guard let reply = try? WireProtocol.encodeResult(inspection),
+            let encoded = header.judgeStoredFile == nil ? try? WireProtocol.encodeResult(inspection) : try? WireProtocol.encodeJudgement(inspection)
+            guard let reply = encoded,
                   (try? output.write(contentsOf: reply)) != nil else { return 74 }
             if fault == .exitAfterReply { return 0 }
         }

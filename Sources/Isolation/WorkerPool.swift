@@ -143,7 +143,7 @@ public final class WorkerPool: Sendable {
             return Self.failure(.processingFailed, "the request could not be encoded", document: document, declared: header.declared)
         }
         return await withCheckedContinuation { continuation in
-            let job = Job(request: request, document: document, declared: header.declared, continuation: continuation)
+            let job = Job(request: request, document: document, declared: header.declared, judged: header.judgeStoredFile != nil, continuation: continuation)
             if let refused = queue.put(job) {
                 refused.continuation.resume(returning: Self.failure(.processingFailed, "the worker pool is shut down", document: document, declared: header.declared))
             }
@@ -205,7 +205,11 @@ public final class WorkerPool: Sendable {
             }
             switch current.exchange(job.request, timeout: configuration.timeout) {
             case let .replied(frame):
-                if let inspection = WireProtocol.decodeResult(frame.payload) {
+                // The answer must be of the kind asked for: a judgement never stands in for an inspection.
+                let decoded = job.judged
+                    ? (frame.kind == .judgement ? WireProtocol.decodeJudgement(frame.payload) : nil)
+                    : (frame.kind == .result ? WireProtocol.decodeResult(frame.payload) : nil)
+                if let inspection = decoded {
                     job.continuation.resume(returning: inspection)
                 } else {
                     forget(current, signal: current.terminate(), failed: true)
@@ -291,6 +295,8 @@ struct Job: Sendable {
     let request: [UInt8]
     let document: [UInt8]
     let declared: DeclaredType
+    /// Whether this is a judge request, answered by a ``WireProtocol/Judgement``.
+    let judged: Bool
     let continuation: CheckedContinuation<Inspection, Never>
     var attempt = 1
 }

@@ -76,7 +76,7 @@ final class WorkerProcess {
         // end of the parsing, which is what the deadline bounds.
         switch paperwork_wait_readable(output.fileDescriptor, milliseconds) {
         case 1:
-            if let frame = WireProtocol.readFrame(from: output), frame.kind == .result { return .replied(frame) }
+            if let frame = WireProtocol.readFrame(from: output), frame.kind == .result || frame.kind == .judgement { return .replied(frame) }
             return .died(timedOut: false)
         case 0:
             return .died(timedOut: true)

@@ -304,6 +304,45 @@ public enum RevalidationRepository {
         return !rows.isEmpty
     }
 
+    /// Records many results at once, each only if `worker` still holds its claim, and returns
+    /// the ids of the documents recorded. Results that differ only in their document are
+    /// written by one statement (most of a run is `unchanged` with a handful of verdicts), so a
+    /// batch costs a few statements instead of one per document.
+    public static func complete(runID: String, worker: String, results: [RevalidationResult], at stamp: String, on database: any SQLDatabase) async throws -> Set<String> {
+        struct Shape: Hashable {
+            var documentType: String, outcome: String, previousVerdict: String?, previousReasons: String?
+            var verdict: String?, reasons: String?, changed: Bool, requeued: Bool, detail: String?
+        }
+        var groups: [Shape: [String]] = [:]
+        var order: [Shape] = []
+        for result in results {
+            let shape = Shape(documentType: result.documentType, outcome: result.outcome, previousVerdict: result.previousVerdict, previousReasons: result.previousReasons,
+                              verdict: result.verdict, reasons: result.reasons, changed: result.changed, requeued: result.requeued, detail: result.detail)
+            if groups[shape] == nil { order.append(shape) }
+            groups[shape, default: []].append(result.documentID)
+        }
+        var recorded: Set<String> = []
+        for shape in order {
+            let ids = groups[shape] ?? []
+            for chunk in stride(from: 0, to: ids.count, by: 200).map({ Array(ids[$0..<min($0 + 200, ids.count)]) }) {
+                struct Row: Decodable { var document_id: String }
+                let rows = try await database.update("revalidation_items")
+                    .set("state", to: SQLBind("done")).set("claimed_by", to: SQLLiteral.null).set("claim_until", to: SQLLiteral.null)
+                    .set("outcome", to: SQLBind(shape.outcome))
+                    .set("previous_verdict", to: SQLBind(shape.previousVerdict)).set("previous_reasons", to: SQLBind(shape.previousReasons))
+                    .set("verdict", to: SQLBind(shape.verdict)).set("reasons", to: SQLBind(shape.reasons))
+                    .set("changed", to: SQLBind(shape.changed ? 1 : 0)).set("requeued", to: SQLBind(shape.requeued ? 1 : 0))
+                    .set("detail", to: SQLBind(shape.detail)).set("done_at", to: SQLBind(stamp))
+                    .where("run_id", .equal, SQLBind(runID)).where("document_type", .equal, SQLBind(shape.documentType))
+                    .where("document_id", .in, SQLBind.group(chunk))
+                    .where("state", .equal, SQLBind("claimed")).where("claimed_by", .equal, SQLBind(worker))
+                    .returning("document_id").all(decoding: Row.self)
+                recorded.formUnion(rows.map(\.document_id))
+            }
+        }
+        return recorded
+    }
+
     /// Marks a run finished when none of its items is left; true when this call did it.
     public static func finishIfDone(runID: String, at stamp: String, on database: any SQLDatabase) async throws -> Bool {
         let left = try await database.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from("revalidation_items")

@@ -367,11 +367,15 @@ public struct Revalidation: Sendable {
             (item, try item.inspection.map { String(decoding: try encoder.encode($0), as: UTF8.self) })
         }
         return try await store.transaction { database in
-            var recorded = 0
-            for (item, inspectionJSON) in prepared {
+            // Results that change nothing stored (unchanged, missing, LOAs) in a few statements;
+            // a changed certificate one at a time, with its new verdict and audit entry.
+            var recorded = try await RevalidationRepository.complete(
+                runID: runID, worker: worker, results: prepared.filter { $0.0.inspection == nil }.map(\.0.result), at: stamp, on: database
+            ).count
+            for (item, inspectionJSON) in prepared where item.inspection != nil {
                 var result = item.result
                 var before: CertificateRecord?
-                if item.inspection != nil, let current = try await CertificateRepository.certificate(id: result.documentID, on: database) {
+                if let current = try await CertificateRepository.certificate(id: result.documentID, on: database) {
                     before = current
                     result.requeued = result.outcome == "verdict_changed" && current.status == .approved
                 }
