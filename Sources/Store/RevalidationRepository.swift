@@ -290,18 +290,7 @@ public enum RevalidationRepository {
     /// Records one item's result, only if `worker` still holds its claim; false otherwise (the
     /// claim lapsed and another worker took it), in which case the caller must not apply it.
     public static func complete(runID: String, worker: String, result: RevalidationResult, at stamp: String, on database: any SQLDatabase) async throws -> Bool {
-        let rows = try await database.update("revalidation_items")
-            .set("state", to: SQLBind("done")).set("claimed_by", to: SQLLiteral.null).set("claim_until", to: SQLLiteral.null)
-            .set("outcome", to: SQLBind(result.outcome))
-            .set("previous_verdict", to: SQLBind(result.previousVerdict)).set("previous_reasons", to: SQLBind(result.previousReasons))
-            .set("verdict", to: SQLBind(result.verdict)).set("reasons", to: SQLBind(result.reasons))
-            .set("changed", to: SQLBind(result.changed ? 1 : 0)).set("requeued", to: SQLBind(result.requeued ? 1 : 0))
-            .set("detail", to: SQLBind(result.detail)).set("done_at", to: SQLBind(stamp))
-            .where("run_id", .equal, SQLBind(runID)).where("document_type", .equal, SQLBind(result.documentType))
-            .where("document_id", .equal, SQLBind(result.documentID))
-            .where("state", .equal, SQLBind("claimed")).where("claimed_by", .equal, SQLBind(worker))
-            .returning("document_id").all()
-        return !rows.isEmpty
+        try await !complete(runID: runID, worker: worker, results: [result], at: stamp, on: database).isEmpty
     }
 
     /// Records many results at once, each only if `worker` still holds its claim, and returns
