@@ -98,11 +98,7 @@ public enum CertificateInspector {
         bytes.withUnsafeBytes { raw in
             var work = Work(raw: raw, declared: declared, limits: limits, previews: .none, sha256: sha256)
             work.run()
-            let full = work.inspection
-            return Inspection.judgement(
-                sha256: full.sha256, size: full.size, declaredType: full.declaredType, sniffedMIME: full.sniffedMIME,
-                verdict: full.verdict, reasons: full.reasons, flags: full.flags, pages: full.pages
-            )
+            return Judgement(work.inspection).inspection
         }
     }
 
@@ -138,19 +134,6 @@ public enum CertificateInspector {
 }
 
 extension Inspection {
-    /// A judgement as ``CertificateInspector/judge(_:sha256:declared:limits:)`` returns it,
-    /// rebuilt from its fields after they crossed a process boundary.
-    public static func judgement(
-        sha256: String, size: Int, declaredType: String?, sniffedMIME: String, verdict: Verdict, reasons: [ReasonCode], flags: [InspectionFlag], pages: Int
-    ) -> Inspection {
-        Inspection(
-            sha256: sha256, size: size, declaredType: declaredType, sniffedMIME: sniffedMIME, verdict: verdict, reasons: reasons, findings: [],
-            flags: flags, pages: pages, pageSizes: [], textCharacters: 0, pageTexts: [], metadata: nil,
-            evidence: Evidence(legalName: nil, registrationNumber: nil, registrationNumberCandidates: []),
-            previews: [], libraryVersions: CertificateInspector.libraryVersions
-        )
-    }
-
     /// The verdict on a document whose parser failed (crashed, was killed, overran its time):
     /// rejected, with only what the caller can vouch for without parsing anything.
     public static func processingFailure(_ code: ReasonCode, _ message: String, document: [UInt8], declared: DeclaredType) -> Inspection {
@@ -384,6 +367,42 @@ private struct Work {
         } else {
             inspection.verdict = .needsVisualReview
         }
+    }
+}
+
+/// The part of an inspection a comparison needs: what ``CertificateInspector/judge(_:sha256:declared:limits:)``
+/// keeps, and what a worker sends back for a judge request (a handful of fields to decode
+/// instead of a whole inspection).
+public struct Judgement: Sendable, Hashable, Codable {
+    var sha256: String
+    var size: Int
+    var declaredType: String?
+    var sniffedMIME: String
+    var verdict: Verdict
+    var reasons: [ReasonCode]
+    var flags: [InspectionFlag]
+    var pages: Int
+
+    /// The judgement part of an inspection.
+    public init(_ inspection: Inspection) {
+        sha256 = inspection.sha256
+        size = inspection.size
+        declaredType = inspection.declaredType
+        sniffedMIME = inspection.sniffedMIME
+        verdict = inspection.verdict
+        reasons = inspection.reasons
+        flags = inspection.flags
+        pages = inspection.pages
+    }
+
+    /// As an inspection with only these fields set.
+    public var inspection: Inspection {
+        Inspection(
+            sha256: sha256, size: size, declaredType: declaredType, sniffedMIME: sniffedMIME, verdict: verdict, reasons: reasons, findings: [],
+            flags: flags, pages: pages, pageSizes: [], textCharacters: 0, pageTexts: [], metadata: nil,
+            evidence: Evidence(legalName: nil, registrationNumber: nil, registrationNumberCandidates: []),
+            previews: [], libraryVersions: CertificateInspector.libraryVersions
+        )
     }
 }
 

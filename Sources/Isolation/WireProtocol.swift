@@ -14,7 +14,7 @@ enum WireProtocol {
         case request = 2
         /// worker → pool: the inspection of that document.
         case result = 3
-        /// worker → pool: the judgement of a stored file (a ``Judgement``), for judge requests.
+        /// worker → pool: the ``Judgement`` of a stored file, for judge requests.
         case judgement = 4
     }
 
@@ -133,34 +133,13 @@ enum WireProtocol {
 }
 
 extension WireProtocol {
-    /// What a worker answers to a judge request: only what a comparison needs, so that the
-    /// pool's side decodes a handful of fields instead of a whole inspection.
-    struct Judgement: Codable {
-        var sha256: String
-        var size: Int
-        var declaredType: String?
-        var sniffedMIME: String
-        var verdict: Verdict
-        var reasons: [ReasonCode]
-        var flags: [InspectionFlag]
-        var pages: Int
-    }
-
+    /// A judge request's answer: the ``Judgement`` only, as JSON.
     static func encodeJudgement(_ inspection: Inspection) throws -> [UInt8] {
-        let judgement = Judgement(
-            sha256: inspection.sha256, size: inspection.size, declaredType: inspection.declaredType, sniffedMIME: inspection.sniffedMIME,
-            verdict: inspection.verdict, reasons: inspection.reasons, flags: inspection.flags, pages: inspection.pages
-        )
-        return frame(.judgement, [UInt8](try JSONEncoder().encode(judgement)))
+        frame(.judgement, [UInt8](try JSONEncoder().encode(Judgement(inspection))))
     }
 
-    /// The judgement as an inspection with only those fields set (see ``CertificateInspector/judge``).
     static func decodeJudgement(_ payload: [UInt8]) -> Inspection? {
-        guard let judgement = try? JSONDecoder().decode(Judgement.self, from: Data(payload)) else { return nil }
-        return Inspection.judgement(
-            sha256: judgement.sha256, size: judgement.size, declaredType: judgement.declaredType, sniffedMIME: judgement.sniffedMIME,
-            verdict: judgement.verdict, reasons: judgement.reasons, flags: judgement.flags, pages: judgement.pages
-        )
+        (try? JSONDecoder().decode(Judgement.self, from: Data(payload)))?.inspection
     }
 }
 

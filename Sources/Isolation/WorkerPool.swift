@@ -295,7 +295,7 @@ struct Job: Sendable {
     let request: [UInt8]
     let document: [UInt8]
     let declared: DeclaredType
-    /// Whether this is a judge request, answered by a ``WireProtocol/Judgement``.
+    /// Whether this is a judge request, answered by a ``Judgement``.
     let judged: Bool
     let continuation: CheckedContinuation<Inspection, Never>
     var attempt = 1

@@ -88,13 +88,9 @@ public struct CertificateIntake: Sendable {
         return UploadPermit(view: view, userID: userID)
     }
 
-    /// Examines and stores an upload for a company the caller may upload for.
-    public func upload(_ upload: Upload, to companyID: String, by principal: Principal) async throws -> Outcome {
-        try await self.upload(upload, with: try await permit(companyID, by: principal))
-    }
-
-    /// Examines and stores an upload under a permit taken just before its body was read; the
-    /// company's status is checked again in the transaction that stores it.
+    /// Examines and stores an upload under a permit taken just before its body was read; for
+    /// a file sent to review, the company's status is checked again in the transaction that
+    /// stores it.
     public func upload(_ upload: Upload, with permit: UploadPermit) async throws -> Outcome {
         let view = permit.view, userID = permit.userID, companyID = view.company.id
         let key = try upload.idempotencyKey.map { raw throws(WorkflowError) -> String in
