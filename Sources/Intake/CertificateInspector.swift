@@ -88,15 +88,17 @@ public enum CertificateInspector {
         }
     }
 
-    /// The verdict, reasons, flags and page count of a stored file, and nothing a comparison
-    /// does not need: the digest is the caller's (a content-addressed store already checked
-    /// it), no evidence is looked for (it never changes a verdict), and page texts, sizes,
-    /// metadata and findings are left out so the result stays small on its way out of a worker.
-    /// Gives the same verdict, reasons and flags as ``inspect(_:declared:claims:limits:previews:)``
-    /// on the same file; revalidation runs compare with this and inspect in full only what changed.
+    /// The verdict, reasons and page count of a stored file, computed with no more work than
+    /// they need: the digest is the caller's (a content-addressed store already checked it), no
+    /// evidence is looked for and no metadata read (neither changes a verdict), and text is
+    /// extracted only until the document has shown a text layer (``IntakeLimits/minTextCharacters``),
+    /// usually on its first page. Flags are left out, since `text_truncated` needs every page's
+    /// text. Gives the same verdict and reasons as ``inspect(_:declared:claims:limits:previews:)``
+    /// on the same file under any limits; revalidation runs compare with this and inspect in
+    /// full only what changed.
     public static func judge(_ bytes: [UInt8], sha256: String, declared: DeclaredType = DeclaredType(), limits: IntakeLimits = IntakeLimits()) -> Inspection {
         bytes.withUnsafeBytes { raw in
-            var work = Work(raw: raw, declared: declared, limits: limits, previews: .none, sha256: sha256)
+            var work = Work(raw: raw, declared: declared, limits: limits, previews: .none, sha256: sha256, judging: true)
             work.run()
             return Judgement(work.inspection).inspection
         }
@@ -153,13 +155,16 @@ private struct Work {
     let declared: DeclaredType
     let limits: IntakeLimits
     let previewSelection: PreviewSelection
+    /// Only a verdict is wanted (``CertificateInspector/judge(_:sha256:declared:limits:)``).
+    let judging: Bool
     /// The whole file's size; larger than `raw.count` only for an oversized file's head.
     let size: Int
     var inspection: Inspection
     private var textLayer = false
 
-    init(raw: UnsafeRawBufferPointer, declared: DeclaredType, limits: IntakeLimits, previews: PreviewSelection, size: Int? = nil, sha256: String? = nil) {
+    init(raw: UnsafeRawBufferPointer, declared: DeclaredType, limits: IntakeLimits, previews: PreviewSelection, size: Int? = nil, sha256: String? = nil, judging: Bool = false) {
         self.raw = raw
+        self.judging = judging
         self.size = size ?? raw.count
         self.declared = declared
         self.limits = limits
@@ -264,7 +269,12 @@ private struct Work {
         let facts: PDFFacts
         do throws(PDFOpenFailure) {
             let selection = previewSelection
-            facts = try PopplerReader.read(raw, limits: limits, previewPages: { selection.includes($0) })
+            var reading = PDFReading(previewPages: { selection.includes($0) })
+            if judging {
+                reading.textUntilVisible = limits.minTextCharacters
+                reading.metadata = false
+            }
+            facts = try PopplerReader.read(raw, limits: limits, reading: reading)
         } catch {
             switch error {
             case .needsPassword:
@@ -380,7 +390,6 @@ public struct Judgement: Sendable, Hashable, Codable {
     var sniffedMIME: String
     var verdict: Verdict
     var reasons: [ReasonCode]
-    var flags: [InspectionFlag]
     var pages: Int
 
     /// The judgement part of an inspection.
@@ -391,7 +400,6 @@ public struct Judgement: Sendable, Hashable, Codable {
         sniffedMIME = inspection.sniffedMIME
         verdict = inspection.verdict
         reasons = inspection.reasons
-        flags = inspection.flags
         pages = inspection.pages
     }
 
@@ -399,7 +407,7 @@ public struct Judgement: Sendable, Hashable, Codable {
     public var inspection: Inspection {
         Inspection(
             sha256: sha256, size: size, declaredType: declaredType, sniffedMIME: sniffedMIME, verdict: verdict, reasons: reasons, findings: [],
-            flags: flags, pages: pages, pageSizes: [], textCharacters: 0, pageTexts: [], metadata: nil,
+            flags: [], pages: pages, pageSizes: [], textCharacters: 0, pageTexts: [], metadata: nil,
             evidence: Evidence(legalName: nil, registrationNumber: nil, registrationNumberCandidates: []),
             previews: [], libraryVersions: CertificateInspector.libraryVersions
         )

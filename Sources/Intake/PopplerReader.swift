@@ -26,6 +26,18 @@ struct PDFFacts {
     var previews: [PagePreview] = []
 }
 
+/// How much of a PDF to read: all of it for an inspection, less for a judgement.
+struct PDFReading {
+    /// Pages (1-based) to render as previews.
+    var previewPages: (Int) -> Bool = { _ in false }
+    /// Stop extracting text once this many non-blank characters were kept: enough to know the
+    /// document has a text layer, which is all a verdict asks of its text. Nil reads every
+    /// examined page's text (inspections, which search it for the company's claims).
+    var textUntilVisible: Int?
+    /// Read the document information (title, author, dates), which no verdict depends on.
+    var metadata = true
+}
+
 /// Why poppler would not open a PDF.
 enum PDFOpenFailure: Error {
     case needsPassword
@@ -43,12 +55,12 @@ enum PopplerReader {
     /// poppler's version, e.g. `22.12.0`.
     static var version: String { String(cString: poppler_get_version()) }
 
-    /// Opens `bytes` and reads what intake needs, rendering the pages in `previewPages`
-    /// (1-based) and, when the document has no text layer, checking pages for ink.
-    static func read(_ bytes: UnsafeRawBufferPointer, limits: IntakeLimits, previewPages: (Int) -> Bool) throws(PDFOpenFailure) -> PDFFacts {
+    /// Opens `bytes` and reads what intake needs, as much as `reading` asks, and, when the
+    /// document has no text layer, checks pages for ink.
+    static func read(_ bytes: UnsafeRawBufferPointer, limits: IntakeLimits, reading: PDFReading) throws(PDFOpenFailure) -> PDFFacts {
         try lock.withLock { _ throws(PDFOpenFailure) -> PDFFacts in
             let document = try Document(bytes)
-            return document.facts(limits: limits, previewPages: previewPages)
+            return document.facts(limits: limits, reading: reading)
         }
     }
 
@@ -95,10 +107,10 @@ private final class Document {
 
     func page(_ index: Int) -> OpaquePointer? { poppler_document_get_page(pointer, Int32(index)) }
 
-    func facts(limits: IntakeLimits, previewPages: (Int) -> Bool) -> PDFFacts {
+    func facts(limits: IntakeLimits, reading: PDFReading) -> PDFFacts {
         var facts = PDFFacts()
         facts.pageCount = pageCount
-        facts.metadata = metadata()
+        if reading.metadata { facts.metadata = metadata() }
         facts.hasJavaScript = poppler_document_has_javascript(pointer) != 0
         facts.hasAttachments = poppler_document_has_attachments(pointer) != 0
         facts.signatureCount = Int(poppler_document_get_n_signatures(pointer))
@@ -115,6 +127,13 @@ private final class Document {
             poppler_page_get_size(page, &width, &height)
             facts.pageSizes.append(PageSize(width: width, height: height))
 
+            // Extracting text runs the page's whole content stream: the costliest step, and
+            // skipped once a judgement has seen enough of a text layer. Links, fields and
+            // annotations are still examined on every page.
+            if let enough = reading.textUntilVisible, textLayerCharacters >= enough {
+                inspectInteractiveContent(of: page, into: &facts)
+                continue
+            }
             var text = ""
             if let raw = poppler_page_get_text(page) {
                 text = String(cString: raw)
@@ -142,7 +161,7 @@ private final class Document {
         if textLayerCharacters < limits.minTextCharacters {
             facts.pagesWithContent = pages.filter(Self.showsAnything).count
         }
-        for (index, page) in pages.enumerated() where previewPages(index + 1) {
+        for (index, page) in pages.enumerated() where reading.previewPages(index + 1) {
             if let preview = Self.preview(of: page, number: index + 1, limits: limits) {
                 facts.previews.append(preview)
             }

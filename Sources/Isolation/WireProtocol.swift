@@ -66,7 +66,7 @@ enum WireProtocol {
         var previews: PreviewSelection
         /// Set when the document is only the head of a file over the size limit.
         var oversized: OversizedFile?
-        /// Set to the stored file's known digest to judge it (verdict, reasons, flags) rather
+        /// Set to the stored file's known digest to judge it (verdict and reasons) rather
         /// than inspect it in full: what a revalidation run compares.
         var judgeStoredFile: String?
         /// A test-only fault, obeyed only by a worker started with fault injection enabled.
