@@ -30,6 +30,9 @@ struct RevalidationBench: AsyncParsableCommand {
     @Option(help: "Worker processes (0: one per core).")
     var workers = 0
 
+    @Option(help: "Documents a worker examines before it is replaced (0: the pool's default).")
+    var documentsPerWorker = 0
+
     @Option(help: "Items claimed at a time by each lane.")
     var batchSize = 32
 
@@ -52,6 +55,7 @@ struct RevalidationBench: AsyncParsableCommand {
         var configuration = WorkerPool.Configuration(executable: paperwork ?? URL(fileURLWithPath: WorkerPool.Configuration.currentExecutable)
             .deletingLastPathComponent().appendingPathComponent("paperwork").path)
         if workers > 0 { configuration.size = workers }
+        if documentsPerWorker > 0 { configuration.documentsPerWorker = documentsPerWorker }
         let pool = WorkerPool(configuration: configuration)
         do {
             try await store.migrate()
