@@ -7,7 +7,7 @@ public protocol DocumentInspector: Sendable {
     func inspect(_ document: [UInt8], declared: DeclaredType, claims: CompanyClaims, limits: IntakeLimits, previews: PreviewSelection) async -> Inspection
     /// Judges a file over the size limit from its head.
     func inspectOversized(head: [UInt8], size: Int, sha256: String, declared: DeclaredType, limits: IntakeLimits) async -> Inspection
-    /// Judges a stored file whose digest is known: the verdict, reasons and flags only, so a
+    /// Judges a stored file whose digest is known: the verdict and reasons only, so a
     /// revalidation run compares cheaply and inspects in full only what changed.
     func judge(_ document: [UInt8], sha256: String, declared: DeclaredType, limits: IntakeLimits) async -> Inspection
 }

@@ -124,7 +124,7 @@ public final class WorkerPool: Sendable {
         return await run(header, document: head)
     }
 
-    /// Judges a stored file whose digest is known: verdict, reasons and flags only (see
+    /// Judges a stored file whose digest is known: verdict and reasons only (see
     /// ``CertificateInspector/judge(_:sha256:declared:limits:)``), in a worker like any other document.
     public func judge(_ document: [UInt8], sha256: String, declared: DeclaredType, limits: IntakeLimits) async -> Inspection {
         let header = WireProtocol.RequestHeader(

@@ -284,7 +284,7 @@ public struct Revalidation: Sendable {
                                                                    detail: "the stored file \(input.sha256) is missing"), inspection: nil))
                 continue
             }
-            // Most documents come out as they went in: judging (verdict, reasons, flags) is
+            // Most documents come out as they went in: judging (verdict and reasons) is
             // enough to know that, and only a changed one is inspected in full, for reviewers.
             // The full inspection's verdict is the one recorded (the two agree unless a worker
             // failed on one of the passes).
