@@ -94,7 +94,7 @@ public struct RevalidationResult: Sendable, Hashable {
     public var documentType: String
     /// The document's id.
     public var documentID: String
-    /// `unchanged`, `verdict_changed`, `reasons_changed`, `missing` (certificates); `intact`, `not_genuine`, `expiring`, `reissued`, `reissue_failed`, `missing` (LOAs).
+    /// `unchanged`, `verdict_changed`, `reasons_changed`, `missing`, `corrupted` (certificates); `intact`, `not_genuine`, `expiring`, `reissued`, `reissue_failed`, `missing` (LOAs).
     public var outcome: String
     /// The verdict (or LOA status) before.
     public var previousVerdict: String?

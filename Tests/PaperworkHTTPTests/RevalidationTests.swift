@@ -138,6 +138,36 @@ struct RevalidationTests {
         }
     }
 
+    @Test("a stored file that no longer matches its digest is reported as corrupted, and the run still finishes", arguments: Backend.available)
+    func corruptedStoredFile(_ backend: Backend) async throws {
+        let service = try await TestService.make(backend)
+        try await service.run { _ in
+            let uk = try sample("uk-certificate-of-incorporation.pdf"), de = try sample("de-handelsregister-auszug.pdf")
+            let ukInspection = CertificateInspector.inspect(uk), deInspection = CertificateInspector.inspect(de)
+            let ids = try await seedCertificates(service.store, files: [
+                ("uk.pdf", uk, ukInspection.verdict.rawValue, ukInspection.reasons.map(\.rawValue), ukInspection.pages),
+                ("de.pdf", de, deInspection.verdict.rawValue, deInspection.reasons.map(\.rawValue), deInspection.pages),
+            ], count: 6)
+            // One byte of the German extract changes under the store: on disk, or in its table.
+            var flipped = de
+            flipped[flipped.count / 2] ^= 0x01
+            let damaged = flipped
+            let address = deInspection.sha256
+            if let files = service.store.blobs as? FileBlobStore {
+                let path = "\(files.directory)/\(address.prefix(2))/\(address.dropFirst(2).prefix(2))/\(address)"
+                try Data(damaged).write(to: URL(fileURLWithPath: path))
+            } else {
+                try await service.store.withSession { try await $0.raw("UPDATE blobs SET content = \(bind: Data(damaged)) WHERE sha256 = \(bind: address)").run() }
+            }
+            let revalidation = try #require(service.dependencies.revalidation)
+            let run = try await revalidation.start(.init(), by: "operator:test", executor: "cli")
+            #expect(try await revalidation.work(runID: run.id, worker: "w").recorded == ids.count)
+            let status = try await revalidation.status(run.id)
+            #expect(status.run.status == "finished")
+            #expect(status.outcomes == ["unchanged": 3, "corrupted": 3])
+        }
+    }
+
     @Test("a worker that dies holding a batch: its lapsed claims are taken over, and its late results are refused", arguments: Backend.available)
     func lapsedClaims(_ backend: Backend) async throws {
         let clock = TestClock()

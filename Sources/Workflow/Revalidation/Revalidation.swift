@@ -278,7 +278,18 @@ public struct Revalidation: Sendable {
                                                                verdict: nil, reasons: nil, changed: true, requeued: false, detail: "the certificate no longer exists"), inspection: nil))
         }
         for input in inputs {
-            guard let bytes = try await store.blobs.get(input.sha256) else {
+            // A stored file that is gone or no longer matches its digest is reported for that
+            // document; the run goes on with the others instead of failing on it every time.
+            let stored: [UInt8]?
+            do {
+                stored = try await store.blobs.get(input.sha256)
+            } catch let error as StoreError where error.code == StoreError.blobCorrupted(input.sha256).code {
+                results.append(Examined(result: RevalidationResult(documentType: "certificate", documentID: input.id, outcome: "corrupted", previousVerdict: input.verdict,
+                                                                   previousReasons: input.reasons, verdict: nil, reasons: nil, changed: true, requeued: false,
+                                                                   detail: "the stored file \(input.sha256) no longer matches its SHA-256; restore it from a backup"), inspection: nil))
+                continue
+            }
+            guard let bytes = stored else {
                 results.append(Examined(result: RevalidationResult(documentType: "certificate", documentID: input.id, outcome: "missing", previousVerdict: input.verdict,
                                                                    previousReasons: input.reasons, verdict: nil, reasons: nil, changed: true, requeued: false,
                                                                    detail: "the stored file \(input.sha256) is missing"), inspection: nil))
