@@ -280,19 +280,19 @@ public struct Revalidation: Sendable {
         for input in inputs {
             // A stored file that is gone or no longer matches its digest is reported for that
             // document; the run goes on with the others instead of failing on it every time.
+            func unreadable(_ outcome: String, _ detail: String) -> Examined {
+                Examined(result: RevalidationResult(documentType: "certificate", documentID: input.id, outcome: outcome, previousVerdict: input.verdict,
+                                                    previousReasons: input.reasons, verdict: nil, reasons: nil, changed: true, requeued: false, detail: detail), inspection: nil)
+            }
             let stored: [UInt8]?
             do {
                 stored = try await store.blobs.get(input.sha256)
             } catch let error as StoreError where error.code == StoreError.blobCorrupted(input.sha256).code {
-                results.append(Examined(result: RevalidationResult(documentType: "certificate", documentID: input.id, outcome: "corrupted", previousVerdict: input.verdict,
-                                                                   previousReasons: input.reasons, verdict: nil, reasons: nil, changed: true, requeued: false,
-                                                                   detail: "the stored file \(input.sha256) no longer matches its SHA-256; restore it from a backup"), inspection: nil))
+                results.append(unreadable("corrupted", "the stored file \(input.sha256) no longer matches its SHA-256; restore it from a backup"))
                 continue
             }
             guard let bytes = stored else {
-                results.append(Examined(result: RevalidationResult(documentType: "certificate", documentID: input.id, outcome: "missing", previousVerdict: input.verdict,
-                                                                   previousReasons: input.reasons, verdict: nil, reasons: nil, changed: true, requeued: false,
-                                                                   detail: "the stored file \(input.sha256) is missing"), inspection: nil))
+                results.append(unreadable("missing", "the stored file \(input.sha256) is missing"))
                 continue
             }
             // Most documents come out as they went in: judging (verdict and reasons) is
