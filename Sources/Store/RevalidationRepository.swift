@@ -259,7 +259,7 @@ public enum RevalidationRepository {
             ORDER BY document_type, document_id LIMIT \(bind: limit)\(lock)
             """).all(decoding: Row.self)
         guard !candidates.isEmpty else { return [] }
-        for group in stride(from: 0, to: candidates.count, by: 200).map({ Array(candidates[$0..<min($0 + 200, candidates.count)]) }) {
+        for group in inListChunks(candidates) {
             for type in Set(group.map(\.document_type)) {
                 try await database.update("revalidation_items")
                     .set("state", to: SQLBind("claimed")).set("claimed_by", to: SQLBind(worker)).set("claim_until", to: SQLBind(until))
@@ -313,7 +313,7 @@ public enum RevalidationRepository {
         var recorded: Set<String> = []
         for shape in order {
             let ids = groups[shape] ?? []
-            for chunk in stride(from: 0, to: ids.count, by: 200).map({ Array(ids[$0..<min($0 + 200, ids.count)]) }) {
+            for chunk in inListChunks(ids) {
                 struct Row: Decodable { var document_id: String }
                 let rows = try await database.update("revalidation_items")
                     .set("state", to: SQLBind("done")).set("claimed_by", to: SQLLiteral.null).set("claim_until", to: SQLLiteral.null)
@@ -365,4 +365,10 @@ public enum RevalidationRepository {
                                    reasons: split($0.reasons), requeued: $0.requeued != 0, detail: $0.detail, doneAt: $0.done_at)
         }
     }
+}
+
+/// `elements` in pieces small enough for one `IN (…)` list each: every element is a bound
+/// parameter, and SQLite and PostgreSQL both cap how many one statement may have.
+private func inListChunks<Element>(_ elements: [Element]) -> [[Element]] {
+    stride(from: 0, to: elements.count, by: 200).map { Array(elements[$0..<min($0 + 200, elements.count)]) }
 }
