@@ -4,7 +4,7 @@ import Intake
 import Isolation
 import NIOCore
 import SQLKit
-import Store
+@testable import Store
 import StoreTestSupport
 import Testing
 import Workflow
@@ -154,8 +154,7 @@ struct RevalidationTests {
             let damaged = flipped
             let address = deInspection.sha256
             if let files = service.store.blobs as? FileBlobStore {
-                let path = "\(files.directory)/\(address.prefix(2))/\(address.dropFirst(2).prefix(2))/\(address)"
-                try Data(damaged).write(to: URL(fileURLWithPath: path))
+                try Data(damaged).write(to: URL(fileURLWithPath: files.path(of: address)))
             } else {
                 try await service.store.withSession { try await $0.raw("UPDATE blobs SET content = \(bind: Data(damaged)) WHERE sha256 = \(bind: address)").run() }
             }
