@@ -5,13 +5,38 @@ public import SQLKit
 /// Stored files (uploaded originals, page previews, LOAs), addressed by their SHA-256 so that
 /// the same bytes are kept once and a record can always be checked against its content.
 public protocol BlobStore: Sendable {
-    /// Stores `bytes` durably (idempotently) and returns their lower-case hex SHA-256.
+    /// Stores the blob durably (idempotently) and returns its address.
     @discardableResult
-    func put(_ bytes: [UInt8]) async throws -> String
+    func put(_ blob: AddressedBytes) async throws -> String
     /// The bytes stored under `sha256`, checked against it; `nil` when there are none.
     func get(_ sha256: String) async throws -> [UInt8]?
     /// Whether bytes are stored under `sha256`.
     func contains(_ sha256: String) async throws -> Bool
+}
+
+extension BlobStore {
+    /// Stores `bytes` durably (idempotently) and returns their lower-case hex SHA-256.
+    @discardableResult
+    public func put(_ bytes: [UInt8]) async throws -> String {
+        try await put(AddressedBytes(bytes))
+    }
+}
+
+/// Bytes with their blob address, hashed once: a caller that needs the address before
+/// storing (an upload's idempotency check) hands the same value to `put`
+/// instead of paying for a second SHA-256. Only this initializer makes one, so the address
+/// always matches the bytes.
+public struct AddressedBytes: Sendable {
+    /// The content.
+    public let bytes: [UInt8]
+    /// ``blobAddress(of:)`` of ``bytes``.
+    public let address: String
+
+    /// Hashes `bytes`.
+    public init(_ bytes: [UInt8]) {
+        self.bytes = bytes
+        self.address = blobAddress(of: bytes)
+    }
 }
 
 /// The hex SHA-256 of `bytes`, as blob addresses are written.
@@ -57,8 +82,8 @@ public struct FileBlobStore: BlobStore {
         return "\(directory)/\(String(u[0..<2]))/\(String(u[2..<4]))/\(sha256)"
     }
 
-    public func put(_ bytes: [UInt8]) async throws -> String {
-        let sha256 = blobAddress(of: bytes)
+    public func put(_ blob: AddressedBytes) async throws -> String {
+        let bytes = blob.bytes, sha256 = blob.address
         let final = path(of: sha256)
         if FileManager.default.fileExists(atPath: final) { return sha256 }
         let folder = URL(fileURLWithPath: final).deletingLastPathComponent().path
@@ -103,8 +128,8 @@ public struct DatabaseBlobStore: BlobStore {
         self.database = database
     }
 
-    public func put(_ bytes: [UInt8]) async throws -> String {
-        let sha256 = blobAddress(of: bytes)
+    public func put(_ blob: AddressedBytes) async throws -> String {
+        let bytes = blob.bytes, sha256 = blob.address
         try await database.insert(into: "blobs")
             .columns("sha256", "size", "content")
             .values(SQLBind(sha256), SQLBind(bytes.count), SQLBind(Data(bytes)))

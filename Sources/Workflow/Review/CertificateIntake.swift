@@ -99,7 +99,8 @@ public struct CertificateIntake: Sendable {
             }
             return raw
         }
-        let sha256 = blobAddress(of: upload.bytes)
+        let file = AddressedBytes(upload.bytes)
+        let sha256 = file.address
         if let key, let replay = try await replay(companyID: companyID, key: key, sha256: sha256) { return replay }
 
         var limits = policy.limits
@@ -109,7 +110,7 @@ public struct CertificateIntake: Sendable {
             claims: CompanyClaims(legalName: view.company.legalName, registrationNumber: view.company.registrationNumber),
             limits: limits, previews: .none
         )
-        _ = try await store.blobs.put(upload.bytes)
+        _ = try await store.blobs.put(file)
         let now = clock()
         let stamp = Timestamp.format(now)
         let refused = inspection.verdict == .rejected
