@@ -181,7 +181,7 @@ struct CertificatesController {
         }
         let buffer = try await RequestBody.collect(request, limit: limit)
         let fileName = request.uri.queryParameters["file_name"].map(String.init)
-            ?? request.headers[.contentDisposition].flatMap { MultipartForm.PartCollector.parameter("filename", in: $0) }
+            ?? request.headers[.contentDisposition].flatMap { HeaderParameters.value(of: "filename", in: $0) }
         return .init(bytes: Array(buffer: buffer), fileName: fileName, mimeType: request.headers[.contentType], idempotencyKey: key)
     }
 }
