@@ -30,12 +30,49 @@ public struct AuditEntry: Sendable, Hashable, Codable {
 /// The audit log. Rows are only ever inserted: the API has no route that changes them, and
 /// database triggers refuse UPDATE and DELETE on both SQLite and PostgreSQL.
 public enum AuditRepository {
+    /// An entry to append: an ``AuditEntry`` before the log gives it its position.
+    public struct NewEntry: Sendable {
+        /// Who.
+        public var actor: String
+        /// What kind of thing changed.
+        public var entityType: String
+        /// Which one.
+        public var entityID: String
+        /// What happened.
+        public var action: String
+        /// The state before (JSON), if there was one.
+        public var before: String?
+        /// The state after (JSON).
+        public var after: String?
+        /// When.
+        public var at: String
+
+        /// An entry to append.
+        public init(actor: String, entityType: String, entityID: String, action: String, before: String?, after: String?, at: String) {
+            self.actor = actor
+            self.entityType = entityType
+            self.entityID = entityID
+            self.action = action
+            self.before = before
+            self.after = after
+            self.at = at
+        }
+    }
+
     /// Appends an entry; call it in the transaction of the change it records.
     public static func append(actor: String, entityType: String, entityID: String, action: String, before: String?, after: String?, at: String, on database: any SQLDatabase) async throws {
-        try await database.insert(into: "audit_log")
-            .columns("at", "actor", "entity_type", "entity_id", "action", "before", "after")
-            .values(SQLBind(at), SQLBind(actor), SQLBind(entityType), SQLBind(entityID), SQLBind(action), SQLBind(before), SQLBind(after))
-            .run()
+        try await append([NewEntry(actor: actor, entityType: entityType, entityID: entityID, action: action, before: before, after: after, at: at)], on: database)
+    }
+
+    /// Appends entries in their order with one statement, for a change that writes several
+    /// (an upload that supersedes, queues and moves its company).
+    public static func append(_ entries: [NewEntry], on database: any SQLDatabase) async throws {
+        guard !entries.isEmpty else { return }
+        let insert = database.insert(into: "audit_log").columns("at", "actor", "entity_type", "entity_id", "action", "before", "after")
+        for entry in entries {
+            insert.values(SQLBind(entry.at), SQLBind(entry.actor), SQLBind(entry.entityType), SQLBind(entry.entityID), SQLBind(entry.action), SQLBind(entry.before), SQLBind(entry.after))
+        }
+        try await insert.run()
     }
 
     /// What to look for in the log; nil fields match everything.

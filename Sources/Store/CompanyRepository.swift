@@ -43,6 +43,28 @@ public enum CompanyRepository {
         return try await database.select().columns(columns).from("companies").where("id", .equal, SQLBind(id)).first(decoding: Row.self)?.company
     }
 
+    /// A company by id with one user's membership in it (nil when not a member): the access
+    /// check behind every customer request, in one query rather than two.
+    public static func company(id: String, withMembershipOf userID: String, on database: any SQLDatabase) async throws -> (Company, Membership?)? {
+        guard id.utf8.count <= 64 else { return nil }
+        struct Joined: Decodable {
+            var member_role: String?
+            var member_extra_permissions: String?
+            var member_created_at: String?
+        }
+        guard let row = try await database.raw("""
+            SELECT c.id, c.legal_name, c.country, c.registration_number, c.company_type, c.distributor, c.status, c.created_at, c.updated_at,
+                   m.role AS member_role, m.extra_permissions AS member_extra_permissions, m.created_at AS member_created_at
+            FROM companies c LEFT JOIN memberships m ON m.company_id = c.id AND m.user_id = \(bind: userID)
+            WHERE c.id = \(bind: id)
+            """).first() else { return nil }
+        let company = try row.decode(model: Row.self).company
+        let joined = try row.decode(model: Joined.self)
+        guard let role = joined.member_role, let extra = joined.member_extra_permissions, let since = joined.member_created_at else { return (company, nil) }
+        let membership = MembershipRepository.Row(company_id: company.id, user_id: userID, role: role, extra_permissions: extra, created_at: since).membership
+        return (company, membership)
+    }
+
     /// The companies a user belongs to, oldest first.
     public static func companies(ofUser userID: String, on database: any SQLDatabase) async throws -> [Company] {
         try await database.select().columns(columns.map { SQLColumn($0, table: "companies") }).from("companies")

@@ -29,12 +29,13 @@ public struct Companies: Sendable {
     /// refused (`staff_cannot_act_for_customer`): they read, customers act.
     public func access(_ companyID: String, by principal: Principal, needing permission: Permission? = nil) async throws -> View {
         let view: View? = try await store.withSession { database in
-            guard let company = try await CompanyRepository.company(id: companyID, on: database) else { return nil }
             switch principal {
             case .staff:
-                return View(company: company, membership: nil)
+                return try await CompanyRepository.company(id: companyID, on: database).map { View(company: $0, membership: nil) }
             case let .user(userID):
-                guard let membership = try await MembershipRepository.membership(companyID: companyID, userID: userID, on: database) else { return nil }
+                // A company the caller is not a member of does not exist for them.
+                guard let (company, membership) = try await CompanyRepository.company(id: companyID, withMembershipOf: userID, on: database),
+                      let membership else { return nil }
                 return View(company: company, membership: membership)
             }
         }

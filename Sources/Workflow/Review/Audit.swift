@@ -19,20 +19,28 @@ enum Audit {
               "claimed_by": certificate.claimedBy, "first_approval_by": certificate.firstApprovalBy])
     }
 
-    static func record(actor: String, certificate: CertificateRecord, action: String, before: CertificateRecord?, at: String, on database: any SQLDatabase) async throws {
-        try await AuditRepository.append(
+    static func entry(actor: String, certificate: CertificateRecord, action: String, before: CertificateRecord?, at: String) -> AuditRepository.NewEntry {
+        AuditRepository.NewEntry(
             actor: actor, entityType: "certificate", entityID: certificate.id, action: action,
-            before: before.map(state), after: state(certificate), at: at, on: database
+            before: before.map(state), after: state(certificate), at: at
         )
     }
 
-    static func record(actor: String, company: Company, from: CompanyStatus, to: CompanyStatus, extra: [String: String?] = [:], at: String, on database: any SQLDatabase) async throws {
+    static func entry(actor: String, company: Company, from: CompanyStatus, to: CompanyStatus, extra: [String: String?] = [:], at: String) -> AuditRepository.NewEntry {
         var after: [String: String?] = ["status": to.rawValue]
         for (key, value) in extra { after[key] = value }
-        try await AuditRepository.append(
+        return AuditRepository.NewEntry(
             actor: actor, entityType: "company", entityID: company.id, action: "status_changed",
-            before: json(["status": from.rawValue, "company_type": company.companyType.rawValue]), after: json(after), at: at, on: database
+            before: json(["status": from.rawValue, "company_type": company.companyType.rawValue]), after: json(after), at: at
         )
+    }
+
+    static func record(actor: String, certificate: CertificateRecord, action: String, before: CertificateRecord?, at: String, on database: any SQLDatabase) async throws {
+        try await AuditRepository.append([entry(actor: actor, certificate: certificate, action: action, before: before, at: at)], on: database)
+    }
+
+    static func record(actor: String, company: Company, from: CompanyStatus, to: CompanyStatus, extra: [String: String?] = [:], at: String, on database: any SQLDatabase) async throws {
+        try await AuditRepository.append([entry(actor: actor, company: company, from: from, to: to, extra: extra, at: at)], on: database)
     }
 }
 

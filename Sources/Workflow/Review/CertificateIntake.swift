@@ -129,27 +129,31 @@ public struct CertificateIntake: Sendable {
         let actor = "user:\(userID)"
         do {
             try await store.transaction { database in
+                // The audit entries, in order, go in with one statement at the end.
+                var audit: [AuditRepository.NewEntry] = []
                 if !refused {
                     // A newer upload replaces the company's queued one: reviewers see the latest.
                     for superseded in try await CertificateRepository.supersedeQueued(companyID: companyID, now: stamp, on: database) {
-                        try await AuditRepository.append(actor: actor, entityType: "certificate", entityID: superseded, action: "superseded", before: nil, after: Audit.json(["superseded_by": record.id]), at: stamp, on: database)
+                        audit.append(.init(actor: actor, entityType: "certificate", entityID: superseded, action: "superseded", before: nil, after: Audit.json(["superseded_by": record.id]), at: stamp))
                     }
                 }
                 try await CertificateRepository.insert(record, inspectionJSON: inspectionJSON, idempotencyKey: key, on: database)
-                try await Audit.record(actor: actor, certificate: record, action: refused ? "refused_at_intake" : "queued", before: nil, at: stamp, on: database)
-                guard !refused else { return }
-                guard let company = try await CompanyRepository.company(id: companyID, on: database) else { throw WorkflowError.notFound("company") }
-                switch company.status {
-                case .unverified, .needsInfo:
-                    guard try await CompanyRepository.transition(companyID, from: company.status, to: .pendingReview, on: database, now: now) else {
-                        throw WorkflowError(.conflict, code: "company_changed", "the company changed meanwhile; retry")
+                audit.append(Audit.entry(actor: actor, certificate: record, action: refused ? "refused_at_intake" : "queued", before: nil, at: stamp))
+                if !refused {
+                    guard let company = try await CompanyRepository.company(id: companyID, on: database) else { throw WorkflowError.notFound("company") }
+                    switch company.status {
+                    case .unverified, .needsInfo:
+                        guard try await CompanyRepository.transition(companyID, from: company.status, to: .pendingReview, on: database, now: now) else {
+                            throw WorkflowError(.conflict, code: "company_changed", "the company changed meanwhile; retry")
+                        }
+                        audit.append(Audit.entry(actor: actor, company: company, from: company.status, to: .pendingReview, at: stamp))
+                    case .pendingReview:
+                        break
+                    case .verified, .rejected:
+                        throw WorkflowError(.conflict, code: "company_changed", "the company was decided meanwhile")
                     }
-                    try await Audit.record(actor: actor, company: company, from: company.status, to: .pendingReview, at: stamp, on: database)
-                case .pendingReview:
-                    break
-                case .verified, .rejected:
-                    throw WorkflowError(.conflict, code: "company_changed", "the company was decided meanwhile")
                 }
+                try await AuditRepository.append(audit, on: database)
             }
         } catch let error where key != nil {
             // Two requests with one Idempotency-Key: the unique index let one in; answer as it did.
