@@ -141,19 +141,45 @@ public enum CertificateRepository {
         }
     }
 
+    /// A certificate to store, with its full inspection (JSON, without previews) and the
+    /// upload's `Idempotency-Key`.
+    public struct NewCertificate: Sendable {
+        /// The record.
+        public var record: CertificateRecord
+        /// The inspection, as JSON.
+        public var inspectionJSON: String
+        /// The key the upload was sent with, unique per company.
+        public var idempotencyKey: String?
+
+        /// A certificate to store.
+        public init(record: CertificateRecord, inspectionJSON: String, idempotencyKey: String?) {
+            self.record = record
+            self.inspectionJSON = inspectionJSON
+            self.idempotencyKey = idempotencyKey
+        }
+    }
+
     /// Stores a new certificate with its full inspection (JSON, without previews).
     public static func insert(_ record: CertificateRecord, inspectionJSON: String, idempotencyKey: String?, on database: any SQLDatabase) async throws {
-        try await database.insert(into: "certificates")
-            .columns(columns + ["inspection", "idempotency_key"])
-            .values(
+        try await insert([NewCertificate(record: record, inspectionJSON: inspectionJSON, idempotencyKey: idempotencyKey)], on: database)
+    }
+
+    /// Stores new certificates with one statement; all or none (a taken idempotency key fails it).
+    public static func insert(_ certificates: [NewCertificate], on database: any SQLDatabase) async throws {
+        guard !certificates.isEmpty else { return }
+        let insert = database.insert(into: "certificates").columns(columns + ["inspection", "idempotency_key"])
+        for certificate in certificates {
+            let record = certificate.record
+            insert.values(
                 SQLBind(record.id), SQLBind(record.companyID), SQLBind(record.uploadedBy), SQLBind(record.sha256), SQLBind(record.size),
                 SQLBind(record.fileName), SQLBind(record.declaredType), SQLBind(record.sniffedMIME), SQLBind(record.verdict),
                 SQLBind(record.reasons.joined(separator: ",")), SQLBind(record.flags.joined(separator: ",")), SQLBind(record.pages),
                 SQLBind(record.status.rawValue), SQLBind(record.source), SQLBind(record.createdAt), SQLBind(record.updatedAt),
                 SQLBind(record.queuedAt), SQLBind(record.dueAt), SQLBind(record.claimedBy), SQLBind(record.claimUntil),
-                SQLBind(record.firstApprovalBy), SQLBind(inspectionJSON), SQLBind(idempotencyKey)
+                SQLBind(record.firstApprovalBy), SQLBind(certificate.inspectionJSON), SQLBind(certificate.idempotencyKey)
             )
-            .run()
+        }
+        try await insert.run()
     }
 
     /// A certificate by id.
@@ -252,12 +278,20 @@ public enum CertificateRepository {
 
     /// Marks a company's queued items superseded by a newer upload; returns their ids.
     public static func supersedeQueued(companyID: String, now: String, on database: any SQLDatabase) async throws -> [String] {
-        try await database.update("certificates")
+        try await supersedeQueued(companyIDs: [companyID], now: now, on: database).map(\.id)
+    }
+
+    /// ``supersedeQueued(companyID:now:on:)`` for several companies with one statement; says
+    /// which company each superseded certificate belonged to.
+    public static func supersedeQueued(companyIDs: [String], now: String, on database: any SQLDatabase) async throws -> [(id: String, companyID: String)] {
+        guard !companyIDs.isEmpty else { return [] }
+        struct Superseded: Decodable { var id: String; var company_id: String }
+        return try await database.update("certificates")
             .set("status", to: SQLBind(CertificateStatus.superseded.rawValue)).set("updated_at", to: SQLBind(now))
             .set("claimed_by", to: SQLLiteral.null).set("claim_until", to: SQLLiteral.null)
-            .where("company_id", .equal, SQLBind(companyID))
+            .where("company_id", .in, SQLBind.group(companyIDs))
             .where("status", .in, SQLBind.group(CertificateStatus.inQueue.map(\.rawValue)))
-            .returning("id").all(decoding: IDRow.self).map(\.id)
+            .returning("id", "company_id").all(decoding: Superseded.self).map { ($0.id, $0.company_id) }
     }
 
     /// What a revalidation needs to examine a certificate again: where its file is, what the

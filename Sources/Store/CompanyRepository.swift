@@ -43,6 +43,12 @@ public enum CompanyRepository {
         return try await database.select().columns(columns).from("companies").where("id", .equal, SQLBind(id)).first(decoding: Row.self)?.company
     }
 
+    /// Several companies by id, in no particular order (absent ids are left out).
+    public static func companies(ids: [String], on database: any SQLDatabase) async throws -> [Company] {
+        guard !ids.isEmpty else { return [] }
+        return try await database.select().columns(columns).from("companies").where("id", .in, SQLBind.group(ids)).all(decoding: Row.self).map(\.company)
+    }
+
     /// A company by id with one user's membership in it (nil when not a member): the access
     /// check behind every customer request, in one query rather than two.
     public static func company(id: String, withMembershipOf userID: String, on database: any SQLDatabase) async throws -> (Company, Membership?)? {

@@ -347,6 +347,11 @@ public enum Schema {
                 .run()
             try await database.create(index: "revalidation_items_state").on("revalidation_items").column("run_id").column("state").run()
         },
+        Migration(9, "index certificates by company and status") { database, _ in
+            // An upload supersedes its company's queued certificate. Without this index the
+            // UPDATE read every certificate the company ever uploaded to find the queued one.
+            try await database.create(index: "certificates_company_status").on("certificates").column("company_id").column("status").run()
+        },
     ]
 }
 

@@ -5,7 +5,8 @@ public import Store
 
 /// Uploads of certificates of registration: examined in the worker pool, stored whatever the
 /// verdict (refused files are kept for audit), queued for review when not refused, and the
-/// company moved to `pending_review` — all in one transaction with its audit entries.
+/// company moved to `pending_review` — all in one transaction with its audit entries, which
+/// uploads finishing at the same time share (``UploadCommitter``).
 public struct CertificateIntake: Sendable {
     /// The review settings shared by intake and the queue.
     public struct Policy: Sendable {
@@ -30,10 +31,12 @@ public struct CertificateIntake: Sendable {
     /// The policy in force.
     public let policy: Policy
     let clock: @Sendable () -> Date
+    let committer: UploadCommitter
 
     /// Intake over the account workflows' store and clock.
     public init(companies: Companies, inspector: any DocumentInspector, policy: Policy) {
         self.store = companies.store
+        self.committer = UploadCommitter(store: companies.store)
         self.inspector = inspector
         self.companies = companies
         self.policy = policy
@@ -128,33 +131,9 @@ public struct CertificateIntake: Sendable {
         let inspectionJSON = String(decoding: try JSONEncoder().encode(stored), as: UTF8.self)
         let actor = "user:\(userID)"
         do {
-            try await store.transaction { database in
-                // The audit entries, in order, go in with one statement at the end.
-                var audit: [AuditRepository.NewEntry] = []
-                if !refused {
-                    // A newer upload replaces the company's queued one: reviewers see the latest.
-                    for superseded in try await CertificateRepository.supersedeQueued(companyID: companyID, now: stamp, on: database) {
-                        audit.append(.init(actor: actor, entityType: "certificate", entityID: superseded, action: "superseded", before: nil, after: Audit.json(["superseded_by": record.id]), at: stamp))
-                    }
-                }
-                try await CertificateRepository.insert(record, inspectionJSON: inspectionJSON, idempotencyKey: key, on: database)
-                audit.append(Audit.entry(actor: actor, certificate: record, action: refused ? "refused_at_intake" : "queued", before: nil, at: stamp))
-                if !refused {
-                    guard let company = try await CompanyRepository.company(id: companyID, on: database) else { throw WorkflowError.notFound("company") }
-                    switch company.status {
-                    case .unverified, .needsInfo:
-                        guard try await CompanyRepository.transition(companyID, from: company.status, to: .pendingReview, on: database, now: now) else {
-                            throw WorkflowError(.conflict, code: "company_changed", "the company changed meanwhile; retry")
-                        }
-                        audit.append(Audit.entry(actor: actor, company: company, from: company.status, to: .pendingReview, at: stamp))
-                    case .pendingReview:
-                        break
-                    case .verified, .rejected:
-                        throw WorkflowError(.conflict, code: "company_changed", "the company was decided meanwhile")
-                    }
-                }
-                try await AuditRepository.append(audit, on: database)
-            }
+            try await committer.commit(.init(
+                certificate: .init(record: record, inspectionJSON: inspectionJSON, idempotencyKey: key), actor: actor, now: now
+            ))
         } catch let error where key != nil {
             // Two requests with one Idempotency-Key: the unique index let one in; answer as it did.
             if let key, let replay = try await replay(companyID: companyID, key: key, sha256: sha256) { return replay }
