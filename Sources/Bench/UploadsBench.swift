@@ -9,7 +9,7 @@ import Synchronization
 
 /// Uploads end to end: a real `paperwork serve` (SQLite, fresh data directory, its own worker
 /// pool) is started as a child process, customers sign up and register companies through the
-/// API, and the files are uploaded concurrently over keep-alive connections. Each round then
+/// API, and wrk uploads the files concurrently over keep-alive connections. Each round then
 /// runs the same files through an in-process worker pool of the same size, so that the ratio
 /// end to end ÷ pool is taken within a round, as the other benchmarks take theirs.
 struct UploadsBench: AsyncParsableCommand {
@@ -18,13 +18,16 @@ struct UploadsBench: AsyncParsableCommand {
         abstract: "Certificate uploads through the HTTP API of a real paperwork serve, against the worker pool's intake rate."
     )
 
-    @Option(help: "Uploads per round: each file this many times.")
-    var repeats = 30
+    @Option(help: "Seconds of uploads per round (sent by wrk).")
+    var seconds = 4
+
+    @Option(help: "Pool documents per round: each file this many times.")
+    var repeats = 60
 
     @Option(help: "Rounds, each running the uploads and the pool back to back; the median counts.")
     var rounds = 7
 
-    @Option(help: "Concurrent keep-alive connections (default: 2 per core).")
+    @Option(help: "Concurrent keep-alive connections, and documents in flight in the pool (default: 4 per core).")
     var connections: Int?
 
     @Option(help: "Customer companies (one signed-up user each) that the uploads are spread over.")
@@ -46,14 +49,15 @@ struct UploadsBench: AsyncParsableCommand {
     var files: [String]
 
     func run() async throws {
-        guard !files.isEmpty, repeats > 0, rounds > 0, companies > 0 else { throw ValidationError("give files, and positive counts") }
+        guard !files.isEmpty, repeats > 0, seconds > 0, rounds > 0, companies > 0 else { throw ValidationError("give files, and positive counts") }
         let cores = ProcessInfo.processInfo.activeProcessorCount
         let poolSize = workers ?? cores
-        let inFlight = connections ?? 2 * cores
+        // An upload spends part of its time outside the workers (its body arriving, its commit,
+        // its answer): with 2 per core the workers waited for work; 4 per core keeps them busy.
+        let inFlight = connections ?? 4 * cores
         let binary = paperwork ?? URL(fileURLWithPath: WorkerPool.Configuration.currentExecutable)
             .deletingLastPathComponent().appendingPathComponent("paperwork").path
         let samples = try files.map { try UploadFile(path: $0) }
-        let perRound = files.count * repeats
 
         let dataDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("paperwork-uploads-\(UUID().uuidString.prefix(8))").path
         try FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true)
@@ -70,6 +74,7 @@ struct UploadsBench: AsyncParsableCommand {
             print(String(format: "setup: %d users signed up (tokens from the outbox .eml files), signed in, %d companies registered in %.1f s",
                          customers.count, customers.count, (ContinuousClock.now - setupStart).milliseconds / 1000))
 
+            let load = try WrkLoad.prepare(files: files, customers: customers, directory: dataDirectory)
             var configuration = WorkerPool.Configuration(executable: binary)
             configuration.size = poolSize
             let pool = WorkerPool(configuration: configuration)
@@ -78,24 +83,24 @@ struct UploadsBench: AsyncParsableCommand {
             // Warm up both paths: the server's workers, its connection pools and page cache,
             // the in-process pool.
             warmUpErrors = try await Self.upload(samples, count: max(files.count * 2, inFlight * 4), connections: inFlight, customers: customers, server: server).errors
-            _ = try await IntakeBench.inspectAll(files, through: pool, concurrency: poolSize * 2)
+            _ = try await IntakeBench.inspectAll(files, through: pool, concurrency: inFlight)
 
             let workload = Array(repeating: files, count: repeats).flatMap { $0 }
             for round in 0..<rounds {
-                let serverBefore = CPUTime.ofProcessTree(server.pid), clientBefore = CPUTime.ofSelf()
-                let uploads = try await Self.upload(samples, count: perRound, connections: inFlight, customers: customers, server: server)
-                let serverAfter = CPUTime.ofProcessTree(server.pid), clientAfter = CPUTime.ofSelf()
+                let serverBefore = CPUTime.ofProcessTree(server.pid)
+                let uploads = try load.run(port: server.port, connections: inFlight, seconds: seconds)
+                let serverAfter = CPUTime.ofProcessTree(server.pid)
                 let poolBefore = CPUTime.ofProcessTree(getpid())
                 // The pool checks each document against the claims of the company its upload
                 // went to, as intake does: evidence search is part of intake's work.
-                let poolMilliseconds = try await IntakeBench.inspectAll(workload, through: pool, concurrency: poolSize * 2) {
+                let poolMilliseconds = try await IntakeBench.inspectAll(workload, through: pool, concurrency: inFlight) {
                     CompanyClaims(legalName: customers[$0 % customers.count].legalName, registrationNumber: customers[$0 % customers.count].registrationNumber)
                 }
                 let poolAfter = CPUTime.ofProcessTree(getpid())
                 let result = RoundResult(
                     uploads: uploads, poolDocumentsPerSecond: 1000 / poolMilliseconds,
                     serverCPU: serverAfter.server - serverBefore.server, workersCPU: serverAfter.workers - serverBefore.workers,
-                    clientCPU: clientAfter - clientBefore,
+                    clientCPU: uploads.cpu,
                     poolParentCPU: poolAfter.server - poolBefore.server, poolWorkersCPU: poolAfter.workers - poolBefore.workers,
                     poolDocuments: workload.count
                 )
@@ -111,20 +116,19 @@ struct UploadsBench: AsyncParsableCommand {
         }
         let exit = server.stop()
 
-        var all = results.map(\.uploads).reduce(into: UploadRun()) { $0.merge($1) }
+        let rounds = results.map(\.uploads)
         // Warm-up answers are not timed, but they must be 201 too.
-        all.errors += warmUpErrors.map { "warm-up: " + $0 }
-        let latencies = all.latencies.sorted()
+        let errors = warmUpErrors.map { "warm-up: " + $0 } + rounds.flatMap(\.errors)
         let ratios = results.map(\.ratio).sorted()
-        let count = Double(all.latencies.count)
+        let count = Double(rounds.map(\.requests).reduce(0, +))
         print("""
-            uploads: \(files.count) files × \(repeats) = \(perRound) per round, \(rounds) rounds, \(inFlight) connections (keep-alive), \
-            \(companies) companies; medians of rounds
+            uploads: \(files.count) files for \(companies) companies, \(seconds) s per round from wrk, \(rounds.count) rounds, \
+            \(inFlight) connections (keep-alive); pool: each file × \(repeats) per round; medians of rounds
             """)
         print(String(format: "end to end:             %7.1f uploads/s (wall)", Self.median(results.map(\.uploadsPerSecond))))
-        print(String(format: "latency (all rounds):   p50 %.1f ms, p99 %.1f ms, max %.1f ms",
-                     Self.percentile(latencies, 0.50), Self.percentile(latencies, 0.99), latencies.last ?? .nan))
-        print(String(format: "pool intake in process: %7.1f documents/s (%d workers, %d in flight)", Self.median(results.map(\.poolDocumentsPerSecond)), poolSize, poolSize * 2))
+        print(String(format: "latency (wrk, rounds):  p50 %.1f ms (median of rounds), p99 %.1f ms (worst round), max %.1f ms",
+                     Self.median(rounds.map(\.p50)), rounds.map(\.p99).max() ?? .nan, rounds.map(\.max).max() ?? .nan))
+        print(String(format: "pool intake in process: %7.1f documents/s (%d workers, %d in flight)", Self.median(results.map(\.poolDocumentsPerSecond)), poolSize, inFlight))
         print(String(format: "ratio end to end / pool: %.3f (quartiles %.3f–%.3f; target ≥ 0.70)",
                      Self.median(ratios), ratios[ratios.count / 4], ratios[(3 * ratios.count) / 4]))
         print(String(format: "CPU per upload: server %.2f ms, its workers %.2f ms, load generator %.2f ms (of %.2f ms wall × %d cores)",
@@ -133,26 +137,25 @@ struct UploadsBench: AsyncParsableCommand {
         let documents = Double(results.map(\.poolDocuments).reduce(0, +))
         print(String(format: "CPU per document in the pool: this process %.2f ms, its workers %.2f ms",
                      results.map(\.poolParentCPU).reduce(0, +) * 1000 / documents, results.map(\.poolWorkersCPU).reduce(0, +) * 1000 / documents))
-        let statuses = all.statuses.sorted { $0.key < $1.key }.map { "\($0.key) × \($0.value)" }.joined(separator: ", ")
-        let verdicts = all.verdicts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
-        print("answers: \(statuses); verdicts: \(verdicts); errors: \(all.errors.count)")
-        for error in all.errors.prefix(5) { print("  error: \(error)") }
+        let statuses = rounds.reduce(into: [Int: Int]()) { $0.merge($1.statuses, uniquingKeysWith: +) }.sorted { $0.key < $1.key }.map { "\($0.key) × \($0.value)" }.joined(separator: ", ")
+        let verdicts = rounds.reduce(into: [String: Int]()) { $0.merge($1.verdicts, uniquingKeysWith: +) }.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+        print("answers: \(statuses); verdicts: \(verdicts); errors: \(errors.count)")
+        for error in errors.prefix(5) { print("  error: \(error)") }
         print("server: " + (exit.exitStatus.map { "exited with status \($0) after SIGTERM" } ?? "ended by signal \(exit.signal ?? 0)"))
 
-        if keepData || !all.errors.isEmpty {
+        if keepData || !errors.isEmpty {
             print("data kept in \(dataDirectory)")
         } else {
             try? FileManager.default.removeItem(atPath: dataDirectory)
         }
-        guard all.errors.isEmpty, exit.exitStatus == 0 else { throw ExitCode.failure }
+        guard errors.isEmpty, exit.exitStatus == 0 else { throw ExitCode.failure }
     }
 
     /// Uploads `count` files over `connections` keep-alive connections, the files and the
     /// companies taken in turn; every answer but a 201 is an error.
     static func upload(_ files: [UploadFile], count: Int, connections: Int, customers: [Customer], server: ServerUnderTest) async throws -> UploadRun {
         let next = JobCounter(limit: count)
-        let start = ContinuousClock.now
-        var run = try await withThrowingTaskGroup(of: UploadRun.self) { group in
+        return try await withThrowingTaskGroup(of: UploadRun.self) { group in
             for _ in 0..<connections {
                 group.addTask {
                     var run = UploadRun()
@@ -162,13 +165,11 @@ struct UploadsBench: AsyncParsableCommand {
                             try await HTTPConnection.with(port: server.port) { connection in
                                 while connection.reusable, let index = next.take() {
                                     let file = files[index % files.count], customer = customers[index % customers.count]
-                                    let started = ContinuousClock.now
                                     let answer = try await connection.send(
                                         .POST, "/v1/companies/\(customer.companyID)/certificates",
                                         headers: [("Authorization", "Bearer \(customer.token)"), ("Content-Type", file.contentType)],
                                         body: file.form
                                     )
-                                    run.latencies.append((ContinuousClock.now - started).milliseconds)
                                     failuresInARow = 0
                                     run.statuses[answer.status, default: 0] += 1
                                     if answer.status == 201, let uploaded = try? answer.decode(Uploaded.self) {
@@ -190,8 +191,6 @@ struct UploadsBench: AsyncParsableCommand {
             for try await run in group { total.merge(run) }
             return total
         }
-        run.wall = (ContinuousClock.now - start).milliseconds / 1000
-        return run
     }
 
     struct Uploaded: Decodable { var verdict: String; var status: String }
@@ -207,16 +206,11 @@ struct UploadsBench: AsyncParsableCommand {
 
     static func median(_ values: [Double]) -> Double { IntakeBench.median(values) }
 
-    /// The nearest-rank percentile of sorted values.
-    static func percentile(_ sorted: [Double], _ fraction: Double) -> Double {
-        guard !sorted.isEmpty else { return .nan }
-        return sorted[min(sorted.count - 1, max(0, Int((fraction * Double(sorted.count)).rounded(.up)) - 1))]
-    }
 }
 
 /// One round's figures.
 struct RoundResult {
-    var uploads: UploadRun
+    var uploads: WrkLoad.Round
     var poolDocumentsPerSecond: Double
     /// CPU seconds of the server process, of its worker processes, and of this process (the
     /// load generator) during the uploads.
@@ -224,24 +218,20 @@ struct RoundResult {
     /// CPU seconds of this process and of its pool's workers during the pool's run, and its size.
     var poolParentCPU: Double, poolWorkersCPU: Double, poolDocuments: Int
 
-    var uploadsPerSecond: Double { Double(uploads.latencies.count) / uploads.wall }
+    var uploadsPerSecond: Double { Double(uploads.requests) / uploads.seconds }
     var ratio: Double { uploadsPerSecond / poolDocumentsPerSecond }
 }
 
-/// What a batch of uploads answered.
+/// What the Swift client's uploads (the warm-up) answered.
 struct UploadRun: Sendable {
-    var latencies: [Double] = []
     var statuses: [Int: Int] = [:]
     var verdicts: [String: Int] = [:]
     var errors: [String] = []
-    var wall: Double = 0
 
     mutating func merge(_ other: UploadRun) {
-        latencies += other.latencies
         statuses.merge(other.statuses, uniquingKeysWith: +)
         verdicts.merge(other.verdicts, uniquingKeysWith: +)
         errors += other.errors
-        wall = max(wall, other.wall)
     }
 }
 
@@ -272,14 +262,19 @@ struct UploadFile: Sendable {
     let form: ByteBuffer
     var contentType: String { "multipart/form-data; boundary=\(Self.boundary)" }
 
-    init(path: String) throws {
-        name = URL(fileURLWithPath: path).lastPathComponent
-        let mime = switch URL(fileURLWithPath: path).pathExtension.lowercased() {
+    /// The Content-Type a browser would send for the file, from its extension.
+    static func mimeType(of path: String) -> String {
+        switch URL(fileURLWithPath: path).pathExtension.lowercased() {
         case "pdf": "application/pdf"
         case "png": "image/png"
         case "jpg", "jpeg": "image/jpeg"
         default: "application/octet-stream"
         }
+    }
+
+    init(path: String) throws {
+        name = URL(fileURLWithPath: path).lastPathComponent
+        let mime = Self.mimeType(of: path)
         var form = ByteBuffer()
         form.writeString("--\(Self.boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"\(name)\"\r\nContent-Type: \(mime)\r\n\r\n")
         form.writeBytes(try readFile(path))
