@@ -7,7 +7,7 @@ import Isolation
 /// The load generator shares the machine's two cores with the server under test, so its own
 /// CPU counts against the figure; the in-process pool it is compared with has no client at
 /// all. Our Swift client (swift-nio's HTTP codec, async streams) cost about 0.55 ms of CPU per
-/// upload, wrk about a fifth of that. The Swift client still makes the customers and warms
+/// upload, wrk less than half of that. The Swift client still makes the customers and warms
 /// the server up, checking every answer.
 struct WrkLoad {
     let executable: String

@@ -68,11 +68,13 @@ public enum AuditRepository {
     /// (an upload that supersedes, queues and moves its company).
     public static func append(_ entries: [NewEntry], on database: any SQLDatabase) async throws {
         guard !entries.isEmpty else { return }
-        let insert = database.insert(into: "audit_log").columns("at", "actor", "entity_type", "entity_id", "action", "before", "after")
-        for entry in entries {
-            insert.values(SQLBind(entry.at), SQLBind(entry.actor), SQLBind(entry.entityType), SQLBind(entry.entityID), SQLBind(entry.action), SQLBind(entry.before), SQLBind(entry.after))
+        // Raw SQL with binds rather than the query builder: every state change writes here.
+        let rows = entries.map { entry -> SQLQueryString in
+            "(\(binds: [entry.at, entry.actor, entry.entityType, entry.entityID, entry.action, entry.before, entry.after]))"
         }
-        try await insert.run()
+        try await database.raw("""
+            INSERT INTO audit_log ("at", "actor", "entity_type", "entity_id", "action", "before", "after") VALUES \(rows.joined(separator: ", "))
+            """).run()
     }
 
     /// What to look for in the log; nil fields match everything.

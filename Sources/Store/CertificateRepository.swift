@@ -167,20 +167,22 @@ public enum CertificateRepository {
     /// Stores new certificates with one statement; all or none (a taken idempotency key fails it).
     public static func insert(_ certificates: [NewCertificate], on database: any SQLDatabase) async throws {
         guard !certificates.isEmpty else { return }
-        let insert = database.insert(into: "certificates").columns(columns + ["inspection", "idempotency_key"])
-        for certificate in certificates {
+        let rows = certificates.map { certificate -> SQLQueryString in
             let record = certificate.record
-            insert.values(
-                SQLBind(record.id), SQLBind(record.companyID), SQLBind(record.uploadedBy), SQLBind(record.sha256), SQLBind(record.size),
-                SQLBind(record.fileName), SQLBind(record.declaredType), SQLBind(record.sniffedMIME), SQLBind(record.verdict),
-                SQLBind(record.reasons.joined(separator: ",")), SQLBind(record.flags.joined(separator: ",")), SQLBind(record.pages),
-                SQLBind(record.status.rawValue), SQLBind(record.source), SQLBind(record.createdAt), SQLBind(record.updatedAt),
-                SQLBind(record.queuedAt), SQLBind(record.dueAt), SQLBind(record.claimedBy), SQLBind(record.claimUntil),
-                SQLBind(record.firstApprovalBy), SQLBind(certificate.inspectionJSON), SQLBind(certificate.idempotencyKey)
-            )
+            let values: [any Encodable & Sendable] = [
+                record.id, record.companyID, record.uploadedBy, record.sha256, record.size, record.fileName, record.declaredType,
+                record.sniffedMIME, record.verdict, record.reasons.joined(separator: ","), record.flags.joined(separator: ","), record.pages,
+                record.status.rawValue, record.source, record.createdAt, record.updatedAt, record.queuedAt, record.dueAt,
+                record.claimedBy, record.claimUntil, record.firstApprovalBy, certificate.inspectionJSON, certificate.idempotencyKey,
+            ]
+            return "(\(binds: values))"
         }
-        try await insert.run()
+        try await database.raw("INSERT INTO certificates (\(unsafeRaw: insertColumnList)) VALUES \(rows.joined(separator: ", "))").run()
     }
+
+    /// The insert's column list, written once: an upload's hottest statement skips the query
+    /// builder's quoting of 23 identifiers per row.
+    static let insertColumnList = (columns + ["inspection", "idempotency_key"]).map { "\"\($0)\"" }.joined(separator: ", ")
 
     /// A certificate by id.
     public static func certificate(id: String, on database: any SQLDatabase) async throws -> CertificateRecord? {

@@ -142,3 +142,18 @@ struct UploadCommitterTests {
         await fixture.store.close()
     }
 }
+
+@Suite("Audit log states")
+struct AuditStateTests {
+    @Test("the state JSON is an object of the present fields, keys sorted, any text escaped so that it reads back as written")
+    func escapedAndSorted() throws {
+        let tricky = "Kbis \"final\" C:\\scans/2024\nline\ttab \u{01} — 株式会社 🏢"
+        let written = Audit.json(["status": "queued", "note": tricky, "absent": nil, "by": "user:1"])
+        #expect(written.hasPrefix(#"{"by":"user:1","note":"#))
+        #expect(written.hasSuffix(#","status":"queued"}"#))
+        #expect(written.contains("C:\\\\scans/2024"), "slashes stay as they are; backslashes are escaped")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(written.utf8)) as? [String: String])
+        #expect(object == ["status": "queued", "note": tricky, "by": "user:1"])
+        #expect(Audit.json([:]) == "{}")
+    }
+}

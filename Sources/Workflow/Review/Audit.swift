@@ -5,13 +5,37 @@ public import Store
 /// How the workflows write the audit log: one entry per state change of a certificate or a
 /// company, with the state before and after as JSON, in the transaction of the change.
 enum Audit {
+    /// A flat object of strings, keys sorted, absent values left out. Written by hand: every
+    /// state change writes two or three of these, and JSONEncoder (JSONSerialization even
+    /// more) cost more than the statement that stores them.
     static func json(_ fields: [String: String?]) -> String {
-        // JSONEncoder, not JSONSerialization: on Linux the latter bridges through NSDictionary
-        // and cost an upload more than its audit inserts.
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        guard let data = try? encoder.encode(fields.compactMapValues { $0 }) else { return "{}" }
-        return String(decoding: data, as: UTF8.self)
+        var out = "{"
+        for (key, value) in fields.compactMapValues({ $0 }).sorted(by: { $0.key < $1.key }) {
+            if out.utf8.count > 1 { out += "," }
+            appendString(key, to: &out)
+            out += ":"
+            appendString(value, to: &out)
+        }
+        return out + "}"
+    }
+
+    /// A JSON string literal (RFC 8259): quote, backslash and control characters escaped.
+    private static func appendString(_ text: String, to out: inout String) {
+        out += "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case _ where scalar.value < 0x20:
+                let hex = String(scalar.value, radix: 16)
+                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        out += "\""
     }
 
     static func state(_ certificate: CertificateRecord) -> String {
