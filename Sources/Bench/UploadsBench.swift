@@ -90,6 +90,9 @@ struct UploadsBench: AsyncParsableCommand {
                 let serverBefore = CPUTime.ofProcessTree(server.pid)
                 let uploads = try load.run(port: server.port, connections: inFlight, seconds: seconds)
                 let serverAfter = CPUTime.ofProcessTree(server.pid)
+                // wrk leaves up to one upload per connection in flight; let the server finish
+                // them before the pool runs, or they would slow the pool down.
+                try await server.waitUntilIdle()
                 let poolBefore = CPUTime.ofProcessTree(getpid())
                 // The pool checks each document against the claims of the company its upload
                 // went to, as intake does: evidence search is part of intake's work.
@@ -389,6 +392,18 @@ final class ServerUnderTest: Sendable {
                 throw ValidationError("the server did not become healthy; see \(logFile)")
             }
             try await Task.sleep(for: .milliseconds(100))
+        }
+    }
+
+    /// Waits (at most 5 s) until the server and its workers use less than 2 ms of CPU in 100 ms.
+    func waitUntilIdle() async throws {
+        let deadline = ContinuousClock.now + .seconds(5)
+        var last = CPUTime.ofProcessTree(pid)
+        while ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(100))
+            let now = CPUTime.ofProcessTree(pid)
+            if (now.server + now.workers) - (last.server + last.workers) < 0.002 { return }
+            last = now
         }
     }
 
