@@ -7,6 +7,8 @@
 #include <sys/syscall.h>
 #include <sys/resource.h>
 #include <unistd.h>
+#include <dirent.h>
+#include <stdlib.h>
 
 int paperwork_die_with_parent(void) {
     /* (A parent that died before this call leaves the worker reading a closed stdin, which
@@ -132,4 +134,29 @@ int paperwork_wait_readable(int fd, int timeout_ms) {
         left = timeout_ms - (int)elapsed;
         if (left <= 0) return 0;
     }
+}
+
+int paperwork_batch_scheduling(void) {
+    DIR *tasks = opendir("/proc/self/task");
+    if (tasks == NULL) return -1;
+    int changed = 0, failure = 0;
+    struct dirent *entry;
+    while ((entry = readdir(tasks)) != NULL) {
+        if (entry->d_name[0] < '0' || entry->d_name[0] > '9') continue;
+        struct sched_param parameters = { .sched_priority = 0 };
+        if (sched_setscheduler((pid_t)atoi(entry->d_name), SCHED_BATCH, &parameters) == 0) {
+            changed += 1;
+        } else if (errno != ESRCH && failure == 0) {  /* a thread that ended meanwhile is no failure */
+            failure = errno;
+        }
+    }
+    closedir(tasks);
+    if (failure != 0) { errno = failure; return -1; }
+    return changed;
+}
+
+int paperwork_scheduling_policy(void) {
+    int policy = sched_getscheduler(0);
+    if (policy < 0) return -1;
+    return policy == SCHED_OTHER ? 0 : policy == SCHED_BATCH ? 1 : 2;
 }

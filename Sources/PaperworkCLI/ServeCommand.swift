@@ -62,6 +62,15 @@ public struct ServeCommand: AsyncParsableCommand {
             return handler
         }
         let logger = Logger(label: "paperwork")
+        // Before the pool starts, so that its workers inherit the policy.
+        guard let scheduling = CPUScheduling(rawValue: settings.cpuScheduling) else {
+            throw ValidationError("cpu.scheduling must be batch or normal")
+        }
+        do {
+            try scheduling.apply()
+        } catch {
+            logger.warning("CPU scheduling unchanged", metadata: ["error": "\(error)"])
+        }
         let registry = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
 

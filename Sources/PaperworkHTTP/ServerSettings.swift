@@ -22,6 +22,9 @@ public struct ServerSettings: Sendable, Hashable {
     public var workerCount: Int
     /// `workers.timeout.seconds`: time one document may take in a worker.
     public var workerTimeoutSeconds: Int
+    /// `cpu.scheduling`: `batch` (the default: `SCHED_BATCH` for the server and its workers)
+    /// or `normal` (the policy it was started with).
+    public var cpuScheduling: String
     /// `uploads.max.bytes`: the largest certificate upload accepted.
     public var maxUploadBytes: Int
     /// `intake.max.pages`: PDFs with more pages are refused (`too_many_pages`).
@@ -125,6 +128,7 @@ public struct ServerSettings: Sendable, Hashable {
         databaseURL = config.string(forKey: "database.url", default: "")
         workerCount = config.int(forKey: "workers.count", default: 0)
         workerTimeoutSeconds = config.int(forKey: "workers.timeout.seconds", default: 30)
+        cpuScheduling = config.string(forKey: "cpu.scheduling", default: "batch")
         maxUploadBytes = config.int(forKey: "uploads.max.bytes", default: 20 * 1024 * 1024)
         intakeMaxPages = config.int(forKey: "intake.max.pages", default: IntakeLimits().maxPages)
         intakeMaxImagePixels = config.int(forKey: "intake.max.image.pixels", default: IntakeLimits().maxImagePixels)

@@ -78,6 +78,47 @@ struct ServeCommandTests {
         #expect(restarted.process.waitForExit().exitStatus == 0)
     }
 
+    /// The scheduling policy of each thread of `pid` and of its children (`/proc/…/stat` field
+    /// 41: 0 is SCHED_OTHER, 3 is SCHED_BATCH).
+    static func schedulingPolicies(_ pid: Int32) -> [Int] {
+        let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task")) ?? []
+        var policies: [Int] = []
+        for task in tasks {
+            if let stat = try? String(contentsOfFile: "/proc/\(pid)/task/\(task)/stat", encoding: .utf8), let end = stat.lastIndex(of: ")") {
+                let fields = stat[stat.index(after: end)...].split(separator: " ")
+                if fields.count > 38, let policy = Int(fields[38]) { policies.append(policy) }
+            }
+            let children = (try? String(contentsOfFile: "/proc/\(pid)/task/\(task)/children", encoding: .utf8)) ?? ""
+            for child in children.split(separator: " ").compactMap({ Int32($0) }) { policies += schedulingPolicies(child) }
+        }
+        return policies
+    }
+
+    @Test("the server and its document workers run under SCHED_BATCH by default, and under the inherited policy with cpu.scheduling=normal")
+    func batchScheduling() throws {
+        var server = try Server.start(dataDirectory: Self.temporaryDirectory())
+        let listening = server.read(until: "Paperwork is listening")
+        #expect(listening)
+        #expect(try RawHTTP.waitUntilServing(port: server.port))
+        let policies = Self.schedulingPolicies(server.process.pid)
+        #expect(policies.count > 4, "the server's threads and its worker were found")
+        #expect(policies.allSatisfy { $0 == 3 }, "every thread is SCHED_BATCH: \(policies)")
+        server.process.send(SIGTERM)
+        _ = server.read(until: "\u{0}")
+        #expect(server.process.waitForExit().exitStatus == 0)
+
+        setenv("CPU_SCHEDULING", "normal", 1)
+        defer { unsetenv("CPU_SCHEDULING") }
+        var normal = try Server.start(dataDirectory: Self.temporaryDirectory())
+        let normalListening = normal.read(until: "Paperwork is listening")
+        #expect(normalListening)
+        #expect(try RawHTTP.waitUntilServing(port: normal.port))
+        #expect(Self.schedulingPolicies(normal.process.pid).allSatisfy { $0 == 0 }, "the test runner's SCHED_OTHER, inherited")
+        normal.process.send(SIGTERM)
+        _ = normal.read(until: "\u{0}")
+        #expect(normal.process.waitForExit().exitStatus == 0)
+    }
+
     @Test("the reviewer console in a real headless Chromium: sign in, claim, see a page image, approve, company verified")
     func consoleInABrowser() throws {
         var server = try Server.start(dataDirectory: Self.temporaryDirectory())
