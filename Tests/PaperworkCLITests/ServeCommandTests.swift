@@ -33,6 +33,13 @@ struct ServeCommandTests {
             return false
         }
 
+        /// Sends SIGTERM, reads what is left of the output and returns the exit status.
+        mutating func terminate() -> Int32? {
+            process.send(SIGTERM)
+            _ = read(until: "\u{0}")
+            return process.waitForExit().exitStatus
+        }
+
         /// The value printed after `label` ("  admin token:    pw_…").
         func value(after label: String) -> String? {
             printed.first { $0.contains(label) }.map { $0.components(separatedBy: label)[1].trimmingCharacters(in: .whitespaces) }
@@ -62,9 +69,8 @@ struct ServeCommandTests {
         let companies = try RawHTTP.request(port: server.port, "GET /v1/companies HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \(operatorToken)\r\nConnection: close\r\n\r\n")
         #expect(companies.contains("Demo Networks Ltd"), "the operator token sees the demo company")
         #expect(FileManager.default.fileExists(atPath: directory + "/demo-credentials.txt"))
-        server.process.send(SIGTERM)
-        _ = server.read(until: "\u{0}")
-        #expect(server.process.waitForExit().exitStatus == 0)
+        let serverExit = server.terminate()
+        #expect(serverExit == 0)
 
         var restarted = try Server.start(dataDirectory: directory)
         let relistening = restarted.read(until: "Paperwork is listening")
@@ -72,10 +78,9 @@ struct ServeCommandTests {
         #expect(try RawHTTP.waitUntilServing(port: restarted.port))
         let again = try RawHTTP.request(port: restarted.port, "GET /v1/me HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \(adminToken)\r\nConnection: close\r\n\r\n")
         #expect(again.hasPrefix("HTTP/1.1 200"), "tokens survive a restart")
-        restarted.process.send(SIGTERM)
-        _ = restarted.read(until: "\u{0}")
+        let restartedExit = restarted.terminate()
+        #expect(restartedExit == 0)
         #expect(!restarted.printed.contains { $0.contains("Demo data created") })
-        #expect(restarted.process.waitForExit().exitStatus == 0)
     }
 
     /// The scheduling policy of each thread of `pid` and of its children (`/proc/…/stat` field
@@ -103,9 +108,8 @@ struct ServeCommandTests {
         let policies = Self.schedulingPolicies(server.process.pid)
         #expect(policies.count > 4, "the server's threads and its worker were found")
         #expect(policies.allSatisfy { $0 == 3 }, "every thread is SCHED_BATCH: \(policies)")
-        server.process.send(SIGTERM)
-        _ = server.read(until: "\u{0}")
-        #expect(server.process.waitForExit().exitStatus == 0)
+        let serverExit = server.terminate()
+        #expect(serverExit == 0)
 
         setenv("CPU_SCHEDULING", "normal", 1)
         defer { unsetenv("CPU_SCHEDULING") }
@@ -114,9 +118,8 @@ struct ServeCommandTests {
         #expect(normalListening)
         #expect(try RawHTTP.waitUntilServing(port: normal.port))
         #expect(Self.schedulingPolicies(normal.process.pid).allSatisfy { $0 == 0 }, "the test runner's SCHED_OTHER, inherited")
-        normal.process.send(SIGTERM)
-        _ = normal.read(until: "\u{0}")
-        #expect(normal.process.waitForExit().exitStatus == 0)
+        let normalExit = normal.terminate()
+        #expect(normalExit == 0)
     }
 
     @Test("the reviewer console in a real headless Chromium: sign in, claim, see a page image, approve, company verified")
@@ -147,9 +150,8 @@ struct ServeCommandTests {
 
         let me = try RawHTTP.request(port: server.port, "GET /v1/companies/\(company) HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \(admin)\r\nConnection: close\r\n\r\n")
         #expect(me.contains(#""status":"verified""#), "the API agrees")
-        server.process.send(SIGTERM)
-        _ = server.read(until: "\u{0}")
-        #expect(server.process.waitForExit().exitStatus == 0)
+        let serverExit = server.terminate()
+        #expect(serverExit == 0)
     }
 
     @Test("SIGTERM lets a request in flight finish, then the server exits 0")
