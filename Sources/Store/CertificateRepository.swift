@@ -278,13 +278,8 @@ public enum CertificateRepository {
         return try await !update.where("id", .equal, SQLBind(id)).where("status", .equal, SQLBind(from.rawValue)).returning("id").all().isEmpty
     }
 
-    /// Marks a company's queued items superseded by a newer upload; returns their ids.
-    public static func supersedeQueued(companyID: String, now: String, on database: any SQLDatabase) async throws -> [String] {
-        try await supersedeQueued(companyIDs: [companyID], now: now, on: database).map(\.id)
-    }
-
-    /// ``supersedeQueued(companyID:now:on:)`` for several companies with one statement; says
-    /// which company each superseded certificate belonged to.
+    /// Marks the queued items of these companies superseded by newer uploads, with one
+    /// statement; says which company each superseded certificate belonged to.
     public static func supersedeQueued(companyIDs: [String], now: String, on database: any SQLDatabase) async throws -> [(id: String, companyID: String)] {
         guard !companyIDs.isEmpty else { return [] }
         struct Superseded: Decodable { var id: String; var company_id: String }
