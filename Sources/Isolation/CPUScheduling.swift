@@ -8,7 +8,7 @@ import Foundation
 /// tick or for a core to free up. An upload wakes the server's threads a few dozen times
 /// (every SQL statement crosses three threads), and as normal tasks each wakeup preempted a
 /// worker mid-document: 1,400 preemptions per worker CPU-second, measured, each costing the
-/// worker its caches. Under `batch` it was 300, and the server spent 18 % less CPU per upload.
+/// worker its caches. Under `batch` it was 300, and the server spent 15–18 % less CPU per upload.
 /// The price is up to a tick of latency per wakeup while every core is busy, nothing when a
 /// core is idle. `normal` leaves the policy the process was started with.
 public enum CPUScheduling: String, Sendable, CaseIterable {
