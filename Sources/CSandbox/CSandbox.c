@@ -154,9 +154,3 @@ int paperwork_batch_scheduling(void) {
     if (failure != 0) { errno = failure; return -1; }
     return changed;
 }
-
-int paperwork_scheduling_policy(void) {
-    int policy = sched_getscheduler(0);
-    if (policy < 0) return -1;
-    return policy == SCHED_OTHER ? 0 : policy == SCHED_BATCH ? 1 : 2;
-}

@@ -28,13 +28,4 @@ public enum CPUScheduling: String, Sendable, CaseIterable {
         }
         return Int(changed)
     }
-
-    /// The calling thread's policy, as the kernel reports it (`SCHED_OTHER` is `normal`).
-    public static var current: CPUScheduling? {
-        switch paperwork_scheduling_policy() {
-        case 0: .normal
-        case 1: .batch
-        default: nil
-        }
-    }
 }

@@ -33,9 +33,6 @@ int paperwork_wait(int pid, int *signal_number, int *exit_status);
    processes started later inherit it from their creator. Returns the number of threads
    changed, or -1 with errno set by the first that could not be. */
 int paperwork_batch_scheduling(void);
-/* This thread's policy: 0 for SCHED_OTHER, 1 for SCHED_BATCH, 2 for any other, or -1 with
-   errno set. */
-int paperwork_scheduling_policy(void);
 
 /* Test-only: dies of SIGSEGV through a real invalid write, as a parser bug would. */
 void paperwork_segfault_for_testing(void);
