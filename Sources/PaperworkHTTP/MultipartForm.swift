@@ -1,5 +1,9 @@
+import Foundation
 import Hummingbird
 import NIOCore
+
+/// Header whitespace (RFC 9110's OWS): spaces and tabs only.
+private let headerWhitespace = CharacterSet(charactersIn: " \t")
 
 /// A `multipart/form-data` body (RFC 7578 over RFC 2046's multipart syntax), read under the
 /// route's cap and then parsed in one pass.
@@ -123,7 +127,7 @@ struct MultipartForm: Sendable {
                 throw ParseError(detail: "a part has a malformed header line")
             }
             let name = String(decoding: line[..<colon], as: UTF8.self).lowercased()
-            let value = String(decoding: line[(colon + 1)...], as: UTF8.self).trimmingSpacesAndTabs()
+            let value = String(decoding: line[(colon + 1)...], as: UTF8.self).trimmingCharacters(in: headerWhitespace)
             headers.append((name, value))
         }
     }
@@ -188,7 +192,7 @@ enum HeaderParameters {
         while !scalars.isEmpty {
             scalars = scalars.drop { $0 == " " || $0 == "\t" }
             let nameEnd = scalars.firstIndex { $0 == "=" || $0 == ";" } ?? scalars.endIndex
-            let name = String(Substring(scalars[..<nameEnd])).trimmingSpacesAndTabs().lowercased()
+            let name = String(Substring(scalars[..<nameEnd])).trimmingCharacters(in: headerWhitespace).lowercased()
             guard nameEnd < scalars.endIndex, scalars[nameEnd] == "=" else {
                 scalars = nameEnd < scalars.endIndex ? scalars[scalars.index(after: nameEnd)...] : scalars[scalars.endIndex...]
                 continue
@@ -207,7 +211,7 @@ enum HeaderParameters {
                 scalars = scalars.drop { $0 != ";" }
             } else {
                 let end = scalars.firstIndex(of: ";") ?? scalars.endIndex
-                value = String(Substring(scalars[..<end])).trimmingSpacesAndTabs()
+                value = String(Substring(scalars[..<end])).trimmingCharacters(in: headerWhitespace)
                 scalars = scalars[end...]
             }
             if name == key.lowercased() { return value }
@@ -234,15 +238,5 @@ extension [UInt8] {
             index += 1
         }
         return nil
-    }
-}
-
-extension String {
-    /// Without leading and trailing spaces and tabs (header whitespace, RFC 9110's OWS).
-    func trimmingSpacesAndTabs() -> String {
-        let scalars = unicodeScalars
-        guard let first = scalars.firstIndex(where: { $0 != " " && $0 != "\t" }) else { return "" }
-        let last = scalars.lastIndex { $0 != " " && $0 != "\t" }!
-        return String(scalars[first...last])
     }
 }
