@@ -82,7 +82,7 @@ struct UploadsBench: AsyncParsableCommand {
 
             // Warm up both paths: the server's workers, its connection pools and page cache,
             // the in-process pool.
-            warmUpErrors = try await Self.upload(samples, count: max(files.count * 2, inFlight * 4), connections: inFlight, customers: customers, server: server).errors
+            warmUpErrors = try await Self.upload(samples, count: max(files.count * 2, inFlight * 4), connections: inFlight, customers: customers, server: server)
             _ = try await IntakeBench.inspectAll(files, through: pool, concurrency: inFlight)
 
             let workload = Array(repeating: files, count: repeats).flatMap { $0 }
@@ -155,13 +155,14 @@ struct UploadsBench: AsyncParsableCommand {
     }
 
     /// Uploads `count` files over `connections` keep-alive connections, the files and the
-    /// companies taken in turn; every answer but a 201 is an error.
-    static func upload(_ files: [UploadFile], count: Int, connections: Int, customers: [Customer], server: ServerUnderTest) async throws -> UploadRun {
+    /// companies taken in turn (the warm-up); returns the errors: every answer but a 201 with a
+    /// verdict is one.
+    static func upload(_ files: [UploadFile], count: Int, connections: Int, customers: [Customer], server: ServerUnderTest) async throws -> [String] {
         let next = JobCounter(limit: count)
-        return try await withThrowingTaskGroup(of: UploadRun.self) { group in
+        return try await withThrowingTaskGroup(of: [String].self) { group in
             for _ in 0..<connections {
                 group.addTask {
-                    var run = UploadRun()
+                    var errors: [String] = []
                     var failuresInARow = 0
                     while next.peek(), failuresInARow < 3 {
                         do {
@@ -174,25 +175,20 @@ struct UploadsBench: AsyncParsableCommand {
                                         body: file.form
                                     )
                                     failuresInARow = 0
-                                    run.statuses[answer.status, default: 0] += 1
-                                    if answer.status == 201, let uploaded = try? answer.decode(Uploaded.self) {
-                                        run.verdicts[uploaded.verdict, default: 0] += 1
-                                    } else {
-                                        run.errors.append("\(file.name): \(answer.status) \(answer.text.prefix(300))")
+                                    if answer.status != 201 || (try? answer.decode(Uploaded.self)) == nil {
+                                        errors.append("\(file.name): \(answer.status) \(answer.text.prefix(300))")
                                     }
                                 }
                             }
                         } catch {
-                            run.errors.append("connection: \(error)")
+                            errors.append("connection: \(error)")
                             failuresInARow += 1
                         }
                     }
-                    return run
+                    return errors
                 }
             }
-            var total = UploadRun()
-            for try await run in group { total.merge(run) }
-            return total
+            return try await group.reduce(into: []) { $0 += $1 }
         }
     }
 
@@ -208,7 +204,6 @@ struct UploadsBench: AsyncParsableCommand {
     }
 
     static func median(_ values: [Double]) -> Double { IntakeBench.median(values) }
-
 }
 
 /// One round's figures.
@@ -223,19 +218,6 @@ struct RoundResult {
 
     var uploadsPerSecond: Double { Double(uploads.requests) / uploads.seconds }
     var ratio: Double { uploadsPerSecond / poolDocumentsPerSecond }
-}
-
-/// What the Swift client's uploads (the warm-up) answered.
-struct UploadRun: Sendable {
-    var statuses: [Int: Int] = [:]
-    var verdicts: [String: Int] = [:]
-    var errors: [String] = []
-
-    mutating func merge(_ other: UploadRun) {
-        statuses.merge(other.statuses, uniquingKeysWith: +)
-        verdicts.merge(other.verdicts, uniquingKeysWith: +)
-        errors += other.errors
-    }
 }
 
 /// Hands out upload numbers 0..<limit to the connections.
