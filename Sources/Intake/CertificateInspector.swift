@@ -65,6 +65,15 @@ public enum CertificateInspector {
         )
     }()
 
+    /// Loads what every document needs, libmagic's database and poppler's global state, and
+    /// keeps it for the life of the process. Workers call this before they say hello, so the
+    /// setup is paid once per process and never inside a document's time limit; any other
+    /// caller gets the same on its first document.
+    public static func warmUp() {
+        MagicSniffer.load()
+        PopplerReader.warmUp()
+    }
+
     /// Inspects one file.
     /// - Parameters:
     ///   - bytes: the whole upload.

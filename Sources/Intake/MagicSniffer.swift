@@ -12,6 +12,11 @@ enum MagicSniffer {
     /// Held for every libmagic call on ``handle``.
     private static let lock = Mutex<Void>(())
 
+    /// Opens the handle and loads libmagic's database now rather than on the first sniff.
+    static func load() {
+        _ = handle
+    }
+
     /// The MIME type of `bytes`, looking at no more than `maxBytes` of them.
     static func mimeType(of bytes: UnsafeRawBufferPointer, maxBytes: Int) -> String {
         guard let magic = handle?.pointer else { return "application/octet-stream" }

@@ -23,6 +23,8 @@ public enum IsolatedWorker {
         let input = FileHandle.standardInput
         let output = FileHandle(fileDescriptor: protocolOut, closeOnDealloc: true)
 
+        // Everything a document needs that outlives it is built before hello, once per worker.
+        CertificateInspector.warmUp()
         let hello = WorkerHello(pid: getpid(), libraryVersions: CertificateInspector.libraryVersions, enforced: enforced, notEnforced: notEnforced)
         guard let helloJSON = try? JSONEncoder().encode(hello),
               (try? output.write(contentsOf: WireProtocol.frame(.hello, [UInt8](helloJSON)))) != nil else { return 74 }

@@ -16,7 +16,15 @@ struct PaperworkSamples: ParsableCommand {
     @Option(name: .long, help: "Path of the qpdf program, used to make the password-protected sample.")
     var qpdf: String = "/usr/bin/qpdf"
 
+    @Option(name: .long, help: "Instead of the samples, write this many generated registry extracts (1–3 pages, seven jurisdictions) and corpus.tsv, for benchmarks.")
+    var corpus: Int?
+
     func run() throws {
+        if let corpus {
+            let entries = try CertificateCorpus.write(count: corpus, into: URL(fileURLWithPath: output, isDirectory: true))
+            print("\(entries.count) certificates and corpus.tsv in \(output)")
+            return
+        }
         let writer = try SampleWriter(root: URL(fileURLWithPath: output, isDirectory: true))
 
         // Realistic certificates.
@@ -27,6 +35,10 @@ struct PaperworkSamples: ParsableCommand {
         try writer.write("sg-acra-business-profile.pdf", SingaporeBusinessProfile.pdf())
         try writer.write("jp-rireki-jiko-zenbu-shomeisho.pdf", JapaneseRegistryCertificate.pdf())
         try writer.write("hk-certificate-of-incorporation.pdf", HongKongCertificate.pdf())
+        // CJK text in fonts the file does not embed (Adobe-Japan1, Adobe-GB1): readable only
+        // with the collections' CMaps (Debian's poppler-data).
+        try writer.write("jp-genzai-jiko-shomeisho-cid.pdf", NonEmbeddedCJKCertificate.japanese())
+        try writer.write("cn-business-licence-cid.pdf", NonEmbeddedCJKCertificate.chinese())
 
         // The UK certificate as a scanner would return it.
         let scan = try Scan.image()

@@ -19,6 +19,10 @@ struct SampleVerdictTests {
         .init(file: "sg-acra-business-profile.pdf", verdict: .accepted),
         .init(file: "jp-rireki-jiko-zenbu-shomeisho.pdf", verdict: .accepted),
         .init(file: "hk-certificate-of-incorporation.pdf", verdict: .accepted),
+        // CJK text in fonts the file does not embed: accepted only when poppler has the
+        // collections' CMaps (poppler-data), otherwise it extracts nothing.
+        .init(file: "jp-genzai-jiko-shomeisho-cid.pdf", verdict: .accepted),
+        .init(file: "cn-business-licence-cid.pdf", verdict: .accepted),
         // Scans are valid but must be read by eye.
         .init(file: "scan-certificate.pdf", verdict: .needsVisualReview),
         .init(file: "scan-certificate.png", verdict: .needsVisualReview),
@@ -56,6 +60,27 @@ struct SampleVerdictTests {
     func everySampleIsDocumented() {
         let documented = Set(Self.expectations.map(\.file))
         #expect(Set(Samples.all) == documented)
+    }
+
+    /// Registry PDFs in Japan and China often set their text in a non-embedded CID font of
+    /// Adobe's Japan1 or GB1 collection; without poppler-data such a certificate loses its whole
+    /// text and falls to visual review with no evidence.
+    @Test(
+        "a certificate in a non-embedded CJK font is accepted with its name and number found",
+        arguments: [
+            ("jp-genzai-jiko-shomeisho-cid.pdf", "株式会社浪速データリンク", "1200-01-234567"),
+            ("cn-business-licence-cid.pdf", "上海云桥数据科技有限公司", "91310115MA1H7KQ231"),
+        ]
+    )
+    func nonEmbeddedCJKFont(file: String, legalName: String, registrationNumber: String) throws {
+        let inspection = CertificateInspector.inspect(
+            try Samples.bytes(file), declared: DeclaredType(fileName: file),
+            claims: CompanyClaims(legalName: legalName, registrationNumber: registrationNumber)
+        )
+        #expect(inspection.verdict == .accepted, "\(inspection.findings)")
+        let text = inspection.pageTexts.joined(separator: "\n")
+        #expect(inspection.evidence.legalName?.found == true, "legal name not found in: \(text)")
+        #expect(inspection.evidence.registrationNumber?.found == true, "registration number not found in: \(text)")
     }
 
     @Test("a rejected file says why in a sentence for each reason")
