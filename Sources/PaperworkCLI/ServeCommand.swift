@@ -112,7 +112,7 @@ public struct ServeCommand: AsyncParsableCommand {
             certificateFile: settings.loaCertificateFile, privateKeyFile: settings.loaPrivateKeyFile, organization: "Paperwork development"
         )
         if createdIdentity {
-            logger.warning("generated a development LOA signing key and self-signed certificate; install your own (README: Letters of Authorization)", metadata: [
+            logger.warning("generated a development LOA signing key and self-signed certificate; install your own (docs/ports-and-loas.md#signing-keys)", metadata: [
                 "certificate": "\(settings.loaCertificateFile)", "key": "\(settings.loaPrivateKeyFile)",
             ])
         }
