@@ -20,6 +20,17 @@ struct CertificateInspectorTests {
         #expect(inspection.size == bytes.count)
     }
 
+    /// poppler frees its global state when the last open document closes, and rebuilding it
+    /// costs three times a small certificate's parsing; the reader keeps one document open.
+    @Test("poppler's global state stays held between documents, and the anchor is opened once")
+    func popplerStaysWarm() throws {
+        CertificateInspector.warmUp()
+        #expect(PopplerReader.lock.withLock { $0.isHolding })
+        let inspection = CertificateInspector.inspect(try Samples.bytes("uk-certificate-of-incorporation.pdf"))
+        #expect(inspection.verdict == .accepted)
+        #expect(PopplerReader.lock.withLock { $0.isHolding }, "closing the certificate must not release poppler's state")
+    }
+
     @Test("the declared legal name and number are found on the page that shows them")
     func evidenceFromText() throws {
         let inspection = CertificateInspector.inspect(
