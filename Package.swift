@@ -124,7 +124,6 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -133,11 +132,30 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // MARK: The composition root: settings, and the one place that builds the services
+        .target(
+            name: "Composition",
+            dependencies: [
+                "Intake", "Isolation", "LOA", "Store", "Workflow", "PaperworkHTTP",
+                .product(name: "Configuration", package: "swift-configuration"),
+                .product(name: "SystemPackage", package: "swift-system"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "CompositionTests",
+            dependencies: ["Composition", .product(name: "Configuration", package: "swift-configuration")],
+            swiftSettings: swiftSettings
+        ),
+
         // MARK: The command line
         .target(
             name: "PaperworkCLI",
             dependencies: [
-                "Intake", "Isolation", "Store", "Workflow", "PaperworkHTTP", "LOA",
+                "Intake", "Isolation", "Store", "Workflow", "PaperworkHTTP", "LOA", "Composition",
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "SystemPackage", package: "swift-system"),
                 .product(name: "Logging", package: "swift-log"),
@@ -182,8 +200,9 @@ let package = Package(
         .testTarget(
             name: "PaperworkHTTPTests",
             dependencies: [
-                "PaperworkHTTP", "Store", "StoreTestSupport", "Workflow", "Isolation", "LOA", "Intake",
+                "PaperworkHTTP", "Composition", "Store", "StoreTestSupport", "Workflow", "Isolation", "LOA", "Intake",
                 .product(name: "HummingbirdTesting", package: "hummingbird"), .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "Configuration", package: "swift-configuration"), .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -1,9 +1,8 @@
 public import ArgumentParser
+import Composition
 import Foundation
 import Isolation
-import LOA
 import Logging
-import PaperworkHTTP
 import Store
 import Workflow
 
@@ -102,15 +101,13 @@ public struct RevalidateCommand: AsyncParsableCommand {
             let settings = try await data.settings()
             var logger = Logger(label: "paperwork.revalidate")
             logger.logLevel = .warning
-            let store = try await DataOptions.openStore(settings, logger: logger)
-            var poolConfiguration = WorkerPool.Configuration()
-            if workers > 0 { poolConfiguration.size = workers } else if settings.workerCount > 0 { poolConfiguration.size = settings.workerCount }
-            poolConfiguration.timeout = .seconds(settings.workerTimeoutSeconds)
-            let pool = WorkerPool(configuration: poolConfiguration)
+            let wiring = Wiring(settings: settings, logger: logger)
+            let store = try await wiring.openStore()
+            let pool = wiring.workerPool(size: workers)
             let code: Int32
             do {
                 try await pool.start()
-                code = try await work(settings: settings, store: store, pool: pool, logger: logger)
+                code = try await work(wiring: wiring, store: store, pool: pool)
             } catch {
                 await pool.shutdown()
                 await store.close()
@@ -125,16 +122,24 @@ public struct RevalidateCommand: AsyncParsableCommand {
             if code != 0 { throw ExitCode(code) }
         }
 
-        private func work(settings: ServerSettings, store: Store, pool: WorkerPool, logger: Logger) async throws -> Int32 {
+        private func work(wiring: Wiring, store: Store, pool: WorkerPool) async throws -> Int32 {
             // LOA checks need the LOA issuer (templates, signing identity); certificates do not.
+            // A run that asks for them fails here if the issuer cannot be loaded; a resumed or
+            // joined run may hold none, so it goes on without, and says why.
             var ports: Ports?
-            if loas || resume != nil || join != nil {
-                ports = try? await RevalidateCommand.ports(settings: settings, store: store, inspector: pool)
+            if loas {
+                ports = try await wiring.ports(store: store, inspector: pool)
+            } else if resume != nil || join != nil {
+                do {
+                    ports = try await wiring.ports(store: store, inspector: pool)
+                } catch {
+                    FileHandle.standardError.write(Data("paperwork revalidate: LOA checks unavailable, certificates only: \(error)\n".utf8))
+                }
             }
-            var revalidationSettings = settings.revalidationSettings(poolSize: pool.alive)
-            revalidationSettings.batchSize = batchSize
-            revalidationSettings.lease = TimeInterval(leaseSeconds)
-            let revalidation = Revalidation(store: store, inspector: pool, ports: ports, settings: revalidationSettings)
+            let revalidation = wiring.revalidation(store: store, inspector: pool, ports: ports, poolSize: pool.alive) {
+                $0.batchSize = batchSize
+                $0.lease = TimeInterval(leaseSeconds)
+            }
 
             let runID: String
             if let existing = resume ?? join {
@@ -241,9 +246,10 @@ public struct RevalidateCommand: AsyncParsableCommand {
         let settings = try await data.settings()
         var logger = Logger(label: "paperwork.revalidate")
         logger.logLevel = .warning
-        let store = try await DataOptions.openStore(settings, logger: logger)
+        let wiring = Wiring(settings: settings, logger: logger)
+        let store = try await wiring.openStore()
         // Reading runs and reports examines nothing: no worker pool is started.
-        return (store, Revalidation(store: store, inspector: InProcessInspector(), ports: nil, settings: settings.revalidationSettings(poolSize: 1)))
+        return (store, wiring.revalidation(store: store, inspector: InProcessInspector(), ports: nil, poolSize: 1))
     }
 
     /// Writes a report to a file (through a temporary file renamed at the end, so a reader
@@ -267,13 +273,6 @@ public struct RevalidateCommand: AsyncParsableCommand {
             try? FileManager.default.removeItem(atPath: temporary)
             throw error
         }
-    }
-
-    /// The LOA issuer, built as `serve` builds it (templates, signing identity).
-    static func ports(settings: ServerSettings, store: Store, inspector: any DocumentInspector) async throws -> Ports {
-        let companies = Companies(accounts: Accounts(store: store, inspector: inspector, mail: try await settings.mailComposer(), policy: Accounts.Policy()))
-        let identity = try SigningIdentity.load(certificateFile: settings.loaCertificateFile, privateKeyFile: settings.loaPrivateKeyFile)
-        return try Ports(companies: companies, policy: settings.portsPolicy(identity: identity))
     }
 }
 

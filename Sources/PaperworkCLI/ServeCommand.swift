@@ -1,13 +1,13 @@
 public import ArgumentParser
 import Configuration
 import Foundation
+import Composition
 import Isolation
-import LOA
 import Logging
 import Metrics
 import PaperworkHTTP
 import Prometheus
-import Store
+import ServiceLifecycle
 import Workflow
 
 /// `paperwork serve`: the HTTP service, with its worker pool, on SQLite or PostgreSQL.
@@ -74,95 +74,70 @@ public struct ServeCommand: AsyncParsableCommand {
         let registry = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
 
-        let store = try await DataOptions.openStore(settings, logger: logger)
+        let wiring = Wiring(settings: settings, logger: logger)
+        let transport = try wiring.mailTransport()
+        let store = try await wiring.openStore()
         logger.info("database ready", metadata: ["database": "\(store.location)"])
-
-        var poolConfiguration = WorkerPool.Configuration()
-        if settings.workerCount > 0 { poolConfiguration.size = settings.workerCount }
-        poolConfiguration.timeout = .seconds(settings.workerTimeoutSeconds)
-        let pool = WorkerPool(configuration: poolConfiguration)
-        try await pool.start()
-        logger.info("document workers ready", metadata: ["workers": "\(pool.alive)"])
-
-        let transport: any MailTransport
-        switch settings.mailTransport {
-        case "eml":
-            transport = try EMLDirectoryTransport(directory: settings.dataDirectory + "/outbox")
-        case "smtp":
-            guard let security = SMTPTransport.Security(rawValue: settings.smtpSecurity) else {
-                throw ValidationError("mail.smtp.security must be starttls, tls or none")
-            }
-            transport = SMTPTransport(configuration: .init(
-                host: settings.smtpHost, port: settings.smtpPort, security: security,
-                username: settings.smtpUsername, password: settings.smtpPassword, trustedCertificatesFile: settings.smtpCAFile
-            ))
-        default:
-            throw ValidationError("mail.transport must be eml or smtp")
-        }
-        let mail = try await settings.mailComposer()
-        var policy = Accounts.Policy()
-        policy.hasher = PasswordHasher(cost: UInt8(clamping: settings.bcryptCost))
-        var dependencies = ServiceDependencies(store: store, inspector: pool, metrics: registry, mail: mail, accountPolicy: policy, reviewPolicy: settings.reviewPolicy)
-        dependencies.console = try await ConsoleController.load(
-            directory: settings.templatesDirectory + "/console", store: store, review: dependencies.review, views: dependencies.views,
-            secureCookies: settings.publicURL.hasPrefix("https://")
-        )
-        try FileManager.default.createDirectory(atPath: (settings.loaPrivateKeyFile as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-        let (identity, createdIdentity) = try SigningIdentity.loadOrCreateDevelopment(
-            certificateFile: settings.loaCertificateFile, privateKeyFile: settings.loaPrivateKeyFile, organization: "Paperwork development"
-        )
-        if createdIdentity {
-            logger.warning("generated a development LOA signing key and self-signed certificate; install your own (docs/ports-and-loas.md#signing-keys)", metadata: [
-                "certificate": "\(settings.loaCertificateFile)", "key": "\(settings.loaPrivateKeyFile)",
-            ])
-        }
-        dependencies.ports = try Ports(companies: dependencies.companies, policy: settings.portsPolicy(identity: identity))
-        let revalidation = Revalidation(store: store, inspector: pool, ports: dependencies.ports, settings: settings.revalidationSettings(poolSize: pool.alive))
-        dependencies.revalidation = revalidation
-        var demoText = ""
-        let base = settings.publicURL
-        if settings.demoData, let demo = try await DemoData.seedIfEmpty(accounts: dependencies.accounts, companies: dependencies.companies) {
-            // The sample catalog too, when run from the repository: a newcomer can search datacenters
-            // and, once the demo company is verified (in the console), order a port.
-            var catalogLine: String?
-            let catalogFile = settings.demoCatalogDirectory + "/datacenters.json", panelsFile = settings.demoCatalogDirectory + "/patch-panels.json"
-            if let records = FileManager.default.contents(atPath: catalogFile) {
-                let report = try await dependencies.catalog.importPeeringDB([UInt8](records))
-                struct PanelsFile: Decodable { var panels: [Catalog.PanelSpec] }
-                var panels = 0
-                if let data = FileManager.default.contents(atPath: panelsFile), let file = try? JSONDecoder().decode(PanelsFile.self, from: data) {
-                    panels = try await dependencies.catalog.loadPanels(file.panels, by: .staff(role: .operator, tokenName: "demo")).created
-                }
-                catalogLine = "\(report.created) sample datacenters and \(panels) patch panels from \(settings.demoCatalogDirectory)"
-            }
-            demoText = DemoInstructions.text(demo, base: base, outbox: settings.mailTransport == "smtp" ? nil : settings.dataDirectory + "/outbox", catalog: catalogLine)
-            let file = settings.dataDirectory + "/demo-credentials.txt"
-            _ = FileManager.default.createFile(atPath: file, contents: Data(demoText.utf8), attributes: [.posixPermissions: 0o600])
-            logger.notice("demo data created", metadata: ["instructions": "\(file)"])
-        }
-        // Printed once the socket is bound, so that what it says is already true.
-        let banner = """
-            Paperwork is listening on http://\(settings.host):\(settings.port)
-              data:      \(settings.dataDirectory) (\(store.location))
-              health:    curl \(base)/health
-              metrics:   curl \(base)/metrics
-              API:       curl \(base)/openapi.yaml
-              console:   \(base)/console (reviewers sign in with a staff token)
-              e-mails:   \(settings.mailTransport == "smtp" ? "SMTP \(settings.smtpHost):\(settings.smtpPort)" : settings.dataDirectory + "/outbox/*.eml")
-            """ + demoText
-        let app = buildApplication(
-            settings: settings,
-            dependencies: dependencies,
-            services: [
-                OutboxDelivery(store: store, transport: transport, sender: settings.mailFrom, logger: logger),
-                RevalidationService(revalidation: revalidation, logger: logger),
-            ],
-            logger: logger,
-            // Written straight to the descriptor, not through stdio's buffer: whoever started us
-            // through a pipe reads the address and the demo instructions at once.
-            onServerRunning: { FileHandle.standardOutput.write(Data((banner + "\n").utf8)) }
-        )
+        let pool = wiring.workerPool()
+        let dependencies: ServiceDependencies
         do {
+            try await pool.start()
+            logger.info("document workers ready", metadata: ["workers": "\(pool.alive)"])
+            dependencies = try await wiring.services(
+                store: store, inspector: pool, metrics: registry,
+                identity: try wiring.signingIdentity(createIfMissing: true), policies: wiring.policies(poolSize: pool.alive)
+            )
+        } catch {
+            await pool.shutdown()
+            await store.close()
+            throw error
+        }
+        // From here on, a failure closes the pool and the store before it is thrown.
+        do {
+            var demoText = ""
+            let base = settings.publicURL
+            if settings.demoData, let demo = try await DemoData.seedIfEmpty(accounts: dependencies.accounts, companies: dependencies.companies) {
+                // The sample catalog too, when run from the repository: a newcomer can search datacenters
+                // and, once the demo company is verified (in the console), order a port.
+                var catalogLine: String?
+                let catalogFile = settings.demoCatalogDirectory + "/datacenters.json", panelsFile = settings.demoCatalogDirectory + "/patch-panels.json"
+                if let records = FileManager.default.contents(atPath: catalogFile) {
+                    let report = try await dependencies.catalog.importPeeringDB([UInt8](records))
+                    struct PanelsFile: Decodable { var panels: [Catalog.PanelSpec] }
+                    var panels = 0
+                    if let data = FileManager.default.contents(atPath: panelsFile) {
+                        let file = try JSONDecoder().decode(PanelsFile.self, from: data)
+                        panels = try await dependencies.catalog.loadPanels(file.panels, by: .staff(role: .operator, tokenName: "demo")).created
+                    }
+                    catalogLine = "\(report.created) sample datacenters and \(panels) patch panels from \(settings.demoCatalogDirectory)"
+                }
+                demoText = DemoInstructions.text(demo, base: base, outbox: settings.mailTransport == "smtp" ? nil : settings.dataDirectory + "/outbox", catalog: catalogLine)
+                let file = settings.dataDirectory + "/demo-credentials.txt"
+                _ = FileManager.default.createFile(atPath: file, contents: Data(demoText.utf8), attributes: [.posixPermissions: 0o600])
+                logger.notice("demo data created", metadata: ["instructions": "\(file)"])
+            }
+            // Printed once the socket is bound, so that what it says is already true.
+            let banner = """
+                Paperwork is listening on http://\(settings.host):\(settings.port)
+                  data:      \(settings.dataDirectory) (\(store.location))
+                  health:    curl \(base)/health
+                  metrics:   curl \(base)/metrics
+                  API:       curl \(base)/openapi.yaml
+                  console:   \(base)/console (reviewers sign in with a staff token)
+                  e-mails:   \(settings.mailTransport == "smtp" ? "SMTP \(settings.smtpHost):\(settings.smtpPort)" : settings.dataDirectory + "/outbox/*.eml")
+                """ + demoText
+            let app = buildApplication(
+                host: settings.host, port: settings.port,
+                dependencies: dependencies,
+                services: [
+                    OutboxDelivery(store: store, transport: transport, sender: settings.mailFrom, logger: logger) as any Service,
+                    dependencies.revalidation.map { RevalidationService(revalidation: $0, logger: logger) },
+                ].compactMap { $0 },
+                logger: logger,
+                // Written straight to the descriptor, not through stdio's buffer: whoever started us
+                // through a pipe reads the address and the demo instructions at once.
+                onServerRunning: { FileHandle.standardOutput.write(Data((banner + "\n").utf8)) }
+            )
             try await app.runService()
         } catch {
             await pool.shutdown()

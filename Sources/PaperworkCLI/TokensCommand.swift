@@ -1,8 +1,7 @@
 public import ArgumentParser
-import Configuration
+import Composition
 import Foundation
 import Logging
-import PaperworkHTTP
 import Store
 
 /// `paperwork tokens`: staff API tokens, made against the same data directory or database
@@ -42,7 +41,7 @@ public struct TokensCommand: AsyncParsableCommand {
         func openStore() async throws -> Store {
             var logger = Logger(label: "paperwork.tokens")
             logger.logLevel = .warning
-            return try await DataOptions.openStore(try await data.settings(), logger: logger)
+            return try await Wiring(settings: try await data.settings(), logger: logger).openStore()
         }
     }
 

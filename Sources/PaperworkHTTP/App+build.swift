@@ -2,7 +2,6 @@ import Foundation
 public import Hummingbird
 public import Isolation
 public import Logging
-import Metrics
 public import Prometheus
 public import Store
 public import Workflow
@@ -35,32 +34,32 @@ public struct ServiceDependencies: Sendable {
     /// The reviewer console, when its templates are loaded (``ConsoleController/load(directory:store:review:views:secureCookies:)``).
     public var console: ConsoleController?
 
-    /// Bundles the dependencies; the account workflows share the store, the inspector (for
-    /// profile photos), the mail templates and the policy.
-    public init(store: Store, inspector: any DocumentInspector, metrics: PrometheusCollectorRegistry, mail: MailComposer, accountPolicy: Accounts.Policy = .init(), reviewPolicy: CertificateIntake.Policy = .init()) {
+    /// Bundles the workflows, built by the composition root (`Wiring` in `Composition`); the
+    /// optional services are set afterwards, when their templates and keys are loaded.
+    public init(
+        store: Store, inspector: any DocumentInspector, metrics: PrometheusCollectorRegistry, accounts: Accounts, companies: Companies,
+        intake: CertificateIntake, review: ReviewQueue, views: CertificateViews, catalog: Catalog
+    ) {
         self.store = store
         self.inspector = inspector
         self.metrics = metrics
-        accounts = Accounts(store: store, inspector: inspector, mail: mail, policy: accountPolicy)
-        companies = Companies(accounts: accounts)
-        intake = CertificateIntake(companies: companies, inspector: inspector, policy: reviewPolicy)
-        // Seconds from upload to decision: minutes to days, with the 72-hour SLA as a bucket edge.
-        var factory = PrometheusMetricsFactory(registry: metrics)
-        factory.valueHistogramBuckets[ReviewQueue.timeToDecisionLabel] = [60, 600, 3600, 4 * 3600, 12 * 3600, 24 * 3600, 48 * 3600, 72 * 3600, 96 * 3600, 168 * 3600]
-        review = ReviewQueue(intake: intake, metrics: factory)
-        views = CertificateViews(queue: review)
-        catalog = Catalog(store: store)
+        self.accounts = accounts
+        self.companies = companies
+        self.intake = intake
+        self.review = review
+        self.views = views
+        self.catalog = catalog
     }
 }
 
 /// Builds the Hummingbird application: the one place that lists middleware and routes.
 /// Background services (outbox delivery…) run beside the server and stop with it.
 /// `onServerRunning` runs once the socket is bound.
-public func buildApplication(settings: ServerSettings, dependencies: ServiceDependencies, services: [any Service], logger: Logger, onServerRunning: @escaping @Sendable () async -> Void = {}) -> some ApplicationProtocol {
+public func buildApplication(host: String, port: Int, dependencies: ServiceDependencies, services: [any Service], logger: Logger, onServerRunning: @escaping @Sendable () async -> Void = {}) -> some ApplicationProtocol {
     let router = buildRouter(dependencies: dependencies)
     return Application(
         router: router,
-        configuration: ApplicationConfiguration(address: .hostname(settings.host, port: settings.port), serverName: "paperwork"),
+        configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: "paperwork"),
         services: services,
         onServerRunning: { _ in await onServerRunning() },
         logger: logger

@@ -15,7 +15,7 @@ struct HealthAndMetricsTests {
         let store = try await Store.open(try DatabaseLocation(url: nil, dataDirectory: directory), dataDirectory: directory, logger: Logger(label: "test"))
         try await store.migrate()
         let registry = PrometheusCollectorRegistry()
-        let router = buildRouter(dependencies: ServiceDependencies(store: store, inspector: InProcessInspector(), metrics: registry, mail: try await TestService.mailComposer()))
+        let router = buildRouter(dependencies: try await TestService.dependencies(store: store, metrics: registry))
         return (router, store)
     }
 

@@ -1,4 +1,7 @@
+import Composition
+import Configuration
 import Foundation
+import Logging
 import Synchronization
 import Hummingbird
 import HummingbirdTesting
@@ -27,24 +30,15 @@ struct TestService: Sendable {
         let (store, _) = try await backend.freshStore()
         do {
             try await store.migrate()
-            let mail = try await mailComposer()
-            var policy = Accounts.Policy()
-            policy.hasher = PasswordHasher(cost: 4)
-            adjust(&policy)
-            var reviewPolicy = CertificateIntake.Policy()
-            review(&reviewPolicy)
-            var dependencies = ServiceDependencies(store: store, inspector: InProcessInspector(), metrics: PrometheusCollectorRegistry(), mail: mail, accountPolicy: policy, reviewPolicy: reviewPolicy)
-            dependencies.console = try await ConsoleController.load(
-                directory: repository.appendingPathComponent("templates/console").path, store: store,
-                review: dependencies.review, views: dependencies.views, secureCookies: false
+            let wiring = Wiring(settings: settings, logger: Logger(label: "paperwork.tests"))
+            var policies = wiring.policies(poolSize: 1)
+            policies.revalidation.batchSize = 3
+            adjust(&policies.accounts)
+            review(&policies.review)
+            revalidation(&policies.revalidation)
+            let dependencies = try await wiring.services(
+                store: store, inspector: InProcessInspector(), metrics: PrometheusCollectorRegistry(), identity: try signingIdentity, policies: policies
             )
-            dependencies.ports = try Ports(companies: dependencies.companies, policy: Ports.Policy(
-                templateDirectory: repository.appendingPathComponent("templates").path, identity: try signingIdentity, publicURL: "https://paperwork.test"
-            ))
-            var revalidationSettings = Revalidation.Settings()
-            revalidationSettings.batchSize = 3
-            revalidation(&revalidationSettings)
-            dependencies.revalidation = Revalidation(store: store, inspector: InProcessInspector(), ports: dependencies.ports, settings: revalidationSettings)
             return TestService(store: store, dependencies: dependencies)
         } catch {
             // Close before throwing: an unclosed pool aborts the test process when it is freed.
@@ -53,13 +47,28 @@ struct TestService: Sendable {
         }
     }
 
+    /// The services over `store` as the test service wires them, metrics into `metrics`.
+    static func dependencies(store: Store, metrics: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) async throws -> ServiceDependencies {
+        let wiring = Wiring(settings: settings, logger: Logger(label: "paperwork.tests"))
+        return try await wiring.services(store: store, inspector: InProcessInspector(), metrics: metrics, identity: try signingIdentity, policies: wiring.policies(poolSize: 1))
+    }
+
+    /// The settings of every test service: the repository's templates, test addresses, bcrypt
+    /// at its lowest cost so the suite stays fast.
+    static let settings = ServerSettings(config: ConfigReader(provider: InMemoryProvider(values: [
+        "templates.directory": .init(.string(repository.appendingPathComponent("templates").path), isSecret: false),
+        "http.public.url": "https://paperwork.test",
+        "mail.support": "support@paperwork.test",
+        "auth.bcrypt.cost": 4,
+    ])))
+
     /// One development signing identity for the whole test run.
     static let signingIdentityResult = Result { () throws(LOAError) -> SigningIdentity in try SigningIdentity.generateDevelopment(organization: "Paperwork tests") }
     static var signingIdentity: SigningIdentity { get throws { try signingIdentityResult.get() } }
 
     /// The repository's mail templates, with test addresses.
     static func mailComposer() async throws -> MailComposer {
-        try await MailComposer(directory: repository.appendingPathComponent("templates/mail").path, publicURL: "https://paperwork.test", supportAddress: "support@paperwork.test")
+        try await settings.mailComposer()
     }
 
     /// Runs `body` with a test client, then closes the store.

@@ -14,7 +14,7 @@ struct TokensRouteTests {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("paperwork-http-\(UUID().uuidString)").path
         let store = try await Store.open(try DatabaseLocation(url: nil, dataDirectory: directory), dataDirectory: directory, logger: Logger(label: "test"))
         try await store.migrate()
-        let router = buildRouter(dependencies: ServiceDependencies(store: store, inspector: InProcessInspector(), metrics: PrometheusCollectorRegistry(), mail: try await TestService.mailComposer()))
+        let router = buildRouter(dependencies: try await TestService.dependencies(store: store))
         return (Application(router: router), store)
     }
 

@@ -2,6 +2,7 @@ public import Configuration
 import Foundation
 public import Intake
 public import LOA
+import SystemPackage
 public import Workflow
 
 /// The service's settings, read through swift-configuration: command-line flags first, then
@@ -118,6 +119,17 @@ public struct ServerSettings: Sendable, Hashable {
         var limits = IntakeLimits(maxFileBytes: maxUploadBytes, maxPages: intakeMaxPages, maxImagePixels: intakeMaxImagePixels)
         limits.minTextCharacters = intakeMinTextCharacters
         return limits
+    }
+
+    /// The settings every command reads: `flags` (given on the command line) over the
+    /// environment over the `envFile` (`KEY=value` lines; a missing file is fine) over the
+    /// defaults.
+    public static func load(flags: [AbsoluteConfigKey: ConfigValue] = [:], envFile: String = ".env") async throws -> ServerSettings {
+        ServerSettings(config: ConfigReader(providers: [
+            InMemoryProvider(name: "flags", values: flags),
+            EnvironmentVariablesProvider(),
+            try await EnvironmentVariablesProvider(environmentFilePath: FilePath(envFile), allowMissing: true),
+        ]))
     }
 
     /// Reads every setting, falling back to the documented defaults.

@@ -1,6 +1,6 @@
 import Configuration
 import Testing
-@testable import PaperworkHTTP
+@testable import Composition
 
 @Suite("Server settings")
 struct ServerSettingsTests {
