@@ -1,9 +1,15 @@
 // swift-tools-version: 6.1
 //
 // Paperwork: the document service of an interconnection platform.
-// Layers, lowest first (arrows point down only):
-//   C module maps → Intake / Drawing wrappers → (worker isolation) → (store) → (workflow) → (HTTP) → `paperwork`
-// Only the wrapper targets (Intake, Drawing, LOA) import the C modules.
+// Layers, lowest first (arrows point down only; a layer may skip those between: Store uses
+// neither Isolation nor any wrapper, Workflow uses Isolation, Intake and LOA directly):
+//   C module maps → wrappers (Intake, Drawing, LOA, CSandbox) → Isolation → Store → Workflow
+//   → PaperworkHTTP → Composition → PaperworkCLI → `paperwork` (the executable)
+// Intake, Drawing and LOA are the only targets that import the system libraries' module maps;
+// CSandbox, a little C of our own for process hardening and spawning, is called by Isolation alone.
+// LOA does not draw through Drawing: it uses cairo, pango and libqrencode itself. Drawing is the
+// canvas of the samples (SampleMaker); the LOA tests use it only to make a signature image.
+// The tools (SampleMaker, Bench) and the tests stand beside the layers and use what they test.
 
 import PackageDescription
 
@@ -67,7 +73,8 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
-        // MARK: LOA: Letters of Authorization (layout, rendering, PDF signing and checking)
+        // MARK: LOA: Letters of Authorization (layout, rendering, PDF signing and checking); a wrapper
+        // of its own over cairo, pango and libqrencode, not over Drawing
         .target(
             name: "LOA",
             dependencies: [
@@ -98,7 +105,8 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
-        // MARK: Workflow: accounts, companies, members, outbox delivery (and, later, the review queue, ports, LOAs, revalidation)
+        // MARK: Workflow: accounts, companies and members, certificate intake and the review queue, the audit
+        // log, the catalog, ports and LOAs, revalidation runs, mail and outbox delivery
         .target(
             name: "Workflow",
             dependencies: [
@@ -177,8 +185,9 @@ let package = Package(
         .executableTarget(
             name: "Bench",
             dependencies: [
-                "Intake", "Isolation", "LOA", "Store", "Workflow",
+                "Intake", "Isolation", "LOA", "Store", "Workflow", "Composition",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"), .product(name: "Logging", package: "swift-log"),
+                .product(name: "Configuration", package: "swift-configuration"),
                 // `paperwork-bench uploads`: a small keep-alive HTTP/1.1 client.
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -187,9 +196,12 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
-        // MARK: Tests, one target per layer
-        .testTarget(name: "IntakeTests", dependencies: ["Intake"], swiftSettings: swiftSettings),
-        .testTarget(name: "IsolationTests", dependencies: ["Isolation", "Intake"], swiftSettings: swiftSettings),
+        // MARK: Tests, one target per layer, and two support targets written once for all of them:
+        // TestSupport (the repository's folders, the built `paperwork` binary, a seeded generator)
+        // and StoreTestSupport (fresh stores on each backend, seeded certificates)
+        .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: swiftSettings),
+        .testTarget(name: "IntakeTests", dependencies: ["Intake", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "IsolationTests", dependencies: ["Isolation", "Intake", "TestSupport"], swiftSettings: swiftSettings),
         .target(
             name: "StoreTestSupport",
             dependencies: ["Store", .product(name: "Logging", package: "swift-log")],
@@ -200,7 +212,7 @@ let package = Package(
         .testTarget(
             name: "PaperworkHTTPTests",
             dependencies: [
-                "PaperworkHTTP", "Composition", "Store", "StoreTestSupport", "Workflow", "Isolation", "LOA", "Intake",
+                "PaperworkHTTP", "Composition", "Store", "StoreTestSupport", "TestSupport", "Workflow", "Isolation", "LOA", "Intake",
                 .product(name: "HummingbirdTesting", package: "hummingbird"), .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "Configuration", package: "swift-configuration"), .product(name: "Logging", package: "swift-log"),
             ],
@@ -215,13 +227,16 @@ let package = Package(
         .testTarget(name: "DrawingTests", dependencies: ["Drawing", "Intake"], swiftSettings: swiftSettings),
         .testTarget(
             name: "LOATests",
-            dependencies: ["LOA", "Isolation", "Drawing"],
+            dependencies: ["LOA", "Isolation", "Drawing", "TestSupport"],
             exclude: ["validate_with_pyhanko.py"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "PaperworkCLITests",
-            dependencies: ["PaperworkCLI", "Intake", "Isolation", "Store", "StoreTestSupport", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "PaperworkCLI", "Intake", "Isolation", "Store", "StoreTestSupport", "TestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             exclude: ["console_browser.py"],
             swiftSettings: swiftSettings
         ),

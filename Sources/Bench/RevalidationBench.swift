@@ -1,4 +1,6 @@
 import ArgumentParser
+import Composition
+import Configuration
 import Foundation
 import Intake
 import Isolation
@@ -51,20 +53,23 @@ struct RevalidationBench: AsyncParsableCommand {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         var logger = Logger(label: "paperwork.bench")
         logger.logLevel = .warning
-        let store = try await Store.open(try DatabaseLocation(url: databaseURL, dataDirectory: directory), dataDirectory: directory, logger: logger)
+        // Wired as `paperwork revalidate` wires it, on a fresh data directory.
+        let wiring = Wiring(settings: ServerSettings(config: ConfigReader(provider: InMemoryProvider(values: [
+            "data.directory": .init(.string(directory), isSecret: false),
+            "database.url": .init(.string(databaseURL ?? ""), isSecret: true),
+        ]))), logger: logger)
+        let store = try await wiring.openStore()
         var configuration = WorkerPool.Configuration(executable: paperwork ?? URL(fileURLWithPath: WorkerPool.Configuration.currentExecutable)
             .deletingLastPathComponent().appendingPathComponent("paperwork").path)
         if workers > 0 { configuration.size = workers }
         if documentsPerWorker > 0 { configuration.documentsPerWorker = documentsPerWorker }
         let pool = WorkerPool(configuration: configuration)
         do {
-            try await store.migrate()
             try await seed(store)
             try await pool.start()
-            var settings = Revalidation.Settings()
-            settings.batchSize = batchSize
-            settings.lanes = 2 * pool.alive
-            let revalidation = Revalidation(store: store, inspector: pool, ports: nil, settings: settings)
+            let revalidation = wiring.revalidation(store: store, inspector: pool, ports: nil, poolSize: pool.alive) {
+                $0.batchSize = batchSize
+            }
             // Warm up: the reference, the workers, the page cache, the database.
             _ = try IntakeBench.runReference(reference, files: files)
             _ = try IntakeBench.runReference(reference, files: files)
@@ -97,7 +102,7 @@ struct RevalidationBench: AsyncParsableCommand {
             await store.close()
             let peak = Self.peakResidentKiB(getpid()) ?? 0
             print("""
-                \(documents) stored documents (\(files.count) files cycled), \(store.dialect.rawValue), \(workerCount) workers, \(settings.lanes) lanes × \(batchSize); \(rounds) rounds, medians
+                \(documents) stored documents (\(files.count) files cycled), \(store.dialect.rawValue), \(workerCount) workers, \(revalidation.settings.lanes) lanes × \(batchSize); \(rounds) rounds, medians
                 revalidation:            \(String(format: "%.0f", IntakeBench.median(rates))) documents/s
                 limit_extract.c:         \(String(format: "%.3f", IntakeBench.median(references))) ms/document on one core
                 ratio to 2 × reference:  \(String(format: "%.3f", IntakeBench.median(ratios))) (rounds: \(ratios.map { String(format: "%.3f", $0) }.joined(separator: ", ")))
