@@ -1,10 +1,9 @@
 import Foundation
+import TestSupport
 
-/// The files in `samples/`, found from this source file's path so tests run from any folder.
+/// The files in `samples/`, found from the repository root so tests run from any folder.
 enum Samples {
-    static let folder: URL = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("samples")
+    static let folder: URL = SourceTree.root.appendingPathComponent("samples")
 
     static func url(_ name: String) -> URL { folder.appendingPathComponent(name) }
 

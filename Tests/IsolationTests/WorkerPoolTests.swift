@@ -1,28 +1,20 @@
 import Foundation
 import Testing
+import TestSupport
 import Intake
 @testable import Isolation
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// The `paperwork` binary that `swift test` built beside this test bundle.
-private let paperworkBinary: String = {
-    let beside = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("paperwork").path
-    if FileManager.default.isExecutableFile(atPath: beside) { return beside }
-    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    return root.appendingPathComponent(".build/debug/paperwork").path
-}()
-
-private let samples = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    .appendingPathComponent("samples")
+private let samples = SourceTree.root.appendingPathComponent("samples")
 
 private func sample(_ name: String) throws -> [UInt8] {
     try [UInt8](Data(contentsOf: samples.appendingPathComponent(name)))
 }
 
 private func makePool(size: Int = 2, timeout: Duration = .seconds(20), documentsPerWorker: Int = 500, addressSpace: Int? = nil) async throws -> WorkerPool {
-    var configuration = WorkerPool.Configuration(executable: paperworkBinary)
+    var configuration = WorkerPool.Configuration(executable: PaperworkBinary.path)
     configuration.size = size
     configuration.timeout = timeout
     configuration.documentsPerWorker = documentsPerWorker

@@ -1,11 +1,10 @@
 import Foundation
 import Isolation
 import LOA
+import TestSupport
 
 /// The repository's own templates folder, so the tests read what operators edit.
-let templateDirectory = URL(fileURLWithPath: #filePath)
-    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    .appendingPathComponent("templates").path
+let templateDirectory = SourceTree.root.appendingPathComponent("templates").path
 
 /// Names in several scripts, as customers and facilities write them.
 enum Names {

@@ -1,6 +1,7 @@
 import Foundation
 import LOA
 import Testing
+import TestSupport
 
 /// Where the signing identity of a test comes from.
 enum KeyKind: String, CaseIterable, CustomTestStringConvertible {
@@ -193,7 +194,7 @@ struct SigningTests {
         let identity = try SigningIdentity.generateDevelopment(organization: "Northwind Connect Ltd")
         let unsigned = try renderer.render(sampleLetter())
         let signed = try LOASigner(identity: identity).sign(unsigned)
-        var generator = SeededGenerator(seed: 20261126)
+        var generator = SplitMix64(seed: 20261126)
         for _ in 0..<300 {
             var damagedUnsigned = unsigned, damagedSigned = signed
             // Damage the structure where it matters: the tail (xref, trailer, the update).
@@ -280,18 +281,5 @@ struct SigningIdentityTests {
         #expect(code { try SigningIdentity(certificatePEM: good.certificatePEM, privateKeyPEM: good.certificatePEM) } == LOAError.Code.privateKeyInvalid)
         #expect(code { try SigningIdentity.load(certificateFile: "\(folder)/other.crt", privateKeyFile: "\(folder)/good.key") } == LOAError.Code.keyCertificateMismatch)
         #expect(code { try SigningIdentity.load(certificateFile: "\(folder)/missing.crt", privateKeyFile: "\(folder)/good.key") } == LOAError.Code.pemUnreadable)
-    }
-}
-
-/// A small deterministic generator (SplitMix64), so a failing damaged file can be reproduced.
-struct SeededGenerator: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

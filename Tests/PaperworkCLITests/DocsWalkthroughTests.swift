@@ -1,6 +1,7 @@
 import Foundation
 import Isolation
 import Testing
+import TestSupport
 
 /// The walkthroughs in the README and `docs/` are run as printed, so they cannot drift from
 /// the server: every ```sh block of a document, in order, against a real `paperwork serve` on
@@ -38,7 +39,7 @@ struct DocsWalkthroughTests {
 
     @Test("runs as printed against a real server", arguments: walkthroughs)
     func runsAsPrinted(_ walkthrough: Walkthrough) throws {
-        let markdown = try String(contentsOf: InspectCommandTests.root.appendingPathComponent(walkthrough.document), encoding: .utf8)
+        let markdown = try String(contentsOf: SourceTree.root.appendingPathComponent(walkthrough.document), encoding: .utf8)
         // The README's two commands start and test the service; the walkthrough comes after.
         let blocks = Self.shellBlocks(of: markdown).filter { !$0.contains("scripts/start") && !$0.contains("scripts/test") }
         try #require(!blocks.isEmpty, "\(walkthrough.document) has no sh block")
@@ -48,9 +49,9 @@ struct DocsWalkthroughTests {
         let folder = ServeCommandTests.temporaryDirectory()
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        try FileManager.default.createSymbolicLink(atPath: folder + "/samples", withDestinationPath: InspectCommandTests.root.appendingPathComponent("samples").path)
+        try FileManager.default.createSymbolicLink(atPath: folder + "/samples", withDestinationPath: SourceTree.root.appendingPathComponent("samples").path)
         try FileManager.default.createDirectory(atPath: folder + "/.build/release", withIntermediateDirectories: true)
-        try FileManager.default.createSymbolicLink(atPath: folder + "/.build/release/paperwork", withDestinationPath: InspectCommandTests.binary)
+        try FileManager.default.createSymbolicLink(atPath: folder + "/.build/release/paperwork", withDestinationPath: PaperworkBinary.path)
 
         var server = try ServeCommandTests.Server.start(dataDirectory: folder + "/data")
         defer { _ = server.terminate() }

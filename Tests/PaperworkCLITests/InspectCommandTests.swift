@@ -1,17 +1,11 @@
 import Foundation
 import Isolation
 import Testing
+import TestSupport
 
 /// `paperwork inspect` as operators and scripts use it: the real binary, the real samples.
 @Suite("paperwork inspect")
 struct InspectCommandTests {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-
-    static let binary: String = {
-        let beside = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("paperwork").path
-        return FileManager.default.isExecutableFile(atPath: beside) ? beside : root.appendingPathComponent(".build/debug/paperwork").path
-    }()
-
     struct Run {
         var status: Int32
         var stdout: String
@@ -22,8 +16,8 @@ struct InspectCommandTests {
     /// Foundation's `Process`, whose late descriptor closing can hit the worker pools other
     /// suites run in this same process.
     func paperwork(_ arguments: [String]) throws -> Run {
-        let absolute = arguments.map { $0.hasPrefix("samples") ? Self.root.appendingPathComponent($0).path : $0 }
-        let outcome = try ChildProcess.run(Self.binary, absolute, capturingErrors: true)
+        let absolute = arguments.map { $0.hasPrefix("samples") ? SourceTree.root.appendingPathComponent($0).path : $0 }
+        let outcome = try ChildProcess.run(PaperworkBinary.path, absolute, capturingErrors: true)
         return Run(status: outcome.exitStatus ?? -1, stdout: String(decoding: outcome.output, as: UTF8.self), stderr: String(decoding: outcome.errors, as: UTF8.self))
     }
 
@@ -39,7 +33,7 @@ struct InspectCommandTests {
         let run = try paperwork(["inspect", "--json", "--legal-name", "Northwind Connect Ltd", "--registration-number", "12345678"] + files)
         #expect(run.status == 0, "\(run.stderr)")
         let lines = try jsonLines(run.stdout)
-        #expect(lines.map { $0["file"] as? String } == files.map { Self.root.appendingPathComponent($0).path })
+        #expect(lines.map { $0["file"] as? String } == files.map { SourceTree.root.appendingPathComponent($0).path })
         for line in lines {
             for key in ["file", "sha256", "size", "declared_type", "sniffed_mime", "verdict", "reasons", "pages", "text_chars", "flags", "evidence"] {
                 #expect(line.keys.contains(key), "missing \(key)")
@@ -54,7 +48,7 @@ struct InspectCommandTests {
 
     @Test("every sample gets a verdict through the worker pool and the exit status is 0")
     func allSamples() throws {
-        let samples = try FileManager.default.subpathsOfDirectory(atPath: Self.root.appendingPathComponent("samples").path)
+        let samples = try FileManager.default.subpathsOfDirectory(atPath: SourceTree.root.appendingPathComponent("samples").path)
             .filter { !$0.hasSuffix(".md") && $0.contains(".") }.map { "samples/" + $0 }
         let run = try paperwork(["inspect", "--json"] + samples)
         #expect(run.status == 0, "\(run.stderr)")
@@ -110,7 +104,7 @@ struct InspectCommandTests {
         let line = try #require(try jsonLines(run.stdout).first)
         #expect(line["reasons"] as? [String] == ["file_too_large"])
         #expect(line["sniffed_mime"] as? String == "application/pdf")
-        let size = try FileManager.default.attributesOfItem(atPath: Self.root.appendingPathComponent("samples/uk-certificate-of-incorporation.pdf").path)[.size] as? Int
+        let size = try FileManager.default.attributesOfItem(atPath: SourceTree.root.appendingPathComponent("samples/uk-certificate-of-incorporation.pdf").path)[.size] as? Int
         #expect(line["size"] as? Int == size)
     }
 }

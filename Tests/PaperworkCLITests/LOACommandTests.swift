@@ -1,6 +1,7 @@
 import Foundation
 import Isolation
 import Testing
+import TestSupport
 
 /// `paperwork loa render` and `paperwork loa verify` as an operator runs them: the real binary.
 @Suite("paperwork loa")
@@ -13,11 +14,11 @@ struct LOACommandTests {
     }
 
     func paperwork(_ arguments: [String]) throws -> InspectCommandTests.Run {
-        let outcome = try ChildProcess.run(InspectCommandTests.binary, arguments, capturingErrors: true)
+        let outcome = try ChildProcess.run(PaperworkBinary.path, arguments, capturingErrors: true)
         return .init(status: outcome.exitStatus ?? -1, stdout: String(decoding: outcome.output, as: UTF8.self), stderr: String(decoding: outcome.errors, as: UTF8.self))
     }
 
-    var templates: String { InspectCommandTests.root.appendingPathComponent("templates").path }
+    var templates: String { SourceTree.root.appendingPathComponent("templates").path }
 
     @Test("render from a JSON file and flags, then verify: intact, its id, its text")
     func renderThenVerify() throws {

@@ -5,6 +5,7 @@ import Logging
 import Store
 import StoreTestSupport
 import Testing
+import TestSupport
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -21,7 +22,7 @@ struct RevalidateCommandTests {
     /// The samples as stored documents, with the verdicts they get today.
     static func sampleFiles() throws -> [(name: String, bytes: [UInt8], verdict: String, reasons: [String], pages: Int)] {
         try samples.map { name in
-            let bytes = try [UInt8](Data(contentsOf: InspectCommandTests.root.appendingPathComponent("samples/" + name)))
+            let bytes = try [UInt8](Data(contentsOf: SourceTree.root.appendingPathComponent("samples/" + name)))
             let inspection = CertificateInspector.inspect(bytes)
             return (name: name, bytes: bytes, verdict: inspection.verdict.rawValue, reasons: inspection.reasons.map(\.rawValue), pages: inspection.pages)
         }
@@ -48,7 +49,7 @@ struct RevalidateCommandTests {
         do {
             try await store.migrate()
             _ = try await seedCertificates(store, files: try Self.sampleFiles(), count: total)
-            let first = try ChildProcess.start(InspectCommandTests.binary, ["revalidate"] + common)
+            let first = try ChildProcess.start(PaperworkBinary.path, ["revalidate"] + common)
             var run: RevalidationRunRecord?
             let deadline = Date().addingTimeInterval(60)
             while run == nil, Date() < deadline {
@@ -56,7 +57,7 @@ struct RevalidateCommandTests {
                 run = try await store.withSession { try await RevalidationRepository.runs(limit: 1, on: $0) }.first
             }
             let runID = try #require(run?.id)
-            let second = try ChildProcess.start(InspectCommandTests.binary, ["revalidate", "--join", runID] + common)
+            let second = try ChildProcess.start(PaperworkBinary.path, ["revalidate", "--join", runID] + common)
             async let firstEnded = Self.finish(first)
             async let secondEnded = Self.finish(second)
             let (a, b) = await (firstEnded, secondEnded)
@@ -87,7 +88,7 @@ struct RevalidateCommandTests {
     static func run(_ arguments: [String]) async throws -> ChildProcess.Outcome {
         try await withCheckedThrowingContinuation { continuation in
             Thread.detachNewThread {
-                continuation.resume(with: Result { try ChildProcess.run(InspectCommandTests.binary, arguments, capturingErrors: true) })
+                continuation.resume(with: Result { try ChildProcess.run(PaperworkBinary.path, arguments, capturingErrors: true) })
             }
         }
     }
@@ -110,7 +111,7 @@ struct RevalidateCommandTests {
             let twoPages = Set(ids.enumerated().filter { files[$0.offset % files.count].pages > 1 }.map(\.element))
             #expect(twoPages.count == total / 7 * 3)
 
-            let first = try ChildProcess.start(InspectCommandTests.binary, ["revalidate", "--batch-size", "4", "--progress", "none"] + common)
+            let first = try ChildProcess.start(PaperworkBinary.path, ["revalidate", "--batch-size", "4", "--progress", "none"] + common)
             // Kill it once about a third is recorded.
             var done = 0
             let deadline = Date().addingTimeInterval(120)

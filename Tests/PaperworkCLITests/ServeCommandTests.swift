@@ -1,6 +1,7 @@
 import Foundation
 import Isolation
 import Testing
+import TestSupport
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -17,9 +18,9 @@ struct ServeCommandTests {
         static func start(dataDirectory: String) throws -> Server {
             setenv("LOG_LEVEL", "warning", 1)
             let port = Int.random(in: 20_000..<60_000)
-            let process = try ChildProcess.start(InspectCommandTests.binary, [
+            let process = try ChildProcess.start(PaperworkBinary.path, [
                 "serve", "--port", "\(port)", "--workers", "1", "--data-directory", dataDirectory,
-                "--templates-directory", InspectCommandTests.root.appendingPathComponent("templates").path,
+                "--templates-directory", SourceTree.root.appendingPathComponent("templates").path,
             ])
             return Server(process: process, port: port)
         }
@@ -133,7 +134,7 @@ struct ServeCommandTests {
         let company = try #require(server.value(after: "Demo Networks Ltd (id ")?.split(separator: ")").first.map(String.init))
 
         // The demo company uploads the UK sample, raw body.
-        let pdf = try [UInt8](Data(contentsOf: InspectCommandTests.root.appendingPathComponent("samples/uk-certificate-of-incorporation.pdf")))
+        let pdf = try [UInt8](Data(contentsOf: SourceTree.root.appendingPathComponent("samples/uk-certificate-of-incorporation.pdf")))
         let connection = try RawHTTP.connect(port: server.port)
         try RawHTTP.send(connection, "POST /v1/companies/\(company)/certificates?file_name=uk.pdf HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \(admin)\r\nContent-Type: application/pdf\r\nContent-Length: \(pdf.count)\r\nConnection: close\r\n\r\n")
         try RawHTTP.send(connection, pdf)
@@ -142,7 +143,7 @@ struct ServeCommandTests {
         #expect(uploaded.hasPrefix("HTTP/1.1 201"), "\(uploaded.prefix(300))")
 
         let browser = try ChildProcess.run("/usr/bin/env", [
-            "python3", InspectCommandTests.root.appendingPathComponent("Tests/PaperworkCLITests/console_browser.py").path,
+            "python3", SourceTree.root.appendingPathComponent("Tests/PaperworkCLITests/console_browser.py").path,
             "http://127.0.0.1:\(server.port)", reviewer, "Demo Networks Ltd",
         ], capturingErrors: true)
         #expect(browser.exitStatus == 0, "\(String(decoding: browser.errors, as: UTF8.self).suffix(3000))")

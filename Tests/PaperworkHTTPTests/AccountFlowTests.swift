@@ -5,6 +5,7 @@ import NIOCore
 import Store
 import StoreTestSupport
 import Testing
+import TestSupport
 @testable import PaperworkHTTP
 
 @Suite("Sign-up and sessions")
@@ -77,8 +78,8 @@ struct SignupTests {
     @Test("a profile photo must sniff as PNG or JPEG: the sample scan is kept, a PDF is refused")
     func profilePhoto() async throws {
         let service = try await TestService.make()
-        let png = try [UInt8](Data(contentsOf: TestService.repository.appendingPathComponent("samples/scan-certificate.png")))
-        let pdf = try [UInt8](Data(contentsOf: TestService.repository.appendingPathComponent("samples/uk-certificate-of-incorporation.pdf")))
+        let png = try [UInt8](Data(contentsOf: SourceTree.root.appendingPathComponent("samples/scan-certificate.png")))
+        let pdf = try [UInt8](Data(contentsOf: SourceTree.root.appendingPathComponent("samples/uk-certificate-of-incorporation.pdf")))
         try await service.run { client in
             _ = try await client.call(.post, "/v1/signup", json: ["email": "pic@example.com"])
             let token = try #require(secret(withPrefix: "su_", in: try await service.mails(to: "pic@example.com")[0].body))

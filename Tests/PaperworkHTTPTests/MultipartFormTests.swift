@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import PaperworkHTTP
 
 /// A form body as a browser writes it: each part's headers, an empty line, its bytes.
@@ -20,7 +21,7 @@ private func fileHeaders(_ name: String = "file", fileName: String, type: String
 
 @Suite("multipart/form-data bodies")
 struct MultipartFormTests {
-    static let sampleNames = try! FileManager.default.contentsOfDirectory(atPath: TestService.repository.appendingPathComponent("samples").path)
+    static let sampleNames = try! FileManager.default.contentsOfDirectory(atPath: SourceTree.root.appendingPathComponent("samples").path)
         .filter { $0.hasSuffix(".pdf") || $0.hasSuffix(".png") || $0.hasSuffix(".jpg") }.sorted()
 
     @Test("every sample comes out byte for byte, whatever CR, LF and dash bytes it holds", arguments: sampleNames)

@@ -6,6 +6,7 @@ import NIOCore
 import Store
 import StoreTestSupport
 import Testing
+import TestSupport
 @testable import PaperworkHTTP
 
 /// Imports the sample catalog and panels as an operator.
@@ -87,14 +88,14 @@ struct PortsFlowTests {
     }
 
     @Test("the real PeeringDB records in ../shared import whole, and a second import changes nothing",
-          .enabled(if: FileManager.default.fileExists(atPath: TestService.repository.appendingPathComponent("../shared/data/peeringdb/fac-page-1.json").path)))
+          .enabled(if: FileManager.default.fileExists(atPath: SourceTree.root.appendingPathComponent("../shared/data/peeringdb/fac-page-1.json").path)))
     func realPeeringDBRecords() async throws {
         let service = try await TestService.make()
         try await service.run { client in
             let operatorToken = try await staffToken(service, role: .operator, name: "otto")
             var created = 0, unchanged = 0
             for page in ["fac-page-1.json", "fac-page-2.json"] {
-                let bytes = try [UInt8](Data(contentsOf: TestService.repository.appendingPathComponent("../shared/data/peeringdb/" + page)))
+                let bytes = try [UInt8](Data(contentsOf: SourceTree.root.appendingPathComponent("../shared/data/peeringdb/" + page)))
                 let first = try await client.call(.post, "/v1/datacenters/import", token: operatorToken, body: ByteBuffer(bytes: bytes))
                 created += ((first["report"] as? [String: Any])?["created"] as? Int) ?? 0
                 #expect(((first["report"] as? [String: Any])?["skipped"] as? [Any])?.isEmpty == true)
@@ -164,7 +165,7 @@ struct PortsFlowTests {
             #expect(pdfsig.contains("Total document signed"))
             let certificate = FileManager.default.temporaryDirectory.appendingPathComponent("paperwork-\(UUID().uuidString).pem").path
             try Data(try TestService.signingIdentity.certificatePEM.utf8).write(to: URL(fileURLWithPath: certificate))
-            let pyhanko = try tool("/usr/bin/env", ["python3", TestService.repository.appendingPathComponent("Tests/LOATests/validate_with_pyhanko.py").path, "FILE", certificate], file: pdf)
+            let pyhanko = try tool("/usr/bin/env", ["python3", SourceTree.root.appendingPathComponent("Tests/LOATests/validate_with_pyhanko.py").path, "FILE", certificate], file: pdf)
             #expect(pyhanko.contains("intact=True") && pyhanko.contains("valid=True") && pyhanko.contains("coverage=ENTIRE_FILE"), "\(pyhanko)")
 
             // The same LOA comes back until it is reissued; the old one is then superseded.

@@ -12,6 +12,7 @@ import Prometheus
 import Store
 import StoreTestSupport
 import Testing
+import TestSupport
 import Workflow
 @testable import PaperworkHTTP
 
@@ -20,8 +21,6 @@ import Workflow
 struct TestService: Sendable {
     let store: Store
     let dependencies: ServiceDependencies
-
-    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
     static func make(
         _ backend: Backend = .sqlite, review: (inout CertificateIntake.Policy) -> Void = { _ in }, adjust: (inout Accounts.Policy) -> Void = { _ in },
@@ -56,7 +55,7 @@ struct TestService: Sendable {
     /// The settings of every test service: the repository's templates, test addresses, bcrypt
     /// at its lowest cost so the suite stays fast.
     static let settings = ServerSettings(config: ConfigReader(provider: InMemoryProvider(values: [
-        "templates.directory": .init(.string(repository.appendingPathComponent("templates").path), isSecret: false),
+        "templates.directory": .init(.string(SourceTree.root.appendingPathComponent("templates").path), isSecret: false),
         "http.public.url": "https://paperwork.test",
         "mail.support": "support@paperwork.test",
         "auth.bcrypt.cost": 4,
@@ -155,5 +154,5 @@ func staffToken(_ service: TestService, role: StaffRole, name: String) async thr
 
 /// A sample file from `samples/`.
 func sample(_ name: String) throws -> [UInt8] {
-    try [UInt8](Data(contentsOf: TestService.repository.appendingPathComponent("samples/" + name)))
+    try [UInt8](Data(contentsOf: SourceTree.root.appendingPathComponent("samples/" + name)))
 }
