@@ -77,26 +77,12 @@ struct LOABench: AsyncParsableCommand {
     }
 
     static func letter(_ index: Int) throws -> LetterOfAuthorization {
-        LetterOfAuthorization(
+        try .sample(
             id: String(format: "LOA-2026-%06d", index),
-            issueDate: try CalendarDate("2026-11-26"),
-            expiryDate: try CalendarDate("2027-01-25"),
-            issuer: .init(
-                legalName: "Northwind Connect Ltd",
-                addressLines: ["100 Example Street", "London EC2A 4NE", "United Kingdom"],
-                nocEmail: "noc@northwind-connect.example",
-                nocPhone: "+44 20 7946 0000"
-            ),
             authorizedParty: "株式会社さくらインターネット \(index)",
-            facility: .init(name: "Equinix LD8 Docklands", addressLines: ["6/7 Harbour Exchange Square", "London E14 9GE", "United Kingdom"]),
-            cage: "Cage 0412",
-            cabinet: "Cabinet R07",
             patchPanel: String(format: "PP-%04d", index),
             portPositions: "\(2 * (index % 24) + 1)/\(2 * (index % 24) + 2)",
-            speed: .tenGigabit,
-            serviceID: String(format: "SVC-%06d", index),
-            signatory: .init(name: "Alex Morgan", title: "Head of Network Operations"),
-            verificationURL: String(format: "https://paperwork.example/verify/LOA-2026-%06d", index)
+            serviceID: String(format: "SVC-%06d", index)
         )
     }
 

@@ -15,40 +15,6 @@ enum Names {
     static let arabic = "شركة الاتصالات السعودية"
 }
 
-/// A complete letter with every field set; `authorizedParty` varies by test.
-func sampleLetter(
-    id: String = "LOA-2026-000123",
-    authorizedParty: String = Names.accented,
-    facilityName: String = "Equinix LD8 Docklands",
-    language: LetterOfAuthorization.Language = .english,
-    paperSize: LetterOfAuthorization.PaperSize = .a4,
-    signatureImagePNG: Data? = nil
-) throws -> LetterOfAuthorization {
-    LetterOfAuthorization(
-        id: id,
-        issueDate: try CalendarDate("2026-11-26"),
-        expiryDate: try CalendarDate("2027-01-25"),
-        issuer: .init(
-            legalName: "Northwind Connect Ltd",
-            addressLines: ["100 Example Street", "London EC2A 4NE", "United Kingdom"],
-            nocEmail: "noc@northwind-connect.example",
-            nocPhone: "+44 20 7946 0000"
-        ),
-        authorizedParty: authorizedParty,
-        facility: .init(name: facilityName, addressLines: ["6/7 Harbour Exchange Square", "London E14 9GE", "United Kingdom"]),
-        cage: "Cage 0412",
-        cabinet: "Cabinet R07",
-        patchPanel: "PP-0042",
-        portPositions: "13/14",
-        speed: .tenGigabit,
-        serviceID: "SVC-7F3K-92QA",
-        signatory: .init(name: "Alex Morgan", title: "Head of Network Operations", signatureImagePNG: signatureImagePNG),
-        verificationURL: "https://paperwork.example/verify/\(id)",
-        language: language,
-        paperSize: paperSize
-    )
-}
-
 /// Runs a command-line tool (poppler-utils, qpdf, python3) through the project's own spawner
 /// (never Foundation's `Process`, see the README) and returns its exit status and output.
 /// With `includingErrors`, stderr is appended to the output (pdfsig and pyHanko speak there too).

@@ -16,7 +16,7 @@ struct RenderingTests {
         arguments: LetterOfAuthorization.Language.allCases, LetterOfAuthorization.PaperSize.allCases
     )
     func everyFieldIsPrinted(language: LetterOfAuthorization.Language, paperSize: LetterOfAuthorization.PaperSize) throws {
-        let letter = try sampleLetter(language: language, paperSize: paperSize)
+        let letter = try LetterOfAuthorization.sample(language: language, paperSize: paperSize)
         let pdf = try renderer.render(letter)
         let text = squeezed(try extractedText(pdf))
         let template = try #require(renderer.templates[language])
@@ -42,7 +42,7 @@ struct RenderingTests {
 
     @Test("the French letter is worded in French, with French dates")
     func frenchWording() throws {
-        let text = try extractedText(renderer.render(sampleLetter(language: .french)))
+        let text = try extractedText(renderer.render(LetterOfAuthorization.sample(language: .french)))
         #expect(text.contains("Lettre d'autorisation"))
         #expect(text.contains("26 novembre 2026"))
         #expect(text.contains("25 janvier 2027"))
@@ -54,7 +54,7 @@ struct RenderingTests {
         arguments: [Names.accented, Names.cyrillic, Names.chinese, Names.japanese, Names.arabic]
     )
     func namesInAnyScript(name: String) throws {
-        var letter = try sampleLetter(authorizedParty: name)
+        var letter = try LetterOfAuthorization.sample(authorizedParty: name)
         letter.signatory.name = name
         letter.facility.name = "\(name) DC1"
         let pdf = try renderer.render(letter)
@@ -80,7 +80,7 @@ struct RenderingTests {
 
     @Test("the same letter always gives the same bytes")
     func deterministic() throws {
-        let letter = try sampleLetter()
+        let letter = try LetterOfAuthorization.sample()
         #expect(try renderer.render(letter) == renderer.render(letter))
         var other = letter
         other.portPositions = "15/16"
@@ -90,7 +90,7 @@ struct RenderingTests {
     @Test("letters rendered by many tasks at once are the same as rendered one at a time")
     func concurrentRendering() async throws {
         let letters = try [Names.accented, Names.cyrillic, Names.chinese, Names.japanese, Names.arabic].enumerated().map {
-            try sampleLetter(id: "LOA-2026-00000\($0.offset)", authorizedParty: $0.element, language: $0.offset % 2 == 0 ? .english : .french)
+            try LetterOfAuthorization.sample(id: "LOA-2026-00000\($0.offset)", authorizedParty: $0.element, language: $0.offset % 2 == 0 ? .english : .french)
         }
         let shared = renderer
         let sequential = try letters.map { try shared.render($0) }
@@ -116,7 +116,7 @@ struct RenderingTests {
             Issue.record("zbar-tools is not installed (scripts/install-dependencies installs it)")
             return
         }
-        let letter = try sampleLetter()
+        let letter = try LetterOfAuthorization.sample()
         let path = try temporaryFile(renderer.render(letter), name: "letter.pdf")
         let prefix = String(path.dropLast(4))
         let rendered = try runTool("/usr/bin/pdftoppm", ["-r", "150", "-png", "-singlefile", path, prefix])
@@ -130,8 +130,8 @@ struct RenderingTests {
         let canvas = try RasterCanvas(pixelWidth: 320, pixelHeight: 90, background: .white)
         canvas.curve([Point(x: 10, y: 60), Point(x: 60, y: 10), Point(x: 120, y: 90), Point(x: 300, y: 30)], stroke: Stroke(width: 4))
         let png = Data(try canvas.pngData())
-        let plain = try renderer.render(sampleLetter())
-        let signed = try renderer.render(sampleLetter(signatureImagePNG: png))
+        let plain = try renderer.render(LetterOfAuthorization.sample())
+        let signed = try renderer.render(LetterOfAuthorization.sample(signatureImagePNG: png))
         #expect(signed.count > plain.count)
         let images = try runTool("/usr/bin/pdfimages", ["-list", try temporaryFile(signed, name: "letter.pdf")]).output
         #expect(images.contains(" 320    90 "), "\(images)")
@@ -140,41 +140,41 @@ struct RenderingTests {
     @Test("a signature image that is not a sane PNG is refused with a code, not drawn")
     func badSignatureImage() throws {
         let notPNG = Data("GIF89a, or anything else".utf8)
-        #expect(throws: LOAError.self) { try renderer.render(sampleLetter(signatureImagePNG: notPNG)) }
+        #expect(throws: LOAError.self) { try renderer.render(LetterOfAuthorization.sample(signatureImagePNG: notPNG)) }
         do {
-            _ = try renderer.render(sampleLetter(signatureImagePNG: notPNG))
+            _ = try renderer.render(LetterOfAuthorization.sample(signatureImagePNG: notPNG))
         } catch let error as LOAError {
             #expect(error.code == LOAError.Code.signatureImageInvalid)
         }
         // A PNG header claiming 100 000 × 100 000 pixels is refused before any decoding.
         var huge: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13]
         huge += Array("IHDR".utf8) + [0, 1, 0x86, 0xA0, 0, 1, 0x86, 0xA0, 8, 6, 0, 0, 0] + [0, 0, 0, 0] + Array(repeating: 0, count: 16)
-        let error = try #require(throws: LOAError.self) { try renderer.render(sampleLetter(signatureImagePNG: Data(huge))) }
+        let error = try #require(throws: LOAError.self) { try renderer.render(LetterOfAuthorization.sample(signatureImagePNG: Data(huge))) }
         #expect(error.code == LOAError.Code.signatureImageInvalid)
         // A truncated PNG: the real header, then nothing.
         let canvas = try RasterCanvas(pixelWidth: 20, pixelHeight: 20)
         let truncated = Data(try canvas.pngData().prefix(40))
-        let truncatedError = try #require(throws: LOAError.self) { try renderer.render(sampleLetter(signatureImagePNG: truncated)) }
+        let truncatedError = try #require(throws: LOAError.self) { try renderer.render(LetterOfAuthorization.sample(signatureImagePNG: truncated)) }
         #expect(truncatedError.code == LOAError.Code.signatureImageInvalid)
     }
 
     @Test("an unusable letter is refused with letter_invalid")
     func invalidLetter() throws {
-        var noID = try sampleLetter()
+        var noID = try LetterOfAuthorization.sample()
         noID.id = "  "
         #expect(try #require(throws: LOAError.self) { try renderer.render(noID) }.code == LOAError.Code.letterInvalid)
-        var backwards = try sampleLetter()
+        var backwards = try LetterOfAuthorization.sample()
         backwards.expiryDate = try CalendarDate("2026-01-01")
         #expect(try #require(throws: LOAError.self) { try renderer.render(backwards) }.code == LOAError.Code.letterInvalid)
         #expect(try #require(throws: LOAError.self) { try CalendarDate("2026-02-30") }.code == LOAError.Code.letterInvalid)
-        var hugeURL = try sampleLetter()
+        var hugeURL = try LetterOfAuthorization.sample()
         hugeURL.verificationURL = "https://example/" + String(repeating: "x", count: 5000)
         #expect(try #require(throws: LOAError.self) { try renderer.render(hugeURL) }.code == LOAError.Code.qrCodeFailed)
     }
 
     @Test("a letter too long for one page continues on a second page instead of losing fields")
     func overflowingLetter() throws {
-        var letter = try sampleLetter()
+        var letter = try LetterOfAuthorization.sample()
         letter.facility.addressLines = (1...40).map { "Address line \($0)" }
         let pdf = try renderer.render(letter)
         let text = squeezed(try extractedText(pdf))
@@ -199,7 +199,7 @@ struct RenderingTests {
         let edited = try String(contentsOf: english, encoding: .utf8)
             .replacingOccurrences(of: "\"Letter of Authorization\"", with: "\"Letter of Authorisation for {{authorized_party}}\"")
         try edited.write(to: english, atomically: true, encoding: .utf8)
-        let text = try extractedText(LOARenderer(templateDirectory: folder.path).render(sampleLetter(authorizedParty: "Acme Networks")))
+        let text = try extractedText(LOARenderer(templateDirectory: folder.path).render(LetterOfAuthorization.sample(authorizedParty: "Acme Networks")))
         #expect(text.contains("Letter of Authorisation for Acme Networks"))
 
         try edited.replacingOccurrences(of: "{{authorized_party}}", with: "{{customer_name}}").write(to: english, atomically: true, encoding: .utf8)
@@ -219,12 +219,12 @@ struct RenderingTests {
             signatureCaption: "", verificationCaption: "", footer: ""
         )
         let renderer = LOARenderer(templates: [.english: sparse])
-        let text = try extractedText(renderer.render(sampleLetter(authorizedParty: "Acme")))
+        let text = try extractedText(renderer.render(LetterOfAuthorization.sample(authorizedParty: "Acme")))
         #expect(text.contains("Draft for Acme"))
         #expect(text.contains("26.11.2026"))
         #expect(text.contains("{{unknown}} stays as written"))
         #expect(text.contains("port_positions"), "a missing label prints its key")
-        let french = try #require(throws: LOAError.self) { try renderer.render(sampleLetter(language: .french)) }
+        let french = try #require(throws: LOAError.self) { try renderer.render(LetterOfAuthorization.sample(language: .french)) }
         #expect(french.code == LOAError.Code.templateInvalid)
     }
 
@@ -238,7 +238,7 @@ struct RenderingTests {
 
     @Test("a letter survives a JSON round trip unchanged")
     func codable() throws {
-        let letter = try sampleLetter(signatureImagePNG: Data([1, 2, 3]))
+        let letter = try LetterOfAuthorization.sample(signatureImagePNG: Data([1, 2, 3]))
         let json = try JSONEncoder().encode(letter)
         #expect(try JSONDecoder().decode(LetterOfAuthorization.self, from: json) == letter)
         let text = String(decoding: json, as: UTF8.self)

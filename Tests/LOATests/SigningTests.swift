@@ -88,7 +88,7 @@ struct SigningTests {
     func signedLetterVerifies(kind: KeyKind) async throws {
         let (identity, certificateFile) = try kind.identity()
         #expect(identity.keyAlgorithm == kind.algorithm)
-        let unsigned = try renderer.render(sampleLetter(authorizedParty: "\(Names.accented) / \(Names.cyrillic) / \(Names.japanese)"))
+        let unsigned = try renderer.render(LetterOfAuthorization.sample(authorizedParty: "\(Names.accented) / \(Names.cyrillic) / \(Names.japanese)"))
         let signed = try LOASigner(identity: identity).sign(unsigned, reason: "Letter of Authorization LOA-2026-000123")
 
         // An incremental update: the rendered bytes are untouched, the signature follows them.
@@ -122,7 +122,7 @@ struct SigningTests {
     )
     func tamperingIsDetected(fraction: Double) async throws {
         let (identity, certificateFile) = try KeyKind.developmentP256.identity()
-        let signed = try LOASigner(identity: identity).sign(renderer.render(sampleLetter()))
+        let signed = try LOASigner(identity: identity).sign(renderer.render(LetterOfAuthorization.sample()))
         let (contentsStart, contentsEnd) = try contentsGap(signed)
         // Positions spread over the file (page content, fonts, the update, the trailer), never
         // inside the /Contents hex string, which the signature does not cover by design.
@@ -147,7 +147,7 @@ struct SigningTests {
     @Test("bytes appended after signing are noticed: the signature no longer covers the whole file")
     func appendedBytesAreNoticed() async throws {
         let (identity, certificateFile) = try KeyKind.developmentP256.identity()
-        let signed = try LOASigner(identity: identity).sign(renderer.render(sampleLetter()))
+        let signed = try LOASigner(identity: identity).sign(renderer.render(LetterOfAuthorization.sample()))
         let extended = signed + Array("\n% appended after signing\n".utf8)
         let report = try await LOAVerifier.verify(extended)
         #expect(report.signatureIntact)
@@ -162,7 +162,7 @@ struct SigningTests {
     func trust() async throws {
         let signer = try SigningIdentity.generateDevelopment(organization: "Northwind Connect Ltd")
         let stranger = try SigningIdentity.generateDevelopment(organization: "Someone Else Ltd")
-        let signed = try LOASigner(identity: signer).sign(renderer.render(sampleLetter()))
+        let signed = try LOASigner(identity: signer).sign(renderer.render(LetterOfAuthorization.sample()))
         let untrusted = try await LOAVerifier.verify(signed, trustedCertificatePEMs: [stranger.certificatePEM])
         #expect(untrusted.isIntact)
         #expect(!untrusted.signerTrusted)
@@ -174,7 +174,7 @@ struct SigningTests {
     @Test("an unsigned file, a non-PDF and an already signed letter are refused with codes")
     func refusals() async throws {
         let identity = try SigningIdentity.generateDevelopment(organization: "Northwind Connect Ltd")
-        let unsigned = try renderer.render(sampleLetter())
+        let unsigned = try renderer.render(LetterOfAuthorization.sample())
         let notSigned = try await #require(throws: LOAError.self) { try await LOAVerifier.verify(unsigned) }
         #expect(notSigned.code == LOAError.Code.signatureNotFound)
         let garbage = Array("not a PDF at all".utf8)
@@ -192,7 +192,7 @@ struct SigningTests {
     @Test("damaged files never crash the signer or the verifier: they are refused or reported")
     func damagedFiles() async throws {
         let identity = try SigningIdentity.generateDevelopment(organization: "Northwind Connect Ltd")
-        let unsigned = try renderer.render(sampleLetter())
+        let unsigned = try renderer.render(LetterOfAuthorization.sample())
         let signed = try LOASigner(identity: identity).sign(unsigned)
         var generator = SplitMix64(seed: 20261126)
         for _ in 0..<300 {
