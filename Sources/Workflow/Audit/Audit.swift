@@ -77,3 +77,19 @@ extension Principal {
         }
     }
 }
+
+/// Reading the audit log, for operators: every state change of certificates, companies,
+/// ports and revalidation runs, oldest first.
+public struct AuditLog: Sendable {
+    let store: Store
+
+    /// The log kept in `store`.
+    public init(store: Store) {
+        self.store = store
+    }
+
+    /// The entries that match `filter`.
+    public func entries(_ filter: AuditRepository.Filter) async throws -> [AuditEntry] {
+        try await store.withSession { try await AuditRepository.entries(filter, on: $0) }
+    }
+}
