@@ -13,6 +13,8 @@ public struct APIError: Error, HTTPResponseError, Sendable {
     public var reasons: [String]?
     /// For a refused upload: the stored certificate's id, for reference.
     public var certificateID: String?
+    /// Headers the answer carries besides the problem (`Allow` for a 405…).
+    public var headers: HTTPFields = [:]
 
     /// An error with a status, code and sentence.
     public init(_ status: HTTPResponse.Status, code: String, detail: String) {
@@ -42,6 +44,7 @@ public struct APIError: Error, HTTPResponseError, Sendable {
         let problem = Problem(type: "/problems/\(code)", title: status.reasonPhrase, status: status.code, code: code, detail: detail, reasons: reasons, certificate_id: certificateID)
         var response = try JSONResponse.make(problem, status: status, contentType: "application/problem+json")
         if status == .unauthorized { response.headers[.wwwAuthenticate] = "Bearer" }
+        response.headers.append(contentsOf: headers)
         return response
     }
 }

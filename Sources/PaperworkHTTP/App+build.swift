@@ -88,5 +88,8 @@ public func buildRouter(dependencies: ServiceDependencies) -> Router<PaperworkRe
     if let revalidation = dependencies.revalidation {
         RevalidationsController(revalidation: revalidation).addRoutes(to: router)
     }
+    // Last, so that it wraps only what no route took: 405 with `Allow` for the other methods
+    // of every path above.
+    router.add(middleware: MethodNotAllowedMiddleware(routes: router.routes))
     return router
 }

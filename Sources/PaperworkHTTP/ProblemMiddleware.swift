@@ -19,6 +19,10 @@ public struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
         } catch let error as WorkflowError {
             throw APIError(error)
         } catch let error as HTTPError {
+            // No route: for a method the server does not know at all, 501 says so (RFC 9110 §9.1).
+            if error.status == .notFound, !MethodTable.recognized.contains(request.method) {
+                throw APIError(.notImplemented, code: "method_not_implemented", detail: "this server does not implement the method \(request.method.rawValue)")
+            }
             throw APIError(error)
         } catch {
             context.logger.error("request failed", metadata: ["error": "\(String(reflecting: error))", "path": "\(request.uri.path)"])
