@@ -79,10 +79,10 @@ struct CertificatesController {
     struct ReviewResponse: ResponseEncodable {
         var certificate: CertificateResponse
         var company: CompanyResponse
-        var evidence: Evidence
+        var evidence: EvidenceResponse
         var flags: [String]
-        var findings: [Finding]
-        var metadata: DocumentMetadata?
+        var findings: [FindingResponse]
+        var metadata: DocumentMetadataResponse?
         var page_count: Int
         var text_url: String
         var preview_urls: [String]
@@ -150,8 +150,9 @@ struct CertificatesController {
             return ReviewResponse(
                 certificate: CertificateResponse(review.certificate, decisions: review.decisions),
                 company: CompanyResponse(company: review.company),
-                evidence: review.inspection.evidence, flags: review.inspection.flags.map(\.rawValue), findings: review.inspection.findings,
-                metadata: review.inspection.metadata, page_count: review.certificate.pages,
+                evidence: EvidenceResponse(review.inspection.evidence), flags: review.inspection.flags.map(\.rawValue),
+                findings: review.inspection.findings.map(FindingResponse.init),
+                metadata: review.inspection.metadata.map(DocumentMetadataResponse.init), page_count: review.certificate.pages,
                 text_url: "/v1/certificates/\(id)/text",
                 preview_urls: (0..<max(review.certificate.pages, 1)).map { "/v1/certificates/\(id)/pages/\($0 + 1)/preview.png" }
             )

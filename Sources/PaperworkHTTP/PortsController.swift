@@ -1,7 +1,7 @@
 import Foundation
-public import Hummingbird
+import Hummingbird
 import NIOCore
-public import Store
+import Store
 import Workflow
 
 /// The datacenter catalog, ports and LOAs: `GET /v1/datacenters`, `GET /v1/datacenters/{id}`,
@@ -12,7 +12,7 @@ struct PortsController {
     let catalog: Catalog
     let ports: Ports
 
-    struct DatacenterList: ResponseEncodable { var datacenters: [Datacenter] }
+    struct DatacenterList: ResponseEncodable { var datacenters: [DatacenterResponse] }
     struct PanelResponse: Encodable {
         var id: String, cage: String, cabinet: String, name: String, positions: Int, media: String, connector: String, free_pairs: Int
     }
@@ -27,7 +27,7 @@ struct PortsController {
         var media: String?
         var connector: String?
     }
-    struct PortList: ResponseEncodable { var ports: [CustomerPort] }
+    struct PortList: ResponseEncodable { var ports: [PortResponse] }
     struct LOAResponse: ResponseEncodable {
         var id: String, port_id: String, company_id: String, issued_at: String, expires_at: String, status: String
         var language: String, paper_size: String, superseded_by: String?, revoked_at: String?, pdf_url: String, verify_url: String
@@ -55,11 +55,11 @@ struct PortsController {
             return DatacenterList(datacenters: try await catalog.search(
                 country: query["country"].map { String($0) }, query: query["q"].map { String($0) },
                 limit: query["limit"].flatMap { Int(String($0)) } ?? 50, offset: query["offset"].flatMap { Int(String($0)) } ?? 0
-            ))
+            ).map(DatacenterResponse.init))
         }
-        router.get("v1/datacenters/{id}") { _, context -> Datacenter in
+        router.get("v1/datacenters/{id}") { _, context -> DatacenterResponse in
             _ = try context.requirePrincipal()
-            return try await catalog.datacenter(try context.parameters.require("id"))
+            return DatacenterResponse(try await catalog.datacenter(try context.parameters.require("id")))
         }
         router.post("v1/datacenters/import") { request, context -> ImportResponse in
             guard case .staff(.operator, _) = try context.requirePrincipal() else {
@@ -84,27 +84,27 @@ struct PortsController {
             return EditedResponse(status: .created, response: PanelsLoaded(created: created, updated: updated))
         }
 
-        router.post("v1/ports") { request, context -> EditedResponse<CustomerPort> in
+        router.post("v1/ports") { request, context -> EditedResponse<PortResponse> in
             let principal = try context.requirePrincipal()
             let body = try await RequestBody.json(OrderRequest.self, from: request)
             let port = try await ports.order(.init(companyID: body.company_id, datacenterID: body.datacenter_id, speed: body.speed, media: body.media, connector: body.connector), by: principal)
-            return EditedResponse(status: .created, headers: [.location: "/v1/ports/\(port.id)"], response: port)
+            return EditedResponse(status: .created, headers: [.location: "/v1/ports/\(port.id)"], response: PortResponse(port))
         }
         router.get("v1/ports") { request, context -> PortList in
             let principal = try context.requirePrincipal()
             guard let company = request.uri.queryParameters["company_id"].map({ String($0) }) else {
                 throw APIError(.badRequest, code: "missing_field", detail: "send ?company_id=…")
             }
-            return PortList(ports: try await ports.ports(of: company, by: principal))
+            return PortList(ports: try await ports.ports(of: company, by: principal).map(PortResponse.init))
         }
-        router.get("v1/ports/{id}") { _, context -> CustomerPort in
-            try await ports.port(try context.parameters.require("id"), by: try context.requirePrincipal())
+        router.get("v1/ports/{id}") { _, context -> PortResponse in
+            PortResponse(try await ports.port(try context.parameters.require("id"), by: try context.requirePrincipal()))
         }
-        router.delete("v1/ports/{id}") { _, context -> CustomerPort in
-            try await ports.cancel(try context.parameters.require("id"), by: try context.requirePrincipal())
+        router.delete("v1/ports/{id}") { _, context -> PortResponse in
+            PortResponse(try await ports.cancel(try context.parameters.require("id"), by: try context.requirePrincipal()))
         }
-        router.post("v1/ports/{id}/activate") { _, context -> CustomerPort in
-            try await ports.activate(try context.parameters.require("id"), by: try context.requirePrincipal())
+        router.post("v1/ports/{id}/activate") { _, context -> PortResponse in
+            PortResponse(try await ports.activate(try context.parameters.require("id"), by: try context.requirePrincipal()))
         }
         router.get("v1/ports/{id}/loa") { request, context -> Response in
             let query = request.uri.queryParameters
@@ -183,5 +183,3 @@ enum VerifyPage {
     }
 }
 
-extension CustomerPort: ResponseEncodable {}
-extension Datacenter: ResponseEncodable {}

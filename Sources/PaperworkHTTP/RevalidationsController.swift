@@ -23,7 +23,7 @@ struct RevalidationsController {
     }
 
     struct RunStatus: ResponseEncodable {
-        var run: RevalidationRunRecord
+        var run: RevalidationRunResponse
         var done: Int
         var in_progress: Int
         var pending: Int
@@ -31,7 +31,7 @@ struct RevalidationsController {
         var report_url: String
 
         init(_ status: Revalidation.Status) {
-            run = status.run
+            run = RevalidationRunResponse(status.run)
             done = status.done
             in_progress = status.inProgress
             pending = status.pending
@@ -40,7 +40,7 @@ struct RevalidationsController {
         }
     }
 
-    struct RunList: ResponseEncodable { var runs: [RevalidationRunRecord] }
+    struct RunList: ResponseEncodable { var runs: [RevalidationRunResponse] }
 
     func addRoutes(to router: Router<PaperworkRequestContext>) {
         router.post("v1/revalidations") { request, context -> EditedResponse<RunStatus> in
@@ -59,7 +59,7 @@ struct RevalidationsController {
         router.get("v1/revalidations") { request, context -> RunList in
             _ = try Self.requireOperator(context)
             let limit = request.uri.queryParameters["limit"].flatMap { Int(String($0)) } ?? 50
-            return RunList(runs: try await revalidation.runs(limit: limit))
+            return RunList(runs: try await revalidation.runs(limit: limit).map(RevalidationRunResponse.init))
         }
         router.get("v1/revalidations/{id}") { _, context -> RunStatus in
             _ = try Self.requireOperator(context)

@@ -51,7 +51,7 @@ struct ReviewController {
     struct QueueResponse: ResponseEncodable { var items: [ItemResponse] }
     struct ClaimRequest: Decodable { var certificate_id: String? }
     struct ClaimResponse: ResponseEncodable { var item: ItemResponse }
-    struct AuditList: ResponseEncodable { var entries: [AuditEntry] }
+    struct AuditList: ResponseEncodable { var entries: [AuditEntryResponse] }
 
     func addRoutes(to router: Router<PaperworkRequestContext>) {
         router.get("v1/review/queue") { request, context -> QueueResponse in
@@ -78,7 +78,7 @@ struct ReviewController {
                 entityType: value("entity_type"), entityID: value("entity_id"), actor: value("actor"), action: value("action"),
                 since: value("since"), until: value("until"), after: value("after").flatMap { Int($0) }, limit: value("limit").flatMap { Int($0) } ?? 100
             )
-            return AuditList(entries: try await store.withSession { try await AuditRepository.entries(filter, on: $0) })
+            return AuditList(entries: try await store.withSession { try await AuditRepository.entries(filter, on: $0) }.map(AuditEntryResponse.init))
         }
     }
 }

@@ -7,13 +7,13 @@ struct TokensController {
     let store: Store
 
     struct TokenList: ResponseEncodable {
-        var tokens: [APIToken]
+        var tokens: [TokenResponse]
     }
 
     func addRoutes(to router: Router<PaperworkRequestContext>) {
         router.get("v1/tokens") { _, context -> TokenList in
             let principal = try context.requirePrincipal()
-            return TokenList(tokens: try await store.withSession { try await TokenRepository.list(for: principal, on: $0) })
+            return TokenList(tokens: try await store.withSession { try await TokenRepository.list(for: principal, on: $0) }.map(TokenResponse.init))
         }
         router.delete("v1/tokens/{id}") { _, context -> HTTPResponse.Status in
             let principal = try context.requirePrincipal()
