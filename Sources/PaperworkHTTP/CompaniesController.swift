@@ -50,10 +50,10 @@ struct CompaniesController {
 
         router.get("v1/companies") { request, context -> CompanyList in
             let principal = try context.requirePrincipal()
-            let query = request.uri.queryParameters
+            let query = QueryParameters(request)
             let views = try await companies.list(
-                for: principal, status: query["status"].map(String.init),
-                limit: query["limit"].flatMap { Int(String($0)) } ?? 100, offset: query["offset"].flatMap { Int(String($0)) } ?? 0
+                for: principal, status: query.string("status"),
+                limit: try query.integer("limit", in: 1...500, default: 100), offset: try query.integer("offset", in: 0...QueryParameters.maxOffset, default: 0)
             )
             return CompanyList(companies: views.map(CompanyResponse.init))
         }

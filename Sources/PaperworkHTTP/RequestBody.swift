@@ -25,9 +25,51 @@ enum RequestBody {
             throw APIError(.badRequest, code: "invalid_json", detail: "send a JSON object as the request body")
         }
         do {
-            return try JSONDecoder().decode(T.self, from: buffer)
+            return try decodeRefusingNull(T.self, from: buffer)
         } catch let error as DecodingError {
             throw APIError(.badRequest, code: "invalid_json", detail: describe(error))
+        }
+    }
+
+    /// Decodes `T`, refusing `null` for any field `T` reads. No request field of the API is
+    /// nullable (the contract says so), but `Decodable` reads `null` as absent, which would take
+    /// `"permissions": null` as "no change". So each `null` is replaced by a value no field
+    /// accepts (an empty object: no request field is an object of optional fields), and the
+    /// decoder's error at such a place is reported as a `null`. A `null` in a field `T` does not
+    /// read (an unknown field, which the contract allows) is ignored like the field.
+    static func decodeRefusingNull<T: Decodable>(_ type: T.Type, from buffer: ByteBuffer) throws -> T {
+        guard buffer.readableBytesView.contains(UInt8(ascii: "n")),
+              let root = try? JSONSerialization.jsonObject(with: Data(buffer: buffer), options: [.fragmentsAllowed])
+        else { return try JSONDecoder().decode(T.self, from: buffer) }
+        var nulls: Set<String> = []
+        func replacingNulls(_ value: Any, _ path: String) -> Any {
+            switch value {
+            case is NSNull:
+                nulls.insert(path)
+                return [String: Any]()
+            case let object as [String: Any]:
+                return object.reduce(into: [String: Any]()) { $0[$1.key] = replacingNulls($1.value, path.isEmpty ? $1.key : "\(path).\($1.key)") }
+            case let array as [Any]:
+                return array.enumerated().map { replacingNulls($0.element, "\(path)[\($0.offset)]") }
+            default:
+                return value
+            }
+        }
+        let replaced = replacingNulls(root, "")
+        guard !nulls.isEmpty else { return try JSONDecoder().decode(T.self, from: buffer) }
+        if nulls.contains("") { throw APIError(.badRequest, code: "invalid_json", detail: "send a JSON object as the request body") }
+        do {
+            return try JSONDecoder().decode(T.self, from: JSONSerialization.data(withJSONObject: replaced, options: [.fragmentsAllowed]))
+        } catch let DecodingError.typeMismatch(_, context) where nulls.contains(path(context.codingPath)) {
+            throw APIError(.badRequest, code: "invalid_json", detail: "field '\(path(context.codingPath))' must not be null; leave it out instead")
+        }
+    }
+
+    /// A coding path as the API names fields: `panels[0].media`.
+    static func path(_ codingPath: [any CodingKey]) -> String {
+        codingPath.reduce("") { path, key in
+            if let index = key.intValue { return "\(path)[\(index)]" }
+            return path.isEmpty ? key.stringValue : "\(path).\(key.stringValue)"
         }
     }
 

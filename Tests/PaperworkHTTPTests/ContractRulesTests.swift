@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import NIOCore
 import Testing
 @testable import PaperworkHTTP
 
@@ -53,6 +54,49 @@ struct ContractRulesTests {
             let unknown = try await client.call(HTTPRequest.Method("PROPFIND")!, "/health")
             #expect(unknown.status == .notImplemented)
             #expect(unknown.code == "method_not_implemented")
+        }
+    }
+
+    @Test("a query parameter outside what the contract allows is 400 invalid_parameter naming it, not a silent default")
+    func queryParameters() async throws {
+        let service = try await TestService.make()
+        try await service.run { client in
+            let token = try await signUp(client, service, email: "query@example.com")
+            for query in ["offset=-1", "offset=abc", "limit=0", "limit=501", "limit=", "limit=1.5"] {
+                let answer = try await client.call(.get, "/v1/companies?\(query)", token: token)
+                #expect(answer.status == .badRequest, "\(query)")
+                #expect(answer.code == "invalid_parameter", "\(query)")
+                #expect(answer.string("detail")?.hasPrefix("query parameter '\(query.prefix { $0 != "=" })'") == true, "\(query)")
+            }
+            #expect(try await client.call(.get, "/v1/companies?offset=0&limit=500", token: token).status == .ok)
+        }
+    }
+
+    @Test("null is refused where the contract has no nullable field, instead of being read as absent")
+    func nullFields() async throws {
+        let service = try await TestService.make()
+        try await service.run { client in
+            let token = try await signUp(client, service, email: "null@example.com")
+            let company = try await register(client, token: token, name: "Null Networks Ltd")
+            let me = try #require(((try await client.call(.get, "/v1/me", token: token))["user"] as? [String: Any])?["id"] as? String)
+            let member = try await client.call(.patch, "/v1/companies/\(company)/members/\(me)", token: token, json: ["role": "admin", "permissions": NSNull()])
+            #expect(member.status == .badRequest)
+            #expect(member.code == "invalid_json")
+            #expect(member.string("detail") == "field 'permissions' must not be null; leave it out instead")
+            let invitation = try await client.call(.post, "/v1/companies/\(company)/invitations", token: token, json: ["email": "x@example.com", "permissions": NSNull()])
+            #expect(invitation.code == "invalid_json")
+            #expect(try await service.mails(to: "x@example.com").isEmpty, "nothing was sent")
+            let inArray = try await client.call(.post, "/v1/companies/\(company)/invitations", token: token, json: ["email": "x@example.com", "permissions": ["order_ports", NSNull()]])
+            #expect(inArray.string("detail") == "field 'permissions[1]' must not be null; leave it out instead")
+            #expect(try await service.mails(to: "x@example.com").isEmpty, "nothing was sent")
+            // A field the contract does not name is ignored, null or not.
+            let unknown = try await client.call(.patch, "/v1/me", token: token, json: ["full_name": "A", "extra": ["deep": [1, NSNull()]]])
+            #expect(unknown.status == .ok)
+            #expect(unknown.string("full_name") == "A")
+            let whole = try await client.call(.post, "/v1/signup", body: ByteBuffer(string: "null"), headers: [.contentType: "application/json"])
+            #expect(whole.code == "invalid_json")
+            // Left out, the same fields are fine.
+            #expect(try await client.call(.patch, "/v1/companies/\(company)/members/\(me)", token: token, json: ["role": "admin"]).status == .ok)
         }
     }
 }
