@@ -129,14 +129,15 @@ public struct Wiring: Sendable {
         let review = ReviewQueue(intake: intake, metrics: factory)
         let views = CertificateViews(queue: review)
         let ports = try identity.map { try Ports(companies: companies, policy: settings.portsPolicy(identity: $0)) }
+        let credentials = Credentials(store: store)
         var services = ServiceDependencies(
-            store: store, inspector: inspector, metrics: metrics, accounts: accounts, companies: companies,
-            intake: intake, review: review, views: views, catalog: Catalog(store: store)
+            credentials: credentials, readiness: Readiness(store: store), auditLog: AuditLog(store: store), inspector: inspector, metrics: metrics,
+            accounts: accounts, companies: companies, intake: intake, review: review, views: views, catalog: Catalog(store: store)
         )
         services.ports = ports
         services.revalidation = Revalidation(store: store, inspector: inspector, ports: ports, settings: policies.revalidation)
         services.console = try await ConsoleController.load(
-            directory: settings.templatesDirectory + "/console", store: store, review: review, views: views,
+            directory: settings.templatesDirectory + "/console", credentials: credentials, review: review, views: views,
             secureCookies: settings.publicURL.hasPrefix("https://")
         )
         return services

@@ -10,7 +10,7 @@ import Workflow
 struct AccountsController {
     let accounts: Accounts
     let companies: Companies
-    let store: Store
+    let credentials: Credentials
     let maxPhotoBytes: Int
 
     struct SignupRequest: Decodable { var email: String }
@@ -67,7 +67,7 @@ struct AccountsController {
         router.delete("v1/sessions/current") { _, context -> HTTPResponse.Status in
             let principal = try context.requirePrincipal()
             guard let tokenID = context.tokenID else { throw APIError.unauthenticated }
-            _ = try await store.transaction { try await TokenRepository.revoke(tokenID, ownedBy: principal, on: $0) }
+            _ = try await credentials.revoke(tokenID, ownedBy: principal)
             return .noContent
         }
 

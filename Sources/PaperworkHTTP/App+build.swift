@@ -3,14 +3,18 @@ public import Hummingbird
 public import Isolation
 public import Logging
 public import Prometheus
-public import Store
+import Store
 public import Workflow
 public import ServiceLifecycle
 
 /// What the HTTP layer needs from the layers below, built once at start.
 public struct ServiceDependencies: Sendable {
-    /// The database and blob store.
-    public var store: Store
+    /// Who is calling: bearer tokens and console sessions.
+    public var credentials: Credentials
+    /// Whether the database answers, for `/health`.
+    public var readiness: Readiness
+    /// The audit log, for operators.
+    public var auditLog: AuditLog
     /// Where untrusted documents are parsed.
     public var inspector: any DocumentInspector
     /// Where `/metrics` reads from.
@@ -37,10 +41,12 @@ public struct ServiceDependencies: Sendable {
     /// Bundles the workflows, built by the composition root (`Wiring` in `Composition`); the
     /// optional services are set afterwards, when their templates and keys are loaded.
     public init(
-        store: Store, inspector: any DocumentInspector, metrics: PrometheusCollectorRegistry, accounts: Accounts, companies: Companies,
-        intake: CertificateIntake, review: ReviewQueue, views: CertificateViews, catalog: Catalog
+        credentials: Credentials, readiness: Readiness, auditLog: AuditLog, inspector: any DocumentInspector, metrics: PrometheusCollectorRegistry,
+        accounts: Accounts, companies: Companies, intake: CertificateIntake, review: ReviewQueue, views: CertificateViews, catalog: Catalog
     ) {
-        self.store = store
+        self.credentials = credentials
+        self.readiness = readiness
+        self.auditLog = auditLog
         self.inspector = inspector
         self.metrics = metrics
         self.accounts = accounts
@@ -72,14 +78,14 @@ public func buildRouter(dependencies: ServiceDependencies) -> Router<PaperworkRe
     router.add(middleware: LogRequestsMiddleware(.info))
     router.add(middleware: MetricsMiddleware())
     router.add(middleware: ProblemMiddleware())
-    router.add(middleware: BearerAuthenticationMiddleware(store: dependencies.store))
-    HealthController(store: dependencies.store).addRoutes(to: router)
+    router.add(middleware: BearerAuthenticationMiddleware(credentials: dependencies.credentials))
+    HealthController(readiness: dependencies.readiness).addRoutes(to: router)
     MetricsController(registry: dependencies.metrics, beforeScrape: { [review = dependencies.review] in await review.refreshGauges() }).addRoutes(to: router)
-    TokensController(store: dependencies.store).addRoutes(to: router)
-    AccountsController(accounts: dependencies.accounts, companies: dependencies.companies, store: dependencies.store, maxPhotoBytes: dependencies.accounts.policy.maxPhotoBytes).addRoutes(to: router)
+    TokensController(credentials: dependencies.credentials).addRoutes(to: router)
+    AccountsController(accounts: dependencies.accounts, companies: dependencies.companies, credentials: dependencies.credentials, maxPhotoBytes: dependencies.accounts.policy.maxPhotoBytes).addRoutes(to: router)
     CompaniesController(companies: dependencies.companies).addRoutes(to: router)
     CertificatesController(intake: dependencies.intake, views: dependencies.views, queue: dependencies.review, companies: dependencies.companies).addRoutes(to: router)
-    ReviewController(queue: dependencies.review, store: dependencies.store).addRoutes(to: router)
+    ReviewController(queue: dependencies.review, auditLog: dependencies.auditLog).addRoutes(to: router)
     OpenAPIController().addRoutes(to: router)
     dependencies.console?.addRoutes(to: router)
     if let ports = dependencies.ports {

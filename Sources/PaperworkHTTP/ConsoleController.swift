@@ -3,7 +3,7 @@ import Hummingbird
 import Intake
 import Mustache
 import NIOCore
-public import Store
+import Store
 public import Workflow
 
 /// The reviewer console: server-rendered HTML from `templates/console/` (swift-mustache),
@@ -16,7 +16,7 @@ public import Workflow
 /// session's CSRF token (the sign-in form a pre-session one), compared in constant time.
 /// Mustache escapes every value; the pages send a strict Content-Security-Policy.
 public struct ConsoleController: Sendable {
-    let store: Store
+    let credentials: Credentials
     let review: ReviewQueue
     let views: CertificateViews
     let templates: MustacheLibrary
@@ -28,13 +28,13 @@ public struct ConsoleController: Sendable {
     static let preSessionCookie = "pw_console_csrf"
 
     /// Loads the console's templates from `directory` (`templates/console`).
-    public static func load(directory: String, store: Store, review: ReviewQueue, views: CertificateViews, secureCookies: Bool) async throws -> ConsoleController {
+    public static func load(directory: String, credentials: Credentials, review: ReviewQueue, views: CertificateViews, secureCookies: Bool) async throws -> ConsoleController {
         let templates = try await MustacheLibrary(directory: directory)
         for name in ["header", "footer", "sign_in", "queue", "certificate", "error"] where templates.getTemplate(named: name) == nil {
             throw WorkflowError(.invalid, code: "console_template_missing", "no console template \(name).mustache in \(directory)")
         }
         let stylesheet = (try? String(contentsOfFile: directory + "/style.css", encoding: .utf8)) ?? ""
-        return ConsoleController(store: store, review: review, views: views, templates: templates, stylesheet: stylesheet, secureCookies: secureCookies)
+        return ConsoleController(credentials: credentials, review: review, views: views, templates: templates, stylesheet: stylesheet, secureCookies: secureCookies)
     }
 
     struct SignInForm: Decodable { var csrf: String?; var token: String? }
@@ -69,14 +69,14 @@ public struct ConsoleController: Sendable {
                 return try errorPage(.forbidden, "This form has expired. Open the sign-in page again.", csrf: nil)
             }
             let secret = (form.token ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-            guard let (principal, token) = try await store.withSession({ try await TokenRepository.authenticate(secret, on: $0) }),
+            guard let (principal, token) = try await credentials.authenticate(secret, recordingUse: false),
                   case .staff = principal else {
                 var response = try page("sign_in", ["title": "Sign in", "csrf": expected, "error": "That is not a valid staff token."])
                 response.status = .unauthorized
                 return response
             }
             let expires = Date().addingTimeInterval(sessionLifetime)
-            let (cookieValue, _) = try await store.transaction { try await ConsoleSessionRepository.create(principal: principal, tokenID: token.id, expiresAt: expires, on: $0) }
+            let cookieValue = try await credentials.openConsoleSession(for: principal, tokenID: token.id, until: expires)
             var response = Self.redirect("/console/queue")
             response.setCookie(cookie(Self.sessionCookie, cookieValue, maxAge: Int(sessionLifetime)))
             response.setCookie(cookie(Self.preSessionCookie, "", maxAge: 0))
@@ -87,7 +87,7 @@ public struct ConsoleController: Sendable {
             guard let (session, secret) = try await session(request) else { return Self.redirect("/console/sign-in") }
             let form = try await Self.form(CSRFForm.self, request)
             guard Self.same(form.csrf, session.csrfToken) else { return try errorPage(.forbidden, "This form has expired; reload the page.", csrf: session.csrfToken) }
-            try await store.transaction { try await ConsoleSessionRepository.delete(secret: secret, on: $0) }
+            try await credentials.closeConsoleSession(secret)
             var response = Self.redirect("/console/sign-in")
             response.setCookie(cookie(Self.sessionCookie, "", maxAge: 0))
             return response
@@ -172,7 +172,7 @@ public struct ConsoleController: Sendable {
 
     func session(_ request: Request) async throws -> (ConsoleSession, String)? {
         guard let secret = request.cookies[Self.sessionCookie]?.value, !secret.isEmpty else { return nil }
-        guard let session = try await store.withSession({ try await ConsoleSessionRepository.session(secret: secret, on: $0) }) else { return nil }
+        guard let session = try await credentials.consoleSession(secret) else { return nil }
         return (session, secret)
     }
 

@@ -1,11 +1,11 @@
 import Foundation
 import Hummingbird
-import Store
+import Workflow
 
 /// `GET /health`: whether this instance can serve, for load balancers and operators.
 /// 200 when the database answers, 503 when it does not.
 struct HealthController {
-    let store: Store
+    let readiness: Readiness
 
     struct Health: Encodable {
         var status: String
@@ -14,12 +14,10 @@ struct HealthController {
 
     func addRoutes(to router: Router<PaperworkRequestContext>) {
         router.get("health") { _, _ -> Response in
-            do {
-                try await store.ping()
+            if await readiness.databaseAnswers() {
                 return try JSONResponse.make(Health(status: "ok", database: "ok"), status: .ok)
-            } catch {
-                return try JSONResponse.make(Health(status: "unavailable", database: "unreachable"), status: .serviceUnavailable)
             }
+            return try JSONResponse.make(Health(status: "unavailable", database: "unreachable"), status: .serviceUnavailable)
         }
     }
 }

@@ -6,7 +6,7 @@ import Workflow
 /// `DELETE /v1/review/claims/{id}`; and the audit log for operators: `GET /v1/audit`.
 struct ReviewController {
     let queue: ReviewQueue
-    let store: Store
+    let auditLog: AuditLog
 
     struct ItemResponse: Encodable {
         var certificate_id: String
@@ -78,7 +78,7 @@ struct ReviewController {
                 entityType: value("entity_type"), entityID: value("entity_id"), actor: value("actor"), action: value("action"),
                 since: value("since"), until: value("until"), after: value("after").flatMap { Int($0) }, limit: value("limit").flatMap { Int($0) } ?? 100
             )
-            return AuditList(entries: try await store.withSession { try await AuditRepository.entries(filter, on: $0) }.map(AuditEntryResponse.init))
+            return AuditList(entries: try await auditLog.entries(filter).map(AuditEntryResponse.init))
         }
     }
 }

@@ -1,10 +1,10 @@
 import Foundation
 import Hummingbird
-import Store
+import Workflow
 
 /// `GET /v1/tokens` lists the caller's API tokens; `DELETE /v1/tokens/{id}` revokes one.
 struct TokensController {
-    let store: Store
+    let credentials: Credentials
 
     struct TokenList: ResponseEncodable {
         var tokens: [TokenResponse]
@@ -13,12 +13,12 @@ struct TokensController {
     func addRoutes(to router: Router<PaperworkRequestContext>) {
         router.get("v1/tokens") { _, context -> TokenList in
             let principal = try context.requirePrincipal()
-            return TokenList(tokens: try await store.withSession { try await TokenRepository.list(for: principal, on: $0) }.map(TokenResponse.init))
+            return TokenList(tokens: try await credentials.tokens(of: principal).map(TokenResponse.init))
         }
         router.delete("v1/tokens/{id}") { _, context -> HTTPResponse.Status in
             let principal = try context.requirePrincipal()
             let id = try context.parameters.require("id")
-            guard try await store.transaction({ try await TokenRepository.revoke(id, ownedBy: principal, on: $0) }) else {
+            guard try await credentials.revoke(id, ownedBy: principal) else {
                 throw APIError.notFound("token")
             }
             return .noContent

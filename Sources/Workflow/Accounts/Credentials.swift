@@ -50,9 +50,4 @@ public struct Credentials: Sendable {
     public func closeConsoleSession(_ secret: String) async throws {
         try await store.transaction { try await ConsoleSessionRepository.delete(secret: secret, on: $0) }
     }
-
-    /// Whether the database answers, for `/health`.
-    public func databaseIsReachable() async -> Bool {
-        (try? await store.ping()) != nil
-    }
 }
