@@ -51,10 +51,10 @@ struct PortsController {
     func addRoutes(to router: Router<PaperworkRequestContext>) {
         router.get("v1/datacenters") { request, context -> DatacenterList in
             _ = try context.requirePrincipal()
-            let query = request.uri.queryParameters
+            let query = QueryParameters(request)
             return DatacenterList(datacenters: try await catalog.search(
-                country: query["country"].map { String($0) }, query: query["q"].map { String($0) },
-                limit: query["limit"].flatMap { Int(String($0)) } ?? 50, offset: query["offset"].flatMap { Int(String($0)) } ?? 0
+                country: query.string("country"), query: query.string("q"),
+                limit: try query.integer("limit", in: 1...200, default: 50), offset: try query.integer("offset", in: 0...QueryParameters.maxOffset, default: 0)
             ).map(DatacenterResponse.init))
         }
         router.get("v1/datacenters/{id}") { _, context -> DatacenterResponse in

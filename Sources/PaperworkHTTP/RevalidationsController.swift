@@ -58,7 +58,7 @@ struct RevalidationsController {
         }
         router.get("v1/revalidations") { request, context -> RunList in
             _ = try Self.requireOperator(context)
-            let limit = request.uri.queryParameters["limit"].flatMap { Int(String($0)) } ?? 50
+            let limit = try QueryParameters(request).integer("limit", in: 1...500, default: 50)
             return RunList(runs: try await revalidation.runs(limit: limit).map(RevalidationRunResponse.init))
         }
         router.get("v1/revalidations/{id}") { _, context -> RunStatus in
@@ -67,13 +67,15 @@ struct RevalidationsController {
         }
         router.get("v1/revalidations/{id}/report") { request, context -> Response in
             _ = try Self.requireOperator(context)
-            let query = request.uri.queryParameters
-            let wantsCSV = query["format"] == "csv" || (query["format"] == nil && request.headers[.accept]?.contains("text/csv") == true)
-            if let format = query["format"], format != "csv", format != "jsonl" {
+            let query = QueryParameters(request)
+            let format = query.string("format")
+            if let format, format != "csv", format != "jsonl" {
                 throw APIError(.badRequest, code: "invalid_format", detail: "format must be jsonl or csv")
             }
+            let wantsCSV = format == "csv" || (format == nil && request.headers[.accept]?.contains("text/csv") == true)
+            let everything = try query.boolean("all", default: false)
             let id = try context.parameters.require("id")
-            let chunks = try await revalidation.report(runID: id, format: wantsCSV ? .csv : .jsonl, everything: query["all"] == "true")
+            let chunks = try await revalidation.report(runID: id, format: wantsCSV ? .csv : .jsonl, everything: everything)
             return Response(
                 status: .ok,
                 headers: [

@@ -69,6 +69,13 @@ struct ContractRulesTests {
                 #expect(answer.string("detail")?.hasPrefix("query parameter '\(query.prefix { $0 != "=" })'") == true, "\(query)")
             }
             #expect(try await client.call(.get, "/v1/companies?offset=0&limit=500", token: token).status == .ok)
+            for uri in ["/v1/datacenters?offset=-1", "/v1/datacenters?limit=201", "/v1/datacenters?limit=ten"] {
+                #expect(try await client.call(.get, uri, token: token).code == "invalid_parameter", "\(uri)")
+            }
+            let operatorToken = try await staffToken(service, role: .operator, name: "query-operator")
+            for uri in ["/v1/revalidations?limit=0", "/v1/revalidations/rv-unknown/report?all=yes"] {
+                #expect(try await client.call(.get, uri, token: operatorToken).code == "invalid_parameter", "\(uri)")
+            }
         }
     }
 
