@@ -237,7 +237,7 @@ let package = Package(
                 "PaperworkCLI", "Intake", "Isolation", "Store", "StoreTestSupport", "TestSupport",
                 .product(name: "Logging", package: "swift-log"),
             ],
-            exclude: ["console_browser.py"],
+            exclude: ["console_browser.py", "portal_browser.py"],
             swiftSettings: swiftSettings
         ),
     ],

@@ -140,6 +140,10 @@ public struct Wiring: Sendable {
             directory: settings.templatesDirectory + "/console", credentials: credentials, review: review, views: views,
             secureCookies: settings.publicURL.hasPrefix("https://")
         )
+        services.portal = try await PortalController.load(
+            directory: settings.templatesDirectory + "/portal", accounts: accounts, companies: companies, credentials: credentials,
+            secureCookies: settings.publicURL.hasPrefix("https://"), supportAddress: settings.supportAddress
+        )
         return services
     }
 

@@ -37,6 +37,8 @@ public struct ServiceDependencies: Sendable {
     public var revalidation: Revalidation?
     /// The reviewer console, when its templates are loaded (``ConsoleController/load(directory:store:review:views:secureCookies:)``).
     public var console: ConsoleController?
+    /// The customer portal, when its templates are loaded (``PortalController/load(directory:accounts:companies:credentials:secureCookies:supportAddress:)``).
+    public var portal: PortalController?
 
     /// Bundles the workflows, built by the composition root (`Wiring` in `Composition`); the
     /// optional services are set afterwards, when their templates and keys are loaded.
@@ -88,6 +90,7 @@ public func buildRouter(dependencies: ServiceDependencies) -> Router<PaperworkRe
     ReviewController(queue: dependencies.review, auditLog: dependencies.auditLog).addRoutes(to: router)
     OpenAPIController().addRoutes(to: router)
     dependencies.console?.addRoutes(to: router)
+    dependencies.portal?.addRoutes(to: router)
     if let ports = dependencies.ports {
         PortsController(catalog: dependencies.catalog, ports: ports).addRoutes(to: router)
     }

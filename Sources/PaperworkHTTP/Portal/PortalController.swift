@@ -1,0 +1,261 @@
+import Foundation
+public import Hummingbird
+import Mustache
+import NIOCore
+import Store
+public import Workflow
+
+/// The customer portal: the pages customers use in a browser, in English and French, over the
+/// same workflows as the API. This first part covers the way in: what the platform asks of a
+/// new customer (`/`), sign-up by e-mail (`/signup`, and `/signup/complete` that the e-mail
+/// links to), sign-in and sign-out, and the signed-in account page.
+///
+/// - Sessions: the bearer token of an ordinary sign-in, in an `HttpOnly` cookie with
+///   `SameSite=Lax` (so links from e-mails arrive signed in) and `Secure` behind https;
+///   signing out revokes the token.
+/// - Every form carries a CSRF token compared in constant time with a cookie of its own.
+/// - Every page is rendered by Mustache, which escapes every value, and sent with a strict
+///   Content-Security-Policy: nothing is loaded from another host, no script runs.
+/// - No page tells whether an address has an account: sign-up answers the same either way.
+public struct PortalController: Sendable {
+    let accounts: Accounts
+    let companies: Companies
+    let credentials: Credentials
+    let templates: MustacheLibrary
+    let texts: PortalTexts
+    let stylesheet: String
+    let secureCookies: Bool
+    let supportAddress: String
+
+    /// The portal's pages: HTML for browsers, not part of the API contract (`openapi.yaml`).
+    static let paths: Set<String> = ["/", "/language", "/signup", "/signup/complete", "/signin", "/signout", "/account", "/portal/style.css"]
+
+    static let sessionCookie = "pw_session"
+    static let csrfCookie = "pw_csrf"
+    static let languageCookie = "pw_lang"
+    static let sessionLifetime = 30 * 24 * 3600
+
+    /// Loads the templates, strings and stylesheet from `directory` (`templates/portal`);
+    /// throws if any is missing, so a broken deployment fails at start, not on a customer.
+    public static func load(
+        directory: String, accounts: Accounts, companies: Companies, credentials: Credentials, secureCookies: Bool, supportAddress: String
+    ) async throws -> PortalController {
+        let templates = try await MustacheLibrary(directory: directory)
+        for name in ["header", "footer", "home", "signup", "signup_sent", "signup_complete", "signin", "account", "error"] where templates.getTemplate(named: name) == nil {
+            throw WorkflowError(.invalid, code: "portal_template_missing", "no portal template \(name).mustache in \(directory)")
+        }
+        guard let stylesheet = try? String(contentsOfFile: directory + "/style.css", encoding: .utf8) else {
+            throw WorkflowError(.invalid, code: "portal_template_missing", "no portal stylesheet style.css in \(directory)")
+        }
+        return PortalController(
+            accounts: accounts, companies: companies, credentials: credentials, templates: templates,
+            texts: try PortalTexts(directory: directory), stylesheet: stylesheet, secureCookies: secureCookies, supportAddress: supportAddress
+        )
+    }
+
+    struct EmailForm: Decodable { var csrf: String?; var email: String? }
+    struct CompleteForm: Decodable { var csrf: String?; var token: String?; var password: String?; var full_name: String?; var job_title: String? }
+    struct SignInForm: Decodable { var csrf: String?; var email: String?; var password: String? }
+    struct CSRFForm: Decodable { var csrf: String? }
+
+    /// What every page knows about its reader.
+    struct Reader {
+        var language: String
+        var csrf: String
+        /// Set when the CSRF cookie was just made and must be sent with the page.
+        var newCSRF: Bool
+        var user: UserAccount?
+        var path: String
+    }
+
+    /// Adds the portal's routes.
+    public func addRoutes(to router: Router<PaperworkRequestContext>) {
+        router.get("portal/style.css") { _, _ -> Response in
+            Response(
+                status: .ok, headers: [.contentType: "text/css; charset=utf-8", .cacheControl: "public, max-age=300"],
+                body: .init(byteBuffer: ByteBuffer(string: stylesheet))
+            )
+        }
+        router.get("/") { request, _ -> Response in
+            let reader = try await reader(request)
+            return try page("home", reader, title: "home_title", [:])
+        }
+        router.get("language") { request, _ -> Response in
+            let wanted = request.uri.queryParameters["to"].map(String.init) ?? ""
+            let back = Self.localPath(request.uri.queryParameters["back"].map(String.init))
+            var response = Self.redirect(back)
+            if PortalTexts.languages.contains(wanted) {
+                response.setCookie(cookie(Self.languageCookie, wanted, maxAge: 365 * 24 * 3600, httpOnly: true))
+                // A signed-in reader's e-mails follow the choice too, once profiles keep it.
+            }
+            return response
+        }
+
+        router.get("signup") { request, _ -> Response in
+            try page("signup", try await reader(request), title: "signup_title", [:])
+        }
+        router.post("signup") { request, _ -> Response in
+            let reader = try await reader(request)
+            let form = try await Self.form(EmailForm.self, request)
+            guard Self.same(form.csrf, reader.csrf) else { return try expired(reader) }
+            let email = (form.email ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+            do {
+                try await accounts.startSignup(email: email)
+            } catch let error as WorkflowError where error.kind == .invalid {
+                return try page("signup", reader, title: "signup_title", ["email": email, "emailError": message(error, reader)], status: .unprocessableContent)
+            }
+            // The same answer whether or not the address has an account: only the e-mail differs.
+            return try page("signup_sent", reader, title: "signup_sent_title", ["email": email])
+        }
+        router.get("signup/complete") { request, _ -> Response in
+            let reader = try await reader(request)
+            let token = request.uri.queryParameters["token"].map(String.init) ?? ""
+            return try page("signup_complete", reader, title: "complete_title", ["token": token])
+        }
+        router.post("signup/complete") { request, _ -> Response in
+            let reader = try await reader(request)
+            let form = try await Self.form(CompleteForm.self, request)
+            guard Self.same(form.csrf, reader.csrf) else { return try expired(reader) }
+            let kept: [String: Any] = ["token": form.token ?? "", "fullName": form.full_name ?? "", "jobTitle": form.job_title ?? ""]
+            do {
+                let jobTitle = (form.job_title ?? "").trimmingCharacters(in: .whitespaces)
+                let session = try await accounts.completeSignup(
+                    token: form.token ?? "", password: form.password ?? "", fullName: form.full_name ?? "",
+                    jobTitle: jobTitle.isEmpty ? nil : jobTitle, photo: nil
+                )
+                return signedIn(session.secret, reader)
+            } catch let error as WorkflowError {
+                var values = kept
+                switch error.code {
+                case "weak_password", "password_too_long": values["passwordError"] = message(error, reader)
+                case "invalid_field" where error.message.hasPrefix("full_name"): values["nameError"] = message(error, reader)
+                case "invalid_field" where error.message.hasPrefix("job_title"): values["titleError"] = message(error, reader)
+                default: values["error"] = message(error, reader); values["linkProblem"] = true
+                }
+                return try page("signup_complete", reader, title: "complete_title", values, status: error.kind == .invalid ? .unprocessableContent : .ok)
+            }
+        }
+
+        router.get("signin") { request, _ -> Response in
+            try page("signin", try await reader(request), title: "signin_title", [:])
+        }
+        router.post("signin") { request, _ -> Response in
+            let reader = try await reader(request)
+            let form = try await Self.form(SignInForm.self, request)
+            guard Self.same(form.csrf, reader.csrf) else { return try expired(reader) }
+            let email = (form.email ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+            do {
+                let session = try await accounts.signIn(email: email, password: form.password ?? "", tokenName: "portal")
+                return signedIn(session.secret, reader)
+            } catch let error as WorkflowError where error.kind == .unauthenticated || error.kind == .invalid {
+                return try page("signin", reader, title: "signin_title", ["email": email, "error": texts.text("signin_failed", reader.language)], status: .unauthorized)
+            }
+        }
+        router.post("signout") { request, _ -> Response in
+            let reader = try await reader(request)
+            let form = try await Self.form(CSRFForm.self, request)
+            guard Self.same(form.csrf, reader.csrf) else { return try expired(reader) }
+            if let secret = request.cookies[Self.sessionCookie]?.value, let (principal, token) = try await credentials.authenticate(secret, recordingUse: false) {
+                _ = try await credentials.revoke(token.id, ownedBy: principal)
+            }
+            var response = Self.redirect("/")
+            response.setCookie(cookie(Self.sessionCookie, "", maxAge: 0, httpOnly: true))
+            return response
+        }
+
+        router.get("account") { request, _ -> Response in
+            let reader = try await reader(request)
+            guard let user = reader.user else { return Self.redirect("/signin") }
+            let list = try await companies.list(for: .user(id: user.id), status: nil)
+            let rows = list.map { view -> [String: Any] in
+                ["legalName": view.company.legalName, "country": view.company.country, "status": texts.text("company_status_" + view.company.status.rawValue, reader.language)]
+            }
+            return try page("account", reader, title: "account_title", ["companies": rows, "hasCompanies": !rows.isEmpty])
+        }
+    }
+
+    // MARK: Readers, pages, forms
+
+    func reader(_ request: Request) async throws -> Reader {
+        let language = PortalTexts.language(cookie: request.cookies[Self.languageCookie]?.value, acceptLanguage: request.headers[.acceptLanguage])
+        var user: UserAccount?
+        if let secret = request.cookies[Self.sessionCookie]?.value, !secret.isEmpty,
+           let (principal, _) = try await credentials.authenticate(secret), case let .user(id) = principal {
+            user = try? await accounts.user(id)
+        }
+        let existing = request.cookies[Self.csrfCookie]?.value ?? ""
+        let csrf = existing.count >= 32 ? existing : LinkSecret.make(prefix: "")
+        return Reader(language: language, csrf: csrf, newCSRF: csrf != existing, user: user, path: request.uri.path)
+    }
+
+    func page(_ name: String, _ reader: Reader, title: String, _ values: [String: Any], status: HTTPResponse.Status = .ok) throws -> Response {
+        var context = values
+        let table = texts.table(reader.language)
+        context["t"] = table
+        context["title"] = table[title] ?? title
+        context["lang"] = reader.language
+        context["csrf"] = reader.csrf
+        context["support"] = supportAddress
+        context["back"] = reader.path
+        context["otherLanguages"] = PortalTexts.languages.filter { $0 != reader.language }.map { ["code": $0, "name": texts.text("language_name", $0)] }
+        if let user = reader.user {
+            context["user"] = ["fullName": user.fullName, "email": user.email]
+        }
+        guard let html = templates.render(context, withTemplate: name) else {
+            throw APIError(.internalServerError, code: "internal_error", detail: "the portal template \(name) is missing")
+        }
+        var response = Response(
+            status: status,
+            headers: [
+                .contentType: "text/html; charset=utf-8", .cacheControl: "no-store",
+                .init("Content-Security-Policy")!: "default-src 'none'; img-src 'self'; style-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+                .init("X-Frame-Options")!: "DENY", .init("Referrer-Policy")!: "same-origin", .init("X-Content-Type-Options")!: "nosniff",
+                .contentLanguage: reader.language,
+            ],
+            body: .init(byteBuffer: ByteBuffer(string: html))
+        )
+        if reader.newCSRF {
+            response.setCookie(Cookie(name: Self.csrfCookie, value: reader.csrf, path: "/", secure: secureCookies, httpOnly: true, sameSite: .strict))
+        }
+        return response
+    }
+
+    /// A form older than its CSRF cookie (or forged): shown again, never acted on.
+    func expired(_ reader: Reader) throws -> Response {
+        try page("error", reader, title: "error_title", ["message": texts.text("form_expired", reader.language)], status: .forbidden)
+    }
+
+    /// The reader's sentence for a workflow error: the code's own when the strings have one.
+    func message(_ error: WorkflowError, _ reader: Reader) -> String {
+        let table = texts.table(reader.language)
+        return table["error_" + error.code] ?? table["error_generic"] ?? error.message
+    }
+
+    func signedIn(_ secret: String, _ reader: Reader) -> Response {
+        var response = Self.redirect("/account")
+        response.setCookie(cookie(Self.sessionCookie, secret, maxAge: Self.sessionLifetime, httpOnly: true))
+        return response
+    }
+
+    func cookie(_ name: String, _ value: String, maxAge: Int, httpOnly: Bool) -> Cookie {
+        Cookie(name: name, value: value, maxAge: maxAge, path: "/", secure: secureCookies, httpOnly: httpOnly, sameSite: .lax)
+    }
+
+    /// Only paths on this site, so the language switch cannot redirect elsewhere.
+    static func localPath(_ candidate: String?) -> String {
+        guard let candidate, candidate.hasPrefix("/"), !candidate.hasPrefix("//"), !candidate.contains("\\") else { return "/" }
+        return candidate
+    }
+
+    static func form<T: Decodable>(_ type: T.Type, _ request: Request) async throws -> T {
+        try await ConsoleController.form(type, request)
+    }
+
+    static func same(_ submitted: String?, _ expected: String) -> Bool {
+        ConsoleController.same(submitted, expected)
+    }
+
+    static func redirect(_ location: String) -> Response {
+        ConsoleController.redirect(location)
+    }
+}

@@ -1,0 +1,30 @@
+import Foundation
+import Isolation
+import Testing
+import TestSupport
+
+/// The customer portal as a new customer meets it: the real server, a real headless Chromium,
+/// in French, from the home page through the e-mailed link to the account page.
+@Suite("the customer portal in a browser", .serialized)
+struct PortalBrowserTests {
+    @Test("sign-up in French: refused address, check-your-inbox, the link from the .eml, refused then accepted password, account, sign-out, sign-in, English, CSRF")
+    func signUpInFrench() throws {
+        let directory = ServeCommandTests.temporaryDirectory()
+        var server = try ServeCommandTests.Server.start(dataDirectory: directory)
+        defer { _ = server.terminate() }
+        let listening = server.read(until: "Paperwork is listening")
+        try #require(listening)
+        #expect(try RawHTTP.waitUntilServing(port: server.port))
+
+        // Screenshots of every page at 1280 and 390 px go to a folder of their own, not committed.
+        let screenshots = FileManager.default.temporaryDirectory.appendingPathComponent("paperwork-portal-screenshots-\(UUID().uuidString)").path
+        let browser = try ChildProcess.run("/usr/bin/env", [
+            "python3", SourceTree.root.appendingPathComponent("Tests/PaperworkCLITests/portal_browser.py").path,
+            "http://127.0.0.1:\(server.port)", directory + "/outbox", screenshots,
+        ], capturingErrors: true)
+        let output = String(decoding: browser.output, as: UTF8.self)
+        #expect(browser.exitStatus == 0, "\(String(decoding: browser.errors, as: UTF8.self).suffix(3000))")
+        #expect(output.contains("portal ok"))
+        print("portal screenshots: \(screenshots)")
+    }
+}

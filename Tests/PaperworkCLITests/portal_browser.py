@@ -1,0 +1,146 @@
+"""Drives the customer portal in a real headless Chromium (Debian's chromium and
+chromium-driver, through selenium), in French: the home page, sign-up with a refused and an
+accepted address, the link from the .eml file, a refused and an accepted password, the
+account page, sign-out, a wrong and a right sign-in, a hostile name shown as text, and a
+form posted without its CSRF token. Saves a screenshot of each page at 1280 and 390 px wide.
+Usage: portal_browser.py BASE_URL OUTBOX_DIR SCREENSHOT_DIR"""
+import email
+import glob
+import os
+import re
+import sys
+import time
+import urllib.error
+import urllib.request
+
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions
+from selenium.webdriver.support.ui import WebDriverWait
+
+base, outbox, shots = sys.argv[1:4]
+os.makedirs(shots, exist_ok=True)
+options = webdriver.ChromeOptions()
+options.binary_location = "/usr/bin/chromium"
+for argument in ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--window-size=1280,900", "--lang=fr-FR"]:
+    options.add_argument(argument)
+options.add_experimental_option("prefs", {"intl.accept_languages": "fr-FR,fr"})
+driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+driver.set_page_load_timeout(60)
+counter = [0]
+
+
+def shoot(name):
+    """A screenshot of the whole page at desktop and phone widths."""
+    counter[0] += 1
+    for width in (1280, 390):
+        driver.set_window_size(width, 900)
+        height = driver.execute_script("return document.documentElement.scrollHeight")
+        driver.set_window_size(width, max(height, 600))
+        driver.save_screenshot(os.path.join(shots, f"{counter[0]:02d}-{name}-{width}.png"))
+    driver.set_window_size(1280, 900)
+
+
+def submit(button_text=None):
+    """Submits the page's main form and waits until the next page has replaced this one."""
+    page = driver.find_element(By.TAG_NAME, "html")
+    driver.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
+    WebDriverWait(driver, 60).until(expected_conditions.staleness_of(page))
+
+
+def heading():
+    return driver.find_element(By.TAG_NAME, "h1").text
+
+
+def latest_link(address):
+    """The sign-up link of the newest .eml addressed to `address` (delivery runs every second)."""
+    for _ in range(100):
+        for path in sorted(glob.glob(os.path.join(outbox, "*.eml")), key=os.path.getmtime, reverse=True):
+            message = email.message_from_binary_file(open(path, "rb"))
+            if address in message["To"]:
+                body = message.get_payload(decode=True).decode("utf-8")
+                found = re.search(r"https?://\S+/signup/complete\?token=[A-Za-z0-9_-]+", body)
+                if found:
+                    return found.group(0)
+        time.sleep(0.1)
+    raise AssertionError("no sign-up e-mail for " + address)
+
+
+try:
+    driver.get(base + "/")
+    assert driver.find_element(By.TAG_NAME, "html").get_attribute("lang") == "fr", "Accept-Language chooses French"
+    assert "72 heures" in driver.page_source, "the home page says how long verification takes"
+    shoot("accueil")
+
+    driver.find_element(By.LINK_TEXT, "Créer un compte").click()
+    assert heading() == "Créez votre compte", heading()
+    shoot("inscription")
+    driver.find_element(By.ID, "email").send_keys("pas-une-adresse")
+    submit()
+    error = driver.find_element(By.ID, "email-error").text
+    assert "adresse e-mail" in error, error
+    assert driver.find_element(By.ID, "email").get_attribute("value") == "pas-une-adresse", "what was typed is kept"
+    assert driver.find_element(By.ID, "email").get_attribute("aria-describedby") == "email-error", "the error is tied to its field"
+    shoot("inscription-erreur")
+
+    address = f"ada.{int(time.time() * 1000)}@example.com"
+    field = driver.find_element(By.ID, "email")
+    field.clear()
+    field.send_keys(address)
+    submit()
+    assert heading() == "Consultez votre messagerie", heading()
+    assert address in driver.page_source
+    shoot("messagerie")
+
+    link = latest_link(address)
+    driver.get(link)
+    assert heading() == "Finalisez votre inscription", heading()
+    assert "12 caractères" in driver.find_element(By.ID, "password-rules").text, "the password rules are shown before typing"
+    shoot("finaliser")
+    driver.find_element(By.ID, "password").send_keys("court")
+    hostile = "<script>alert('pwned')</script> Ada"
+    driver.find_element(By.ID, "full_name").send_keys(hostile)
+    driver.find_element(By.ID, "job_title").send_keys("Architecte réseau")
+    submit()
+    assert "12 caractères" in driver.find_element(By.ID, "password-error").text
+    assert driver.find_element(By.ID, "full_name").get_attribute("value") == hostile, "the name typed is kept"
+    shoot("finaliser-erreur")
+    driver.find_element(By.ID, "password").send_keys("cheval correct agrafe batterie")
+    submit()
+    assert driver.current_url.endswith("/account"), driver.current_url
+    assert hostile in heading(), "a hostile name shows as text: " + heading()
+    assert "<script>alert" not in driver.page_source, "and is escaped in the HTML"
+    assert "Connecté en tant que" in driver.page_source
+    shoot("compte")
+
+    driver.find_element(By.CSS_SELECTOR, "header form button").click()
+    WebDriverWait(driver, 60).until(lambda d: d.current_url.rstrip("/") == base)
+    driver.get(base + "/signin")
+    driver.find_element(By.ID, "email").send_keys(address)
+    driver.find_element(By.ID, "password").send_keys("mauvais mot de passe")
+    submit()
+    assert "incorrect" in driver.find_element(By.CSS_SELECTOR, "div.alert").text
+    assert driver.find_element(By.ID, "email").get_attribute("value") == address
+    shoot("connexion-erreur")
+    driver.find_element(By.ID, "password").send_keys("cheval correct agrafe batterie")
+    submit()
+    assert driver.current_url.endswith("/account"), driver.current_url
+
+    # English on request, remembered by a cookie.
+    driver.find_element(By.CSS_SELECTOR, "a.lang[hreflang=en]").click()
+    WebDriverWait(driver, 60).until(lambda d: d.find_element(By.TAG_NAME, "html").get_attribute("lang") == "en")
+    assert "Welcome" in heading(), heading()
+    shoot("account-en")
+
+    # A form posted without its CSRF token is refused and changes nothing.
+    request = urllib.request.Request(base + "/signup", data=b"email=victim%40example.com", method="POST",
+                                     headers={"Content-Type": "application/x-www-form-urlencoded"})
+    try:
+        urllib.request.urlopen(request)
+        raise AssertionError("a form without its CSRF token was accepted")
+    except urllib.error.HTTPError as refused:
+        assert refused.code == 403, refused.code
+    print(f"portal ok: {counter[0]} pages, screenshots in {shots}")
+finally:
+    driver.quit()
