@@ -123,6 +123,7 @@ public struct ServeCommand: AsyncParsableCommand {
                   health:    curl \(base)/health
                   metrics:   curl \(base)/metrics
                   API:       curl \(base)/openapi.yaml
+                  portal:    \(base)/ (customers sign up and sign in, in English or French)
                   console:   \(base)/console (reviewers sign in with a staff token)
                   e-mails:   \(settings.mailTransport == "smtp" ? "SMTP \(settings.smtpHost):\(settings.smtpPort)" : settings.dataDirectory + "/outbox/*.eml")
                 """ + demoText
