@@ -17,7 +17,7 @@ from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions
-from selenium.webdriver.support.ui import WebDriverWait
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 base, outbox, shots = sys.argv[1:4]
 os.makedirs(shots, exist_ok=True)
@@ -126,6 +126,25 @@ try:
     driver.find_element(By.ID, "password").send_keys("cheval correct agrafe batterie")
     submit()
     assert driver.current_url.endswith("/account"), driver.current_url
+
+    # Register the company: a refused form keeps what was typed; countries are named in French.
+    driver.find_element(By.LINK_TEXT, "Enregistrer une entreprise").click()
+    assert heading() == "Enregistrez votre entreprise", heading()
+    assert driver.find_element(By.CSS_SELECTOR, "#country option[value=DE]").text == "Allemagne", "country names in the reader's language"
+    assert "Enterprise" in driver.find_element(By.ID, "type-hint").text and "En cas de doute" in driver.find_element(By.ID, "type-hint").text
+    shoot("entreprise")
+    driver.find_element(By.ID, "legal_name").send_keys("Société des Réseaux du Léman SAS")
+    driver.find_element(By.ID, "registration_number").send_keys("912 345 678")
+    submit()
+    assert "pays" in driver.find_element(By.ID, "country-error").text, "a missing country is explained beside its field"
+    assert driver.find_element(By.ID, "legal_name").get_attribute("value") == "Société des Réseaux du Léman SAS"
+    shoot("entreprise-erreur")
+    Select(driver.find_element(By.ID, "country")).select_by_value("FR")
+    submit()
+    assert driver.current_url.endswith("/account"), driver.current_url
+    companies = driver.find_element(By.CSS_SELECTOR, "ul.companies").text
+    assert "Société des Réseaux du Léman SAS" in companies and "France" in companies and "Pas encore vérifiée" in companies, companies
+    shoot("compte-entreprise")
 
     # English on request, remembered by a cookie.
     driver.find_element(By.CSS_SELECTOR, "a.lang[hreflang=en]").click()

@@ -8,7 +8,7 @@ public import Workflow
 /// The customer portal: the pages customers use in a browser, in English and French, over the
 /// same workflows as the API. This first part covers the way in: what the platform asks of a
 /// new customer (`/`), sign-up by e-mail (`/signup`, and `/signup/complete` that the e-mail
-/// links to), sign-in and sign-out, and the signed-in account page.
+/// links to), sign-in and sign-out, the signed-in account page, and registering a company.
 ///
 /// - Sessions: the bearer token of an ordinary sign-in, in an `HttpOnly` cookie with
 ///   `SameSite=Lax` (so links from e-mails arrive signed in) and `Secure` behind https;
@@ -28,7 +28,7 @@ public struct PortalController: Sendable {
     let supportAddress: String
 
     /// The portal's pages: HTML for browsers, not part of the API contract (`openapi.yaml`).
-    static let paths: Set<String> = ["/", "/language", "/signup", "/signup/complete", "/signin", "/signout", "/account", "/portal/style.css"]
+    static let paths: Set<String> = ["/", "/language", "/signup", "/signup/complete", "/signin", "/signout", "/account", "/companies/new", "/portal/style.css"]
 
     static let sessionCookie = "pw_session"
     static let csrfCookie = "pw_csrf"
@@ -41,7 +41,7 @@ public struct PortalController: Sendable {
         directory: String, accounts: Accounts, companies: Companies, credentials: Credentials, secureCookies: Bool, supportAddress: String
     ) async throws -> PortalController {
         let templates = try await MustacheLibrary(directory: directory)
-        for name in ["header", "footer", "home", "signup", "signup_sent", "signup_complete", "signin", "account", "error"] where templates.getTemplate(named: name) == nil {
+        for name in ["header", "footer", "home", "signup", "signup_sent", "signup_complete", "signin", "account", "company_new", "error"] where templates.getTemplate(named: name) == nil {
             throw WorkflowError(.invalid, code: "portal_template_missing", "no portal template \(name).mustache in \(directory)")
         }
         guard let stylesheet = try? String(contentsOfFile: directory + "/style.css", encoding: .utf8) else {
@@ -57,6 +57,7 @@ public struct PortalController: Sendable {
     struct CompleteForm: Decodable { var csrf: String?; var token: String?; var password: String?; var full_name: String?; var job_title: String? }
     struct SignInForm: Decodable { var csrf: String?; var email: String?; var password: String? }
     struct CSRFForm: Decodable { var csrf: String? }
+    struct CompanyForm: Decodable { var csrf: String?; var legal_name: String?; var country: String?; var registration_number: String?; var company_type: String? }
 
     /// What every page knows about its reader.
     struct Reader {
@@ -163,15 +164,73 @@ public struct PortalController: Sendable {
             return response
         }
 
+        addCompanyRoutes(to: router)
+
         router.get("account") { request, _ -> Response in
             let reader = try await reader(request)
             guard let user = reader.user else { return Self.redirect("/signin") }
             let list = try await companies.list(for: .user(id: user.id), status: nil)
             let rows = list.map { view -> [String: Any] in
-                ["legalName": view.company.legalName, "country": view.company.country, "status": texts.text("company_status_" + view.company.status.rawValue, reader.language)]
+                [
+                    "legalName": view.company.legalName,
+                    "country": Locale(identifier: reader.language).localizedString(forRegionCode: view.company.country) ?? view.company.country,
+                    "status": texts.text("company_status_" + view.company.status.rawValue, reader.language),
+                ]
             }
             return try page("account", reader, title: "account_title", ["companies": rows, "hasCompanies": !rows.isEmpty])
         }
+    }
+
+    // MARK: Registering a company
+
+    /// `/companies/new`: legal name, country (every ISO country, named in the reader's
+    /// language), registration number with what it looks like in common countries, and the
+    /// company type, Enterprise or XaaS, each explained. The distributor categories appear only
+    /// once an operator has marked the company as a distributor partner, so they are not here.
+    func addCompanyRoutes(to router: Router<PaperworkRequestContext>) {
+        router.get("companies/new") { request, _ -> Response in
+            let reader = try await reader(request)
+            guard reader.user != nil else { return Self.redirect("/signin") }
+            return try page("company_new", reader, title: "company_title", companyFormValues(reader, kept: CompanyForm()))
+        }
+        router.post("companies/new") { request, _ -> Response in
+            let reader = try await reader(request)
+            guard let user = reader.user else { return Self.redirect("/signin") }
+            let form = try await Self.form(CompanyForm.self, request)
+            guard Self.same(form.csrf, reader.csrf) else { return try expired(reader) }
+            do {
+                _ = try await companies.register(
+                    by: user.id, legalName: form.legal_name ?? "", country: form.country ?? "",
+                    registrationNumber: form.registration_number ?? "", companyType: form.company_type
+                )
+                return Self.redirect("/account")
+            } catch let error as WorkflowError where error.kind == .invalid {
+                var values = companyFormValues(reader, kept: form)
+                switch error.code {
+                case "invalid_country": values["countryError"] = message(error, reader)
+                case "invalid_field" where error.message.hasPrefix("registration_number"): values["numberError"] = message(error, reader)
+                case "invalid_field": values["nameError"] = message(error, reader)
+                default: values["typeError"] = message(error, reader)
+                }
+                return try page("company_new", reader, title: "company_title", values, status: .unprocessableContent)
+            }
+        }
+    }
+
+    /// The form's values: what was typed, and the countries sorted by their name in the
+    /// reader's language.
+    func companyFormValues(_ reader: Reader, kept form: CompanyForm) -> [String: Any] {
+        let locale = Locale(identifier: reader.language)
+        let chosen = (form.country ?? "").uppercased()
+        let countries = InputRules.isoCountryCodes.map { code in (code, locale.localizedString(forRegionCode: code) ?? code) }
+            .sorted { $0.1.compare($1.1, locale: locale) == .orderedAscending }
+            .map { code, name -> [String: Any] in ["code": code, "name": name, "selected": code == chosen] }
+        let type = form.company_type ?? "enterprise"
+        return [
+            "legalName": form.legal_name ?? "", "registrationNumber": form.registration_number ?? "",
+            "countries": countries, "noCountry": chosen.isEmpty,
+            "enterprise": type == "enterprise", "xaas": type == "xaas",
+        ]
     }
 
     // MARK: Readers, pages, forms
