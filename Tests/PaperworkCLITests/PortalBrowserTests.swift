@@ -7,7 +7,7 @@ import TestSupport
 /// in French, from the home page through the e-mailed link to the account page.
 @Suite("the customer portal in a browser", .serialized)
 struct PortalBrowserTests {
-    @Test("sign-up in French: refused address, check-your-inbox, the link from the .eml, refused then accepted password, account, sign-out, sign-in, English, CSRF")
+    @Test("in French: sign-up (refused address, the link from the .eml, refused then accepted password), sign-out and sign-in, a company registered, a refused then an accepted certificate, the verification timeline, another company's page not found, English, CSRF")
     func signUpInFrench() throws {
         let directory = ServeCommandTests.temporaryDirectory()
         var server = try ServeCommandTests.Server.start(dataDirectory: directory)
@@ -20,7 +20,7 @@ struct PortalBrowserTests {
         let screenshots = FileManager.default.temporaryDirectory.appendingPathComponent("paperwork-portal-screenshots-\(UUID().uuidString)").path
         let browser = try ChildProcess.run("/usr/bin/env", [
             "python3", SourceTree.root.appendingPathComponent("Tests/PaperworkCLITests/portal_browser.py").path,
-            "http://127.0.0.1:\(server.port)", directory + "/outbox", screenshots,
+            "http://127.0.0.1:\(server.port)", directory + "/outbox", screenshots, SourceTree.root.appendingPathComponent("samples").path,
         ], capturingErrors: true)
         let output = String(decoding: browser.output, as: UTF8.self)
         #expect(browser.exitStatus == 0, "\(String(decoding: browser.errors, as: UTF8.self).suffix(3000))")

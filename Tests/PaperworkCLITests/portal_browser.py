@@ -3,7 +3,7 @@ chromium-driver, through selenium), in French: the home page, sign-up with a ref
 accepted address, the link from the .eml file, a refused and an accepted password, the
 account page, sign-out, a wrong and a right sign-in, a hostile name shown as text, and a
 form posted without its CSRF token. Saves a screenshot of each page at 1280 and 390 px wide.
-Usage: portal_browser.py BASE_URL OUTBOX_DIR SCREENSHOT_DIR"""
+Usage: portal_browser.py BASE_URL OUTBOX_DIR SCREENSHOT_DIR SAMPLES_DIR"""
 import email
 import glob
 import os
@@ -19,7 +19,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
-base, outbox, shots = sys.argv[1:4]
+base, outbox, shots, samples = sys.argv[1:5]
 os.makedirs(shots, exist_ok=True)
 options = webdriver.ChromeOptions()
 options.binary_location = "/usr/bin/chromium"
@@ -141,9 +141,36 @@ try:
     shoot("entreprise-erreur")
     Select(driver.find_element(By.ID, "country")).select_by_value("FR")
     submit()
-    assert driver.current_url.endswith("/account"), driver.current_url
+    assert "/companies/" in driver.current_url, driver.current_url
+    company_url = driver.current_url
+    assert heading() == "Société des Réseaux du Léman SAS", heading()
+    assert "Pas encore vérifiée" in driver.page_source
+    shoot("entreprise-statut")
+
+    # The certificate: a refused file is explained in a sentence saying what to do.
+    driver.find_element(By.LINK_TEXT, "Déposer le justificatif").click()
+    assert heading() == "Justificatif d’immatriculation", heading()
+    assert "Infogreffe" in driver.page_source, "where to get a copy"
+    shoot("justificatif")
+    driver.find_element(By.ID, "file").send_keys(os.path.join(samples, "bad", "password-protected.pdf"))
+    submit()
+    refusal = driver.find_element(By.CSS_SELECTOR, "div.alert").text
+    assert "sans mot de passe" in refusal, refusal
+    shoot("justificatif-refuse")
+    driver.find_element(By.ID, "file").send_keys(os.path.join(samples, "fr-extrait-kbis.pdf"))
+    submit()
+    assert driver.current_url == company_url, driver.current_url
+    timeline = driver.find_element(By.CSS_SELECTOR, "ol.timeline").text
+    assert "Déposé" in timeline and "En cours de vérification" in timeline, timeline
+    assert "Nous prévoyons de décider d’ici le" in driver.page_source, "the expected decision time is shown"
+    shoot("verification")
+
+    # Another company's id (or an unknown one) answers the same not-found page.
+    driver.get(base + "/companies/00000000-0000-0000-0000-000000000000")
+    assert "n’existe pas" in driver.page_source
+    driver.get(base + "/account")
     companies = driver.find_element(By.CSS_SELECTOR, "ul.companies").text
-    assert "Société des Réseaux du Léman SAS" in companies and "France" in companies and "Pas encore vérifiée" in companies, companies
+    assert "Société des Réseaux du Léman SAS" in companies and "France" in companies and "En cours de vérification" in companies, companies
     shoot("compte-entreprise")
 
     # English on request, remembered by a cookie.

@@ -21,6 +21,8 @@ public struct PortalController: Sendable {
     let accounts: Accounts
     let companies: Companies
     let credentials: Credentials
+    let intake: CertificateIntake
+    let views: CertificateViews
     let templates: MustacheLibrary
     let texts: PortalTexts
     let stylesheet: String
@@ -28,7 +30,10 @@ public struct PortalController: Sendable {
     let supportAddress: String
 
     /// The portal's pages: HTML for browsers, not part of the API contract (`openapi.yaml`).
-    static let paths: Set<String> = ["/", "/language", "/signup", "/signup/complete", "/signin", "/signout", "/account", "/companies/new", "/portal/style.css"]
+    static let paths: Set<String> = [
+        "/", "/language", "/signup", "/signup/complete", "/signin", "/signout", "/account", "/companies/new",
+        "/companies/{id}", "/companies/{id}/certificate", "/portal/style.css",
+    ]
 
     static let sessionCookie = "pw_session"
     static let csrfCookie = "pw_csrf"
@@ -38,17 +43,18 @@ public struct PortalController: Sendable {
     /// Loads the templates, strings and stylesheet from `directory` (`templates/portal`);
     /// throws if any is missing, so a broken deployment fails at start, not on a customer.
     public static func load(
-        directory: String, accounts: Accounts, companies: Companies, credentials: Credentials, secureCookies: Bool, supportAddress: String
+        directory: String, accounts: Accounts, companies: Companies, credentials: Credentials, intake: CertificateIntake, views: CertificateViews,
+        secureCookies: Bool, supportAddress: String
     ) async throws -> PortalController {
         let templates = try await MustacheLibrary(directory: directory)
-        for name in ["header", "footer", "home", "signup", "signup_sent", "signup_complete", "signin", "account", "company_new", "error"] where templates.getTemplate(named: name) == nil {
+        for name in ["header", "footer", "home", "signup", "signup_sent", "signup_complete", "signin", "account", "company_new", "certificate", "company", "error"] where templates.getTemplate(named: name) == nil {
             throw WorkflowError(.invalid, code: "portal_template_missing", "no portal template \(name).mustache in \(directory)")
         }
         guard let stylesheet = try? String(contentsOfFile: directory + "/style.css", encoding: .utf8) else {
             throw WorkflowError(.invalid, code: "portal_template_missing", "no portal stylesheet style.css in \(directory)")
         }
         return PortalController(
-            accounts: accounts, companies: companies, credentials: credentials, templates: templates,
+            accounts: accounts, companies: companies, credentials: credentials, intake: intake, views: views, templates: templates,
             texts: try PortalTexts(directory: directory), stylesheet: stylesheet, secureCookies: secureCookies, supportAddress: supportAddress
         )
     }
@@ -165,6 +171,7 @@ public struct PortalController: Sendable {
         }
 
         addCompanyRoutes(to: router)
+        addCertificateRoutes(to: router)
 
         router.get("account") { request, _ -> Response in
             let reader = try await reader(request)
@@ -172,6 +179,7 @@ public struct PortalController: Sendable {
             let list = try await companies.list(for: .user(id: user.id), status: nil)
             let rows = list.map { view -> [String: Any] in
                 [
+                    "id": view.company.id,
                     "legalName": view.company.legalName,
                     "country": Locale(identifier: reader.language).localizedString(forRegionCode: view.company.country) ?? view.company.country,
                     "status": texts.text("company_status_" + view.company.status.rawValue, reader.language),
@@ -199,11 +207,12 @@ public struct PortalController: Sendable {
             let form = try await Self.form(CompanyForm.self, request)
             guard Self.same(form.csrf, reader.csrf) else { return try expired(reader) }
             do {
-                _ = try await companies.register(
+                let registered = try await companies.register(
                     by: user.id, legalName: form.legal_name ?? "", country: form.country ?? "",
                     registrationNumber: form.registration_number ?? "", companyType: form.company_type
                 )
-                return Self.redirect("/account")
+                // Next: its certificate of registration, from the company's status page.
+                return Self.redirect("/companies/\(registered.company.id)")
             } catch let error as WorkflowError where error.kind == .invalid {
                 var values = companyFormValues(reader, kept: form)
                 switch error.code {
