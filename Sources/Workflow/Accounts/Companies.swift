@@ -101,7 +101,8 @@ public struct Companies: Sendable {
         if let legalName { company.legalName = try InputRules.text(legalName, field: "legal_name") }
         if let country { company.country = try InputRules.country(country) }
         if let registrationNumber { company.registrationNumber = try InputRules.text(registrationNumber, field: "registration_number") }
-        if let companyType { company.companyType = try Self.companyType(companyType, distributor: company.distributor) }
+        // A type the company's distributor mark does not open is refused by its state (409), not by the input.
+        if let companyType { company.companyType = try Self.companyType(companyType, distributor: company.distributor, whenNotAllowed: .conflict) }
         let updated = company
         let now = accounts.policy.clock()
         try await store.transaction { try await CompanyRepository.update(updated, on: $0, now: now) }
@@ -136,11 +137,16 @@ public struct Companies: Sendable {
         return company
     }
 
-    static func companyType(_ raw: String, distributor: Bool) throws(WorkflowError) -> CompanyType {
+    /// The company type `raw` names, if a company whose distributor mark is `distributor` may
+    /// have it. An unknown type is invalid input; a known one the mark does not open is refused
+    /// with `whenNotAllowed`: invalid when the request itself sets the mark (registration, an
+    /// operator's change), a conflict with the company's state when it is the stored mark.
+    static func companyType(_ raw: String, distributor: Bool, whenNotAllowed kind: WorkflowError.Kind = .invalid) throws(WorkflowError) -> CompanyType {
         let allowed = CompanyType.allowed(distributor: distributor)
         guard let type = CompanyType(rawValue: raw), allowed.contains(type) else {
             let hint = distributor ? "" : " (the distributor types need an operator to mark the company as a distributor partner)"
-            throw WorkflowError(.invalid, code: "company_type_not_allowed", "company_type must be one of \(allowed.map(\.rawValue).joined(separator: ", "))\(hint)")
+            throw WorkflowError(CompanyType(rawValue: raw) == nil ? .invalid : kind, code: "company_type_not_allowed",
+                                "company_type must be one of \(allowed.map(\.rawValue).joined(separator: ", "))\(hint)")
         }
         return type
     }

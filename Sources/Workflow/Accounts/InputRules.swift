@@ -1,53 +1,57 @@
 /// The rules every piece of customer input passes before it is stored: one place, so the API,
 /// the CLI and the demo data agree.
 public enum InputRules {
-    /// The longest e-mail address SMTP allows (RFC 5321 path limit).
+    /// The longest e-mail address, in characters as sent: SMTP's path limit (RFC 5321).
     public static let maxEmailLength = 254
-    /// Passwords: at least this many characters…
+    /// Passwords: at least this many characters (Unicode code points, as JSON Schema counts)…
     public static let minPasswordLength = 12
-    /// …and at most this many bytes, bcrypt's limit (longer ones would be silently cut).
-    public static let maxPasswordBytes = 72
-    /// Names, titles, registration numbers.
+    /// …and at most this many (``PasswordHasher`` gives bcrypt a digest of those longer than
+    /// its 72 bytes, so no character is silently cut).
+    public static let maxPasswordLength = 72
+    /// Names, titles, registration numbers: at most this many characters as sent (Unicode code
+    /// points, as the contract's `maxLength` counts them).
     public static let maxTextLength = 200
 
     /// A normalized (trimmed, lower-case) address, or an `invalid_email` error. Deliberately
     /// simple: one `@`, a dotted domain, no spaces or control characters; the verification
-    /// e-mail proves the rest.
+    /// e-mail proves the rest. The contract's `Email` pattern states the same rule.
     public static func email(_ raw: String) throws(WorkflowError) -> String {
         let address = raw.trimmingWhitespace().lowercased()
         let parts = address.split(separator: "@", omittingEmptySubsequences: false)
-        guard address.utf8.count <= maxEmailLength, parts.count == 2, !parts[0].isEmpty,
+        guard raw.unicodeScalars.count <= maxEmailLength, parts.count == 2, !parts[0].isEmpty,
               parts[1].contains("."), !parts[1].hasPrefix("."), !parts[1].hasSuffix("."), !parts[1].contains(".."),
-              !address.unicodeScalars.contains(where: { $0.properties.isWhitespace || $0.value < 0x20 || $0.value == 0x7F || "<>()[],;:\\\"".unicodeScalars.contains($0) })
+              !address.unicodeScalars.contains(where: { $0.properties.isWhitespace || $0.properties.generalCategory == .control || "<>()[],;:\\\"".unicodeScalars.contains($0) })
         else { throw WorkflowError(.invalid, code: "invalid_email", "'\(raw.prefix(80))' is not an e-mail address") }
         return address
     }
 
-    /// Checks a new password's length (bcrypt reads at most 72 bytes).
+    /// Checks a new password's length, in characters as the contract counts them.
     public static func password(_ password: String) throws(WorkflowError) {
-        guard password.count >= minPasswordLength else {
+        guard password.unicodeScalars.count >= minPasswordLength else {
             throw WorkflowError(.invalid, code: "weak_password", "a password needs at least \(minPasswordLength) characters")
         }
-        guard password.utf8.count <= maxPasswordBytes else {
-            throw WorkflowError(.invalid, code: "password_too_long", "a password may have at most \(maxPasswordBytes) bytes in UTF-8")
+        guard password.unicodeScalars.count <= maxPasswordLength else {
+            throw WorkflowError(.invalid, code: "password_too_long", "a password may have at most \(maxPasswordLength) characters")
         }
     }
 
-    /// A trimmed, non-empty, bounded text without control characters, or `invalid_field`.
+    /// A bounded text without control characters (anywhere, not only once trimmed) and not
+    /// only spaces, trimmed; or `invalid_field`. The contract's `Text` schema states the same rule.
     public static func text(_ raw: String, field: String) throws(WorkflowError) -> String {
-        let text = raw.trimmingWhitespace()
-        guard !text.isEmpty else { throw WorkflowError(.invalid, code: "invalid_field", "\(field) must not be empty") }
-        guard text.count <= maxTextLength else { throw WorkflowError(.invalid, code: "invalid_field", "\(field) may have at most \(maxTextLength) characters") }
-        guard !text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+        guard raw.unicodeScalars.count <= maxTextLength else { throw WorkflowError(.invalid, code: "invalid_field", "\(field) may have at most \(maxTextLength) characters") }
+        guard !raw.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
             throw WorkflowError(.invalid, code: "invalid_field", "\(field) must not contain control characters")
         }
+        let text = raw.trimmingWhitespace()
+        guard !text.isEmpty else { throw WorkflowError(.invalid, code: "invalid_field", "\(field) must not be empty") }
         return text
     }
 
-    /// An ISO 3166-1 alpha-2 code, upper-cased, or `invalid_country`.
+    /// An officially assigned ISO 3166-1 alpha-2 code in upper or lower case (`GB`, `gb`),
+    /// upper-cased; or `invalid_country`. The contract's `CountryCode` lists exactly these.
     public static func country(_ raw: String) throws(WorkflowError) -> String {
-        let code = raw.trimmingWhitespace().uppercased()
-        guard isoCountryCodes.contains(code) else {
+        let code = raw.uppercased()
+        guard isoCountryCodes.contains(code), raw == code || raw == code.lowercased() else {
             throw WorkflowError(.invalid, code: "invalid_country", "'\(raw.prefix(20))' is not an ISO 3166-1 alpha-2 country code (such as GB, FR, DE, SG, JP)")
         }
         return code

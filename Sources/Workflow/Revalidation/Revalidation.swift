@@ -122,14 +122,7 @@ public struct Revalidation: Sendable {
     /// Records a run over the selected documents; nothing is examined yet (``work(runID:worker:resume:progressInterval:progress:)`` does it).
     public func start(_ request: Request, by actor: String, executor: String) async throws -> RevalidationRunRecord {
         var request = request
-        if var certificates = request.certificates {
-            for status in certificates.statuses ?? [] where CertificateStatus(rawValue: status) == nil {
-                throw WorkflowError(.invalid, code: "invalid_status", "unknown certificate status \(status); one of \(CertificateStatus.allCases.map(\.rawValue).joined(separator: ", "))")
-            }
-            certificates.uploadedSince = try certificates.uploadedSince.map { try Self.instant($0, field: "uploaded_since") }
-            certificates.uploadedBefore = try certificates.uploadedBefore.map { try Self.instant($0, field: "uploaded_before") }
-            request.certificates = certificates
-        }
+        request.certificates = try request.certificates.map(Self.checked)
         guard request.certificates != nil || request.loas else {
             throw WorkflowError(.invalid, code: "nothing_selected", "select certificates, LOAs, or both")
         }
@@ -506,10 +499,22 @@ public struct Revalidation: Sendable {
         return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 
-    /// Parses `YYYY-MM-DD` (midnight UTC) or an ISO 8601 instant into the stored form.
+    /// A certificate selection with known statuses and its dates in the stored form, or
+    /// `invalid_status` / `invalid_date`. Public so that the API can refuse filters it is sent
+    /// alongside `certificates: false` as it refuses them otherwise.
+    public static func checked(_ selection: CertificateSelection) throws -> CertificateSelection {
+        var selection = selection
+        for status in selection.statuses ?? [] where CertificateStatus(rawValue: status) == nil {
+            throw WorkflowError(.invalid, code: "invalid_status", "unknown certificate status \(status); one of \(CertificateStatus.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        selection.uploadedSince = try selection.uploadedSince.map { try Self.instant($0, field: "uploaded_since") }
+        selection.uploadedBefore = try selection.uploadedBefore.map { try Self.instant($0, field: "uploaded_before") }
+        return selection
+    }
+
+    /// Parses `YYYY-MM-DD` (midnight UTC) or an RFC 3339 instant into the stored form.
     static func instant(_ raw: String, field: String) throws -> String {
-        if let date = try? Date(raw, strategy: .iso8601) { return Timestamp.format(date) }
-        if let day = try? Date(raw + "T00:00:00Z", strategy: .iso8601) { return Timestamp.format(day) }
+        if let date = InputRules.dateTime(raw) ?? InputRules.date(raw) { return Timestamp.format(date) }
         throw WorkflowError(.invalid, code: "invalid_date", "\(field) must be a date (YYYY-MM-DD) or an ISO 8601 instant")
     }
 }

@@ -191,7 +191,7 @@ public struct ReviewQueue: Sendable {
                 throw WorkflowError(.conflict, code: "claim_required", "claim the item first (POST /v1/review/claims); claims last \(Int(intake.policy.claimLease / 60)) minutes")
             }
             guard var company = try await CompanyRepository.company(id: before.companyID, on: database) else { throw WorkflowError.notFound("company") }
-            var correctedType = try decision.companyType.map { raw throws(WorkflowError) in try Companies.companyType(raw, distributor: company.distributor) }
+            var correctedType = try decision.companyType.map { raw throws(WorkflowError) in try Companies.companyType(raw, distributor: company.distributor, whenNotAllowed: .conflict) }
             try await DecisionRepository.insert(DecisionRecord(
                 id: UUID().uuidString.lowercased(), certificateID: certificateID, reviewer: reviewer,
                 outcome: before.status == .awaitingConfirmation && outcome == .approve ? "confirm" : outcome.rawValue,
@@ -293,9 +293,11 @@ public struct ReviewQueue: Sendable {
         }
     }
 
+    /// A message or note: 1 to 4000 characters as sent (Unicode code points, as the contract's
+    /// `LongText` counts them), not only spaces; trimmed.
     static func longText(_ raw: String, field: String) throws(WorkflowError) -> String {
         let text = raw.trimmingWhitespace()
-        guard !text.isEmpty, text.count <= 4000 else { throw WorkflowError(.invalid, code: "invalid_field", "\(field) must have 1 to 4000 characters") }
+        guard !text.isEmpty, raw.unicodeScalars.count <= 4000 else { throw WorkflowError(.invalid, code: "invalid_field", "\(field) must have 1 to 4000 characters") }
         return text
     }
 }
