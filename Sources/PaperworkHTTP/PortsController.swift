@@ -78,6 +78,8 @@ struct PortsController {
         router.post("v1/datacenters/{id}/panels") { request, context -> EditedResponse<PanelsLoaded> in
             let principal = try context.requirePrincipal()
             let id = try context.parameters.require("id")
+            // A datacenter that does not exist is 404, as for GET; the body names none.
+            _ = try await catalog.datacenter(id)
             var body = try await RequestBody.json(PanelsRequest.self, from: request, limit: 1024 * 1024)
             for index in body.panels.indices { body.panels[index].datacenter = id; body.panels[index].peeringDBID = nil }
             let (created, updated) = try await catalog.loadPanels(body.panels, by: principal)

@@ -41,6 +41,7 @@ enum RequestBody {
         guard buffer.readableBytesView.contains(UInt8(ascii: "n")),
               let root = try? JSONSerialization.jsonObject(with: Data(buffer: buffer), options: [.fragmentsAllowed])
         else { return try JSONDecoder().decode(T.self, from: buffer) }
+        if root is NSNull { throw APIError(.badRequest, code: "invalid_json", detail: "send a JSON object as the request body") }
         var nulls: Set<String> = []
         func replacingNulls(_ value: Any, _ path: String) -> Any {
             switch value {
@@ -57,7 +58,6 @@ enum RequestBody {
         }
         let replaced = replacingNulls(root, "")
         guard !nulls.isEmpty else { return try JSONDecoder().decode(T.self, from: buffer) }
-        if nulls.contains("") { throw APIError(.badRequest, code: "invalid_json", detail: "send a JSON object as the request body") }
         do {
             return try JSONDecoder().decode(T.self, from: JSONSerialization.data(withJSONObject: replaced, options: [.fragmentsAllowed]))
         } catch let DecodingError.typeMismatch(_, context) where nulls.contains(path(context.codingPath)) {

@@ -47,9 +47,12 @@ struct RevalidationsController {
             let actor = try Self.requireOperator(context)
             let body = try await RequestBody.json(StartRequest.self, from: request, allowEmpty: true)
                 ?? StartRequest(certificates: nil, statuses: nil, uploaded_since: nil, uploaded_before: nil, company_id: nil, loas: nil, loa_expiring_within_days: nil, reissue_expiring: nil)
-            let selection = body.certificates == false ? nil : CertificateSelection(
+            let filters = CertificateSelection(
                 statuses: body.statuses, uploadedSince: body.uploaded_since, uploadedBefore: body.uploaded_before, companyID: body.company_id
             )
+            // Checked even when certificates is false and they go unused: what the contract refuses is refused whatever else is sent.
+            _ = try Revalidation.checked(filters)
+            let selection = body.certificates == false ? nil : filters
             let run = try await revalidation.start(
                 .init(certificates: selection, loas: body.loas ?? false, loaExpiringWithinDays: body.loa_expiring_within_days, reissueExpiring: body.reissue_expiring ?? false),
                 by: actor, executor: "server"

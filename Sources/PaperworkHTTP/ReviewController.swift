@@ -53,9 +53,12 @@ struct ReviewController {
     struct ClaimResponse: ResponseEncodable { var item: ItemResponse }
     struct AuditList: ResponseEncodable { var entries: [AuditEntryResponse] }
 
+    /// What the audit log records entries about (the contract's `AuditEntry.entity_type`).
+    static let auditEntityTypes = ["certificate", "company", "port", "loa", "revalidation_run"]
+
     func addRoutes(to router: Router<PaperworkRequestContext>) {
         router.get("v1/review/queue") { request, context -> QueueResponse in
-            let limit = request.uri.queryParameters["limit"].flatMap { Int(String($0)) } ?? 100
+            let limit = try QueryParameters(request).integer("limit", in: 1...500, default: 100)
             return QueueResponse(items: try await queue.items(by: try context.requirePrincipal(), limit: limit).map(ItemResponse.init))
         }
         router.post("v1/review/claims") { request, context -> ClaimResponse in
@@ -72,11 +75,12 @@ struct ReviewController {
             guard case .staff(.operator, _) = try context.requirePrincipal() else {
                 throw APIError(.forbidden, code: "operator_only", detail: "the audit log is for operators")
             }
-            let query = request.uri.queryParameters
-            func value(_ key: Substring) -> String? { query[key].map { String($0) } }
+            let query = QueryParameters(request)
             let filter = AuditRepository.Filter(
-                entityType: value("entity_type"), entityID: value("entity_id"), actor: value("actor"), action: value("action"),
-                since: value("since"), until: value("until"), after: value("after").flatMap { Int($0) }, limit: value("limit").flatMap { Int($0) } ?? 100
+                entityType: try query.oneOf("entity_type", Self.auditEntityTypes), entityID: query.string("entity_id"), actor: query.string("actor"), action: query.string("action"),
+                // Instants in any offset, compared in the stored form (UTC, milliseconds).
+                since: try query.dateTime("since").map(Timestamp.format), until: try query.dateTime("until").map(Timestamp.format),
+                after: try query.integer("after", in: 0...Int.max), limit: try query.integer("limit", in: 1...1000, default: 100)
             )
             return AuditList(entries: try await auditLog.entries(filter).map(AuditEntryResponse.init))
         }

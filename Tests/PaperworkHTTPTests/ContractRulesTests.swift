@@ -106,4 +106,75 @@ struct ContractRulesTests {
             #expect(try await client.call(.patch, "/v1/companies/\(company)/members/\(me)", token: token, json: ["role": "admin"]).status == .ok)
         }
     }
+
+    @Test("texts, countries, passwords and dates are refused or taken exactly where the contract's Text, CountryCode, Password and date-time draw the line")
+    func inputRules() async throws {
+        let service = try await TestService.make()
+        try await service.run { client in
+            let token = try await signUp(client, service, email: "rules@example.com")
+            // Text: 1 to 200 characters as sent, no control character anywhere, not only spaces.
+            for refused in ["", "   ", "Name\n", "\tName", "Na\u{85}me", String(repeating: "a", count: 201), " " + String(repeating: "a", count: 200)] {
+                let answer = try await client.call(.patch, "/v1/me", token: token, json: ["job_title": refused])
+                #expect(answer.code == "invalid_field", "\(refused.debugDescription)")
+            }
+            for taken in [String(repeating: "é", count: 200), " Head of Network ", "e\u{301}" + String(repeating: "\u{301}", count: 198)] {
+                let answer = try await client.call(.patch, "/v1/me", token: token, json: ["job_title": taken])
+                #expect(answer.status == .ok, "\(taken.debugDescription)")
+            }
+            // CountryCode: an assigned code in upper or lower case, nothing else.
+            for refused in ["Gb", " GB", "XX", "gB"] {
+                let answer = try await client.call(.post, "/v1/companies", token: token, json: ["legal_name": "A Ltd", "country": refused, "registration_number": "1"])
+                #expect(answer.code == "invalid_country", "\(refused)")
+            }
+            #expect(try await client.call(.get, "/v1/datacenters?country=fr", token: token).status == .ok)
+            #expect(try await client.call(.get, "/v1/datacenters?country=Fr", token: token).code == "invalid_country")
+            // Password: 12 to 72 characters, however many bytes they take; no two long ones collide.
+            let long = String(repeating: "é", count: 71) + "1"
+            let collision = String(repeating: "é", count: 71) + "2"
+            #expect(long.utf8.count > 72)
+            let started = try await client.call(.post, "/v1/signup", json: ["email": "long@example.com"])
+            #expect(started.status == .accepted)
+            let mail = try #require(try await service.mails(to: "long@example.com").last)
+            let signupToken = try #require(secret(withPrefix: "su_", in: mail.body))
+            let tooLong = try await client.call(.post, "/v1/signup/complete", json: ["token": signupToken, "password": long + "x", "full_name": "Long"])
+            #expect(tooLong.code == "password_too_long")
+            let short = try await client.call(.post, "/v1/signup/complete", json: ["token": signupToken, "password": "e\u{301}" + String(repeating: "\u{301}", count: 10), "full_name": "Long"])
+            #expect(short.status == .created, "12 code points are 12 characters, as the contract counts them")
+            let second = try await client.call(.post, "/v1/signup", json: ["email": "longer@example.com"])
+            #expect(second.status == .accepted)
+            let secondMail = try #require(try await service.mails(to: "longer@example.com").last)
+            let secondToken = try #require(secret(withPrefix: "su_", in: secondMail.body))
+            #expect(try await client.call(.post, "/v1/signup/complete", json: ["token": secondToken, "password": long, "full_name": "Longer"]).status == .created)
+            #expect(try await client.call(.post, "/v1/sessions", json: ["email": "longer@example.com", "password": long]).status == .created)
+            #expect(try await client.call(.post, "/v1/sessions", json: ["email": "longer@example.com", "password": collision]).status == .unauthorized,
+                    "the same first 72 bytes are not the same password")
+            // date-time: RFC 3339, checked.
+            let operatorToken = try await staffToken(service, role: .operator, name: "rules-operator")
+            for refused in ["since=2026-02-30T00:00:00Z", "until=2026-01-01", "since=2026-01-01T24:00:00Z", "until=2026-01-01T00:00:00+0100", "entity_type=user", "after=-1", "limit=1001"] {
+                #expect(try await client.call(.get, "/v1/audit?\(refused)", token: operatorToken).code == "invalid_parameter", "\(refused)")
+            }
+            #expect(try await client.call(.get, "/v1/audit?since=2026-01-01t00:00:00.5-01:00&entity_type=revalidation_run", token: operatorToken).status == .ok)
+            #expect(try await client.call(.get, "/v1/review/queue?limit=0", token: operatorToken).code == "invalid_parameter")
+            let revalidation = try await client.call(.post, "/v1/revalidations", token: operatorToken, json: ["certificates": false, "loas": true, "uploaded_since": "2026-02-30"])
+            #expect(revalidation.code == "invalid_date", "filters are checked even when no certificate is selected")
+        }
+    }
+
+    @Test("a company type the company's distributor mark does not open is a conflict with its state; panels for an unknown datacenter are 404")
+    func stateAndUnknowns() async throws {
+        let service = try await TestService.make()
+        try await service.run { client in
+            let token = try await signUp(client, service, email: "state@example.com")
+            let company = try await register(client, token: token, name: "State Ltd")
+            let retyped = try await client.call(.patch, "/v1/companies/\(company)", token: token, json: ["company_type": "cloud"])
+            #expect(retyped.status == .conflict)
+            #expect(retyped.code == "company_type_not_allowed")
+            let unknownType = try await client.call(.patch, "/v1/companies/\(company)", token: token, json: ["company_type": "spaceship"])
+            #expect(unknownType.status == .unprocessableContent)
+            let operatorToken = try await staffToken(service, role: .operator, name: "state-operator")
+            let panels = try await client.call(.post, "/v1/datacenters/pdb-nowhere/panels", token: operatorToken, json: ["panels": [["cage": "C1", "cabinet": "R1", "name": "P1", "positions": 24]]])
+            #expect(panels.status == .notFound)
+            #expect(panels.string("detail") == "no such datacenter")
+        }
+    }
 }
