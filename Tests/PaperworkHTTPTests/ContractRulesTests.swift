@@ -121,6 +121,10 @@ struct ContractRulesTests {
                 let answer = try await client.call(.patch, "/v1/me", token: token, json: ["job_title": taken])
                 #expect(answer.status == .ok, "\(taken.debugDescription)")
             }
+            // Email: `@` and `.` count as such even with a combining mark after them, as the pattern reads them.
+            #expect(try await client.call(.post, "/v1/signup", json: ["email": "dana@\u{301}example.com"]).status == .accepted)
+            #expect(try await client.call(.post, "/v1/signup", json: ["email": "dana@example.\u{301}"]).status == .accepted)
+            #expect(try await client.call(.post, "/v1/signup", json: ["email": "dana@example\u{301}."]).code == "invalid_email")
             // CountryCode: an assigned code in upper or lower case, nothing else.
             for refused in ["Gb", " GB", "XX", "gB"] {
                 let answer = try await client.call(.post, "/v1/companies", token: token, json: ["legal_name": "A Ltd", "country": refused, "registration_number": "1"])

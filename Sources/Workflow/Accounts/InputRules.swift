@@ -17,9 +17,12 @@ public enum InputRules {
     /// e-mail proves the rest. The contract's `Email` pattern states the same rule.
     public static func email(_ raw: String) throws(WorkflowError) -> String {
         let address = raw.trimmingWhitespace().lowercased()
-        let parts = address.split(separator: "@", omittingEmptySubsequences: false)
+        // Split by code point, not by character: `@` or `.` followed by a combining mark is still
+        // an `@` or a `.`, as the contract's pattern reads it.
+        let parts = address.unicodeScalars.split(separator: "@", omittingEmptySubsequences: false)
         guard raw.unicodeScalars.count <= maxEmailLength, parts.count == 2, !parts[0].isEmpty,
-              parts[1].contains("."), !parts[1].hasPrefix("."), !parts[1].hasSuffix("."), !parts[1].contains(".."),
+              parts[1].split(separator: ".", omittingEmptySubsequences: false).count >= 2,
+              parts[1].split(separator: ".", omittingEmptySubsequences: false).allSatisfy({ !$0.isEmpty }),
               !address.unicodeScalars.contains(where: { $0.properties.isWhitespace || $0.properties.generalCategory == .control || "<>()[],;:\\\"".unicodeScalars.contains($0) })
         else { throw WorkflowError(.invalid, code: "invalid_email", "'\(raw.prefix(80))' is not an e-mail address") }
         return address

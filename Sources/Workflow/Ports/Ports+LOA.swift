@@ -16,6 +16,7 @@ extension Ports {
 
     /// The port's current LOA, issuing one if none is valid (permission: download LOAs).
     public func currentLOA(portID: String, by principal: Principal, language: String?, paperSize: String?) async throws -> IssuedLOA {
+        _ = try Self.options(language: language, paperSize: paperSize)
         let port = try await loaPort(portID, by: principal)
         let today = CalendarDate(utc: clock()).description
         if let record = try await store.withSession({ try await LOARepository.current(portID: port.id, today: today, on: $0) }),
@@ -28,6 +29,7 @@ extension Ports {
 
     /// Issues a new LOA for the port; the previous one is superseded.
     public func reissueLOA(portID: String, by principal: Principal, language: String?, paperSize: String?) async throws -> IssuedLOA {
+        _ = try Self.options(language: language, paperSize: paperSize)
         let port = try await loaPort(portID, by: principal)
         return try await issue(port, by: principal, language: language, paperSize: paperSize)
     }
@@ -52,13 +54,20 @@ extension Ports {
         return port
     }
 
-    private func issue(_ port: CustomerPort, by principal: Principal, language rawLanguage: String?, paperSize rawPaper: String?) async throws -> IssuedLOA {
+    /// The language and paper size asked for (English on A4 by default). Checked before
+    /// anything about the port, so that invalid input is refused as such whatever the port's state.
+    private static func options(language rawLanguage: String?, paperSize rawPaper: String?) throws(WorkflowError) -> (LetterOfAuthorization.Language, LetterOfAuthorization.PaperSize) {
         guard let language = LetterOfAuthorization.Language(rawValue: rawLanguage ?? "en") else {
             throw WorkflowError(.invalid, code: "invalid_language", "language must be one of \(LetterOfAuthorization.Language.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         guard let paper = LetterOfAuthorization.PaperSize(rawValue: rawPaper ?? "a4") else {
             throw WorkflowError(.invalid, code: "invalid_paper_size", "paper must be a4 or us_letter")
         }
+        return (language, paper)
+    }
+
+    private func issue(_ port: CustomerPort, by principal: Principal, language rawLanguage: String?, paperSize rawPaper: String?) async throws -> IssuedLOA {
+        let (language, paper) = try Self.options(language: rawLanguage, paperSize: rawPaper)
         let (company, datacenter, panel) = try await store.withSession { database in
             (try await CompanyRepository.company(id: port.companyID, on: database),
              try await CatalogRepository.datacenter(id: port.datacenterID, on: database),
