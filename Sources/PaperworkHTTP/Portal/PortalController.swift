@@ -93,7 +93,6 @@ public struct PortalController: Sendable {
             var response = Self.redirect(back)
             if PortalTexts.languages.contains(wanted) {
                 response.setCookie(cookie(Self.languageCookie, wanted, maxAge: 365 * 24 * 3600, httpOnly: true))
-                // A signed-in reader's e-mails follow the choice too, once profiles keep it.
             }
             return response
         }
@@ -311,7 +310,8 @@ public struct PortalController: Sendable {
 
     /// Only paths on this site, so the language switch cannot redirect elsewhere.
     static func localPath(_ candidate: String?) -> String {
-        guard let candidate, candidate.hasPrefix("/"), !candidate.hasPrefix("//"), !candidate.contains("\\") else { return "/" }
+        guard let candidate, candidate.hasPrefix("/"), !candidate.hasPrefix("//"), !candidate.contains("\\"),
+              candidate.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value != 0x7F }) else { return "/" }
         return candidate
     }
 

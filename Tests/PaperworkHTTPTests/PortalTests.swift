@@ -1,0 +1,48 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Testing
+@testable import PaperworkHTTP
+
+/// The customer portal's rules that need no browser: the reader's language, where the
+/// language switch may send back to, and what every page is sent with.
+@Suite("Customer portal")
+struct PortalTests {
+    @Test("the language is the reader's choice, else the best weighted match in Accept-Language, else English")
+    func languageChoice() {
+        #expect(PortalTexts.language(cookie: "fr", acceptLanguage: "en-GB,en;q=0.9") == "fr")
+        #expect(PortalTexts.language(cookie: "de", acceptLanguage: "fr-CH, fr;q=0.9, en;q=0.8") == "fr", "an unknown cookie is ignored")
+        #expect(PortalTexts.language(cookie: nil, acceptLanguage: "de-DE,en;q=0.3,fr;q=0.7") == "fr")
+        #expect(PortalTexts.language(cookie: nil, acceptLanguage: "fr;q=0, en;q=0.1") == "en", "q=0 means not acceptable")
+        #expect(PortalTexts.language(cookie: nil, acceptLanguage: "ja, zh") == "en")
+        #expect(PortalTexts.language(cookie: nil, acceptLanguage: nil) == "en")
+    }
+
+    @Test("the language switch only sends back to a path on this site", arguments: [
+        ("/account", "/account"), ("/companies/new", "/companies/new"), ("//evil.example", "/"), ("https://evil.example", "/"),
+        ("/\\evil.example", "/"), ("/a\r\nSet-Cookie: x=1", "/"), ("", "/"),
+    ])
+    func localPaths(candidate: String, expected: String) {
+        #expect(PortalController.localPath(candidate) == expected)
+    }
+
+    @Test("every page is HTML in the reader's language with a strict CSP, and every key has both languages")
+    func homePage() async throws {
+        let service = try await TestService.make()
+        try await service.run { client in
+            try await client.execute(uri: "/", method: .get, headers: [.acceptLanguage: "fr-FR,fr;q=0.9"]) { response in
+                #expect(response.status == .ok)
+                #expect(response.headers[.contentType] == "text/html; charset=utf-8")
+                #expect(response.headers[.init("Content-Security-Policy")!]?.contains("default-src 'none'") == true)
+                #expect(response.headers[.contentLanguage] == "fr")
+                let html = String(buffer: response.body)
+                #expect(html.contains("<html lang=\"fr\">"))
+                #expect(html.contains("72 heures"))
+            }
+        }
+        let texts = try PortalTexts(directory: TestService.settings.templatesDirectory + "/portal")
+        let english = Set(texts.strings["en"]?.keys.map { $0 } ?? [])
+        let french = try JSONDecoder().decode([String: String].self, from: Data(contentsOf: URL(fileURLWithPath: TestService.settings.templatesDirectory + "/portal/strings/fr.json")))
+        #expect(english.subtracting(french.keys).sorted() == [], "strings without a French text")
+    }
+}
