@@ -142,7 +142,7 @@ public struct Wiring: Sendable {
         )
         services.portal = try await PortalController.load(
             directory: settings.templatesDirectory + "/portal", accounts: accounts, companies: companies, credentials: credentials,
-            intake: intake, views: views,
+            intake: intake, views: views, catalog: services.catalog, ports: ports,
             secureCookies: settings.publicURL.hasPrefix("https://"), supportAddress: settings.supportAddress
         )
         return services

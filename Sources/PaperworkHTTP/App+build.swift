@@ -37,7 +37,7 @@ public struct ServiceDependencies: Sendable {
     public var revalidation: Revalidation?
     /// The reviewer console, when its templates are loaded (``ConsoleController/load(directory:store:review:views:secureCookies:)``).
     public var console: ConsoleController?
-    /// The customer portal, when its templates are loaded (``PortalController/load(directory:accounts:companies:credentials:intake:views:secureCookies:supportAddress:)``).
+    /// The customer portal, when its templates are loaded (``PortalController/load(directory:accounts:companies:credentials:intake:views:catalog:ports:secureCookies:supportAddress:)``).
     public var portal: PortalController?
 
     /// Bundles the workflows, built by the composition root (`Wiring` in `Composition`); the

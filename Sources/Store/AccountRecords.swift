@@ -16,9 +16,11 @@ public struct UserAccount: Sendable, Hashable, Codable {
     public var photoType: String?
     /// When the account was created.
     public var createdAt: String
+    /// The language the person chose for pages and e-mails (`en`, `fr`), if they chose one.
+    public var preferredLanguage: String?
 
     /// An account as stored.
-    public init(id: String, email: String, fullName: String?, jobTitle: String?, photoSHA256: String?, photoType: String?, createdAt: String) {
+    public init(id: String, email: String, fullName: String?, jobTitle: String?, photoSHA256: String?, photoType: String?, createdAt: String, preferredLanguage: String? = nil) {
         self.id = id
         self.email = email
         self.fullName = fullName
@@ -26,6 +28,7 @@ public struct UserAccount: Sendable, Hashable, Codable {
         self.photoSHA256 = photoSHA256
         self.photoType = photoType
         self.createdAt = createdAt
+        self.preferredLanguage = preferredLanguage
     }
 
     enum CodingKeys: String, CodingKey {
@@ -35,6 +38,7 @@ public struct UserAccount: Sendable, Hashable, Codable {
         case photoSHA256 = "photo_sha256"
         case photoType = "photo_type"
         case createdAt = "created_at"
+        case preferredLanguage = "preferred_language"
     }
 }
 

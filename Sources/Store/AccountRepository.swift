@@ -4,7 +4,7 @@ public import SQLKit
 /// Users and their pending sign-ups. Passwords arrive here already hashed (bcrypt, by the
 /// workflow layer); e-mail addresses arrive normalized.
 public enum AccountRepository {
-    static let userColumns = ["id", "email", "full_name", "job_title", "photo_sha256", "photo_type", "created_at"]
+    static let userColumns = ["id", "email", "full_name", "job_title", "photo_sha256", "photo_type", "created_at", "preferred_language"]
 
     /// Starts (or restarts) an e-mail verification: earlier unfinished sign-ups for the address
     /// stop working, so only the newest link does. Returns the secret for the link.

@@ -352,6 +352,18 @@ public enum Schema {
             // UPDATE read every certificate the company ever uploaded to find the queued one.
             try await database.create(index: "certificates_company_status").on("certificates").column("company_id").column("status").run()
         },
+        Migration(10, "the portal: a person's preferred language, and one-use password-reset links") { database, _ in
+            try await database.alter(table: "users").column("preferred_language", type: .text).run()
+            try await database.create(table: "password_resets")
+                .column("id", type: .text, .primaryKey(autoIncrement: false))
+                .column("user_id", type: .text, .notNull, .references("users", "id"))
+                .column("token_sha256", type: .text, .notNull, .unique)
+                .column("created_at", type: .text, .notNull)
+                .column("expires_at", type: .text, .notNull)
+                .column("used_at", type: .text)
+                .run()
+            try await database.create(index: "password_resets_user").on("password_resets").column("user_id").run()
+        },
     ]
 }
 

@@ -42,7 +42,11 @@ struct PortalTests {
         }
         let texts = try PortalTexts(directory: TestService.settings.templatesDirectory + "/portal")
         let english = Set(texts.strings["en"]?.keys.map { $0 } ?? [])
-        let french = try JSONDecoder().decode([String: String].self, from: Data(contentsOf: URL(fileURLWithPath: TestService.settings.templatesDirectory + "/portal/strings/fr.json")))
-        #expect(english.subtracting(french.keys).sorted() == [], "strings without a French text")
+        let folder = TestService.settings.templatesDirectory + "/portal/strings"
+        var french = Set<String>()
+        for file in try FileManager.default.contentsOfDirectory(atPath: folder) where file == "fr.json" || file.hasSuffix(".fr.json") {
+            french.formUnion(try JSONDecoder().decode([String: String].self, from: Data(contentsOf: URL(fileURLWithPath: folder + "/" + file))).keys)
+        }
+        #expect(english.subtracting(french).sorted() == [], "strings without a French text")
     }
 }

@@ -23,6 +23,9 @@ public struct PortalController: Sendable {
     let credentials: Credentials
     let intake: CertificateIntake
     let views: CertificateViews
+    let catalog: Catalog
+    /// Ports and their LOAs; nil when no signing identity is configured (no ports then).
+    let ports: Ports?
     let templates: MustacheLibrary
     let texts: PortalTexts
     let stylesheet: String
@@ -30,31 +33,38 @@ public struct PortalController: Sendable {
     let supportAddress: String
 
     /// The portal's pages: HTML for browsers, not part of the API contract (`openapi.yaml`).
-    static let paths: Set<String> = [
+    static let paths: Set<String> = corePaths.union(accountPaths).union(memberPaths).union(portPaths)
+
+    static let corePaths: Set<String> = [
         "/", "/language", "/signup", "/signup/complete", "/signin", "/signout", "/account", "/companies/new",
         "/companies/{id}", "/companies/{id}/certificate", "/portal/style.css",
     ]
 
+    /// Every template the portal renders; all must load at start.
+    static let requiredTemplates = ["header", "footer", "home", "signup", "signup_sent", "signup_complete", "signin", "account", "company_new", "certificate", "company", "error"]
+        + accountTemplates + memberTemplates + portTemplates
+
     static let sessionCookie = "pw_session"
     static let csrfCookie = "pw_csrf"
     static let languageCookie = "pw_lang"
+    static let companyCookie = "pw_company"
     static let sessionLifetime = 30 * 24 * 3600
 
     /// Loads the templates, strings and stylesheet from `directory` (`templates/portal`);
     /// throws if any is missing, so a broken deployment fails at start, not on a customer.
     public static func load(
         directory: String, accounts: Accounts, companies: Companies, credentials: Credentials, intake: CertificateIntake, views: CertificateViews,
-        secureCookies: Bool, supportAddress: String
+        catalog: Catalog, ports: Ports?, secureCookies: Bool, supportAddress: String
     ) async throws -> PortalController {
         let templates = try await MustacheLibrary(directory: directory)
-        for name in ["header", "footer", "home", "signup", "signup_sent", "signup_complete", "signin", "account", "company_new", "certificate", "company", "error"] where templates.getTemplate(named: name) == nil {
+        for name in requiredTemplates where templates.getTemplate(named: name) == nil {
             throw WorkflowError(.invalid, code: "portal_template_missing", "no portal template \(name).mustache in \(directory)")
         }
         guard let stylesheet = try? String(contentsOfFile: directory + "/style.css", encoding: .utf8) else {
             throw WorkflowError(.invalid, code: "portal_template_missing", "no portal stylesheet style.css in \(directory)")
         }
         return PortalController(
-            accounts: accounts, companies: companies, credentials: credentials, intake: intake, views: views, templates: templates,
+            accounts: accounts, companies: companies, credentials: credentials, intake: intake, views: views, catalog: catalog, ports: ports, templates: templates,
             texts: try PortalTexts(directory: directory), stylesheet: stylesheet, secureCookies: secureCookies, supportAddress: supportAddress
         )
     }
@@ -73,6 +83,16 @@ public struct PortalController: Sendable {
         var newCSRF: Bool
         var user: UserAccount?
         var path: String
+        /// The companies the signed-in person belongs to (at most 100), and the one in use:
+        /// the company of the page's `/companies/{id}` path, else the last one used
+        /// (a cookie), else the first.
+        var companies: [Companies.View] = []
+        var company: Companies.View?
+        /// Set when the company in use changed and the cookie must follow.
+        var companyChanged = false
+
+        /// Who acts for this reader in the workflows.
+        var principal: Principal? { user.map { .user(id: $0.id) } }
     }
 
     /// Adds the portal's routes.
@@ -171,6 +191,9 @@ public struct PortalController: Sendable {
 
         addCompanyRoutes(to: router)
         addCertificateRoutes(to: router)
+        addAccountRoutes(to: router)
+        addMemberRoutes(to: router)
+        addPortRoutes(to: router)
 
         router.get("account") { request, _ -> Response in
             let reader = try await reader(request)
@@ -243,16 +266,36 @@ public struct PortalController: Sendable {
 
     // MARK: Readers, pages, forms
 
+    /// Who is reading: language (their cookie, else their account's preference, else
+    /// `Accept-Language`), CSRF token, account, and companies.
     func reader(_ request: Request) async throws -> Reader {
-        let language = PortalTexts.language(cookie: request.cookies[Self.languageCookie]?.value, acceptLanguage: request.headers[.acceptLanguage])
         var user: UserAccount?
         if let secret = request.cookies[Self.sessionCookie]?.value, !secret.isEmpty,
            let (principal, _) = try await credentials.authenticate(secret), case let .user(id) = principal {
             user = try? await accounts.user(id)
         }
+        let chosen = request.cookies[Self.languageCookie]?.value ?? user?.preferredLanguage
+        let language = PortalTexts.language(cookie: chosen, acceptLanguage: request.headers[.acceptLanguage])
         let existing = request.cookies[Self.csrfCookie]?.value ?? ""
         let csrf = existing.count >= 32 ? existing : LinkSecret.make(prefix: "")
-        return Reader(language: language, csrf: csrf, newCSRF: csrf != existing, user: user, path: request.uri.path)
+        var reader = Reader(language: language, csrf: csrf, newCSRF: csrf != existing, user: user, path: request.uri.path)
+        if let user {
+            reader.companies = try await companies.list(for: .user(id: user.id), status: nil)
+            let remembered = request.cookies[Self.companyCookie]?.value
+            let inPath = Self.companyID(inPath: reader.path)
+            reader.company = reader.companies.first { $0.company.id == inPath }
+                ?? reader.companies.first { $0.company.id == remembered }
+                ?? reader.companies.first
+            reader.companyChanged = reader.company != nil && reader.company?.company.id != remembered
+        }
+        return reader
+    }
+
+    /// The id in a `/companies/{id}…` path, if any.
+    static func companyID(inPath path: String) -> String? {
+        let parts = path.split(separator: "/", omittingEmptySubsequences: true)
+        guard parts.count >= 2, parts[0] == "companies", parts[1] != "new" else { return nil }
+        return String(parts[1])
     }
 
     func page(_ name: String, _ reader: Reader, title: String, _ values: [String: Any], status: HTTPResponse.Status = .ok) throws -> Response {
@@ -266,7 +309,15 @@ public struct PortalController: Sendable {
         context["back"] = reader.path
         context["otherLanguages"] = PortalTexts.languages.filter { $0 != reader.language }.map { ["code": $0, "name": texts.text("language_name", $0)] }
         if let user = reader.user {
-            context["user"] = ["fullName": user.fullName, "email": user.email]
+            context["user"] = ["fullName": user.fullName ?? user.email, "email": user.email, "hasPhoto": user.photoSHA256 != nil]
+        }
+        if let current = reader.company {
+            let id = current.company.id
+            context["current"] = [
+                "id": id, "legalName": current.company.legalName,
+                "others": reader.companies.filter { $0.company.id != id }.map { ["id": $0.company.id, "legalName": $0.company.legalName] },
+                "several": reader.companies.count > 1,
+            ] as [String: Any]
         }
         guard let html = templates.render(context, withTemplate: name) else {
             throw APIError(.internalServerError, code: "internal_error", detail: "the portal template \(name) is missing")
@@ -283,6 +334,9 @@ public struct PortalController: Sendable {
         )
         if reader.newCSRF {
             response.setCookie(Cookie(name: Self.csrfCookie, value: reader.csrf, path: "/", secure: secureCookies, httpOnly: true, sameSite: .strict))
+        }
+        if reader.companyChanged, let id = reader.company?.company.id {
+            response.setCookie(cookie(Self.companyCookie, id, maxAge: 365 * 24 * 3600, httpOnly: true))
         }
         return response
     }

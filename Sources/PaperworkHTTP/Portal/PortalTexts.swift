@@ -1,9 +1,10 @@
 import Foundation
 import Workflow
 
-/// The customer portal's texts, one JSON file of strings per language under
-/// `templates/portal/strings/` (`en.json`, `fr.json`): templates and Swift name keys only, so
-/// translators edit files, not code.
+/// The customer portal's texts, JSON files of strings under `templates/portal/strings/`: the
+/// common ones in `en.json` and `fr.json`, and one pair per part of the portal
+/// (`members.en.json`, `ports.fr.json`…). Templates and Swift name keys only, so translators
+/// edit files, not code.
 struct PortalTexts: Sendable {
     /// The languages the portal speaks, the first being the default.
     static let languages = ["en", "fr"]
@@ -11,14 +12,27 @@ struct PortalTexts: Sendable {
     /// Strings by language, then key.
     let strings: [String: [String: String]]
 
-    /// Loads every language's file; a key missing from a language falls back to English.
+    /// Loads every language's files; a key missing from a language falls back to English. A
+    /// key defined in two files of one language is refused, so no part silently wins.
     init(directory: String) throws {
+        let folder = directory + "/strings"
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).filter { $0.hasSuffix(".json") }.sorted()
         var strings: [String: [String: String]] = [:]
         for language in Self.languages {
-            let path = directory + "/strings/\(language).json"
-            guard let data = FileManager.default.contents(atPath: path),
-                  let table = try? JSONDecoder().decode([String: String].self, from: data) else {
-                throw WorkflowError(.invalid, code: "portal_strings_missing", "the portal's strings \(path) are missing or not a JSON object of strings")
+            let files = names.filter { $0 == "\(language).json" || $0.hasSuffix(".\(language).json") }
+            guard files.contains("\(language).json") else {
+                throw WorkflowError(.invalid, code: "portal_strings_missing", "the portal's strings \(folder)/\(language).json are missing")
+            }
+            var table: [String: String] = [:]
+            for file in files {
+                let path = folder + "/" + file
+                guard let data = FileManager.default.contents(atPath: path),
+                      let part = try? JSONDecoder().decode([String: String].self, from: data) else {
+                    throw WorkflowError(.invalid, code: "portal_strings_missing", "the portal's strings \(path) are not a JSON object of strings")
+                }
+                try table.merge(part) { _, _ in
+                    throw WorkflowError(.invalid, code: "portal_strings_duplicate", "\(path) repeats a key that another \(language) strings file defines")
+                }
             }
             strings[language] = table
         }

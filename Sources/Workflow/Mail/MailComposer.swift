@@ -25,11 +25,18 @@ public struct MailComposer: Sendable {
     /// The templates the workflows use.
     public static let requiredTemplates = ["signup_verification", "account_exists", "invitation", "company_verified", "company_rejected", "company_needs_info"]
 
-    /// Renders one message.
-    public func compose(_ kind: String, _ values: [String: String]) throws -> (subject: String, body: String) {
+    /// The languages messages are written in: English (`kind.mustache`) and French
+    /// (`kind.fr.mustache`).
+    public static let languages = ["en", "fr"]
+
+    /// Renders one message in `language` when a template for it exists (`kind.fr.mustache`),
+    /// else in English (`kind.mustache`), so a missing translation never loses a message.
+    public func compose(_ kind: String, _ values: [String: String], language: String? = nil) throws -> (subject: String, body: String) {
         var context: [String: Any] = ["public_url": publicURL, "support_address": supportAddress]
         for (key, value) in values { context[key] = value }
-        guard let text = library.render(context, withTemplate: kind) else {
+        var name = kind
+        if let language, language != "en", library.getTemplate(named: "\(kind).\(language)") != nil { name = "\(kind).\(language)" }
+        guard let text = library.render(context, withTemplate: name) else {
             throw WorkflowError(.invalid, code: "mail_template_missing", "no mail template \(kind)")
         }
         var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
