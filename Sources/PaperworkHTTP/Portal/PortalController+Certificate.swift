@@ -100,18 +100,18 @@ extension PortalController {
         let status = certificate.status
         let decided = status == .approved || status == .declined || status == .infoRequested
         values["certificate"] = [
-            "fileName": certificate.fileName ?? "", "uploadedAt": formatted(certificate.createdAt, reader),
+            "fileName": certificate.fileName ?? "", "uploadedAt": moment(certificate.createdAt, reader),
         ]
         values["steps"] = [
-            ["label": texts.text("timeline_uploaded", reader.language), "when": formatted(certificate.createdAt, reader), "done": true],
-            ["label": texts.text("timeline_in_review", reader.language), "when": "", "done": true, "current": !decided],
+            ["label": texts.text("timeline_uploaded", reader.language), "when": moment(certificate.createdAt, reader), "done": true, "current": false],
+            ["label": texts.text("timeline_in_review", reader.language), "when": false, "done": true, "current": !decided],
             [
                 "label": texts.text("timeline_" + (status == .approved ? "verified" : status == .declined ? "rejected" : status == .infoRequested ? "needs_info" : "decision"), reader.language),
-                "when": decisions.last.map { formatted($0.createdAt, reader) } ?? "", "done": decided, "current": decided,
+                "when": decisions.last.map { moment($0.createdAt, reader) } ?? false, "done": decided, "current": decided,
             ],
         ]
         if !decided, let due = certificate.dueAt {
-            values["expected"] = formatted(due, reader)
+            values["expected"] = moment(due, reader)
         }
         if status == .infoRequested, let last = decisions.last {
             values["reviewerMessage"] = last.message
@@ -121,6 +121,12 @@ extension PortalController {
         values["rejected"] = status == .declined
         values["waiting"] = !decided
         return values
+    }
+
+    /// A stored timestamp for a `<time>` element: the text in UTC (as `formatted`), and the
+    /// instant, which the portal's small script shows in the browser's own time zone.
+    func moment(_ timestamp: String, _ reader: Reader) -> [String: String] {
+        ["text": formatted(timestamp, reader), "iso": timestamp]
     }
 
     /// A stored timestamp as the reader reads dates: day, month in words, hour, in UTC (the

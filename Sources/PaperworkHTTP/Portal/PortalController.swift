@@ -15,7 +15,8 @@ public import Workflow
 ///   signing out revokes the token.
 /// - Every form carries a CSRF token compared in constant time with a cookie of its own.
 /// - Every page is rendered by Mustache, which escapes every value, and sent with a strict
-///   Content-Security-Policy: nothing is loaded from another host, no script runs.
+///   Content-Security-Policy: nothing is loaded from another host, no inline script runs;
+///   the one script (`local-time.js`) only shows times in the reader's time zone.
 /// - No page tells whether an address has an account: sign-up answers the same either way.
 public struct PortalController: Sendable {
     let accounts: Accounts
@@ -29,6 +30,8 @@ public struct PortalController: Sendable {
     let templates: MustacheLibrary
     let texts: PortalTexts
     let stylesheet: String
+    /// The one script: shows `<time>` elements in the reader's time zone.
+    let localTimeScript: String
     let secureCookies: Bool
     let supportAddress: String
 
@@ -37,7 +40,7 @@ public struct PortalController: Sendable {
 
     static let corePaths: Set<String> = [
         "/", "/language", "/signup", "/signup/complete", "/signin", "/signout", "/account", "/companies/new",
-        "/companies/{id}", "/companies/{id}/certificate", "/portal/style.css",
+        "/companies/{id}", "/companies/{id}/certificate", "/portal/style.css", "/portal/local-time.js",
     ]
 
     /// Every template the portal renders; all must load at start.
@@ -63,9 +66,12 @@ public struct PortalController: Sendable {
         guard let stylesheet = try? String(contentsOfFile: directory + "/style.css", encoding: .utf8) else {
             throw WorkflowError(.invalid, code: "portal_template_missing", "no portal stylesheet style.css in \(directory)")
         }
+        guard let localTimeScript = try? String(contentsOfFile: directory + "/local-time.js", encoding: .utf8) else {
+            throw WorkflowError(.invalid, code: "portal_template_missing", "no portal script local-time.js in \(directory)")
+        }
         return PortalController(
             accounts: accounts, companies: companies, credentials: credentials, intake: intake, views: views, catalog: catalog, ports: ports, templates: templates,
-            texts: try PortalTexts(directory: directory), stylesheet: stylesheet, secureCookies: secureCookies, supportAddress: supportAddress
+            texts: try PortalTexts(directory: directory), stylesheet: stylesheet, localTimeScript: localTimeScript, secureCookies: secureCookies, supportAddress: supportAddress
         )
     }
 
@@ -101,6 +107,12 @@ public struct PortalController: Sendable {
             Response(
                 status: .ok, headers: [.contentType: "text/css; charset=utf-8", .cacheControl: "public, max-age=300"],
                 body: .init(byteBuffer: ByteBuffer(string: stylesheet))
+            )
+        }
+        router.get("portal/local-time.js") { _, _ -> Response in
+            Response(
+                status: .ok, headers: [.contentType: "text/javascript; charset=utf-8", .cacheControl: "public, max-age=300"],
+                body: .init(byteBuffer: ByteBuffer(string: localTimeScript))
             )
         }
         router.get("/") { request, _ -> Response in
@@ -313,7 +325,8 @@ public struct PortalController: Sendable {
         }
         if let current = reader.company {
             let id = current.company.id
-            context["current"] = [
+            // Not "current": templates use that word inside their own sections.
+            context["companyInUse"] = [
                 "id": id, "legalName": current.company.legalName,
                 "others": reader.companies.filter { $0.company.id != id }.map { ["id": $0.company.id, "legalName": $0.company.legalName] },
                 "several": reader.companies.count > 1,
@@ -326,7 +339,7 @@ public struct PortalController: Sendable {
             status: status,
             headers: [
                 .contentType: "text/html; charset=utf-8", .cacheControl: "no-store",
-                .init("Content-Security-Policy")!: "default-src 'none'; img-src 'self'; style-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+                .init("Content-Security-Policy")!: "default-src 'none'; script-src 'self'; img-src 'self'; style-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
                 .init("X-Frame-Options")!: "DENY", .init("Referrer-Policy")!: "same-origin", .init("X-Content-Type-Options")!: "nosniff",
                 .contentLanguage: reader.language,
             ],
