@@ -65,6 +65,12 @@ public struct ServerSettings: Sendable, Hashable {
     public var reviewClaimMinutes: Int
     /// `review.four.eyes`: an approval takes effect only when a second reviewer confirms it.
     public var reviewFourEyes: Bool
+    /// `rate.limits.enabled`: limits on sign-in, sign-up, password resets and invitations
+    /// (on by default; off only for load tests run from one address).
+    public var rateLimitsEnabled: Bool
+    /// `http.trust.forwarded.for`: take the client's address from the last `X-Forwarded-For`
+    /// entry, for rate limits. Only behind a reverse proxy that appends it.
+    public var trustForwardedFor: Bool
     /// `loa.signing.certificate` and `loa.signing.key`: PEM files of the X.509 certificate and
     /// private key (P-256 or RSA) that sign LOAs. When neither exists, a development pair is
     /// generated there on first start (the README says how to install real ones).
@@ -165,5 +171,7 @@ public struct ServerSettings: Sendable, Hashable {
         loaValidityDays = config.int(forKey: "loa.validity.days", default: 60)
         reviewClaimMinutes = config.int(forKey: "review.claim.minutes", default: 15)
         reviewFourEyes = config.bool(forKey: "review.four.eyes", default: false)
+        rateLimitsEnabled = config.bool(forKey: "rate.limits.enabled", default: true)
+        trustForwardedFor = config.bool(forKey: "http.trust.forwarded.for", default: false)
     }
 }

@@ -135,6 +135,10 @@ public struct Wiring: Sendable {
             accounts: accounts, companies: companies, intake: intake, review: review, views: views, catalog: Catalog(store: store)
         )
         services.ports = ports
+        var limits = RateLimits.Policy()
+        limits.enabled = settings.rateLimitsEnabled
+        limits.trustForwardedFor = settings.trustForwardedFor
+        services.rateLimits = RateLimits(limits)
         services.revalidation = Revalidation(store: store, inspector: inspector, ports: ports, settings: policies.revalidation)
         services.console = try await ConsoleController.load(
             directory: settings.templatesDirectory + "/console", credentials: credentials, review: review, views: views,

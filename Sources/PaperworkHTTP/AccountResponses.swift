@@ -9,6 +9,7 @@ struct UserResponse: ResponseEncodable {
     var full_name: String?
     var job_title: String?
     var photo_url: String?
+    var preferred_language: String?
     var created_at: String
 
     init(_ user: UserAccount) {
@@ -17,6 +18,7 @@ struct UserResponse: ResponseEncodable {
         full_name = user.fullName
         job_title = user.jobTitle
         photo_url = user.photoSHA256 == nil ? nil : "/v1/me/photo"
+        preferred_language = user.preferredLanguage
         created_at = user.createdAt
     }
 }

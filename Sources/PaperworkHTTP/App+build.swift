@@ -37,6 +37,9 @@ public struct ServiceDependencies: Sendable {
     public var revalidation: Revalidation?
     /// The reviewer console, when its templates are loaded (``ConsoleController/load(directory:store:review:views:secureCookies:)``).
     public var console: ConsoleController?
+    /// Limits on sign-in, sign-up, password resets and invitations, shared by the API and
+    /// the portal (the portal's copy counts in the same buckets).
+    public var rateLimits = RateLimits()
     /// The customer portal, when its templates are loaded (``PortalController/load(directory:accounts:companies:credentials:intake:views:catalog:ports:secureCookies:supportAddress:)``).
     public var portal: PortalController?
 
@@ -84,13 +87,16 @@ public func buildRouter(dependencies: ServiceDependencies) -> Router<PaperworkRe
     HealthController(readiness: dependencies.readiness).addRoutes(to: router)
     MetricsController(registry: dependencies.metrics, beforeScrape: { [review = dependencies.review] in await review.refreshGauges() }).addRoutes(to: router)
     TokensController(credentials: dependencies.credentials).addRoutes(to: router)
-    AccountsController(accounts: dependencies.accounts, companies: dependencies.companies, credentials: dependencies.credentials, maxPhotoBytes: dependencies.accounts.policy.maxPhotoBytes).addRoutes(to: router)
-    CompaniesController(companies: dependencies.companies).addRoutes(to: router)
+    AccountsController(accounts: dependencies.accounts, companies: dependencies.companies, credentials: dependencies.credentials, maxPhotoBytes: dependencies.accounts.policy.maxPhotoBytes, rateLimits: dependencies.rateLimits).addRoutes(to: router)
+    CompaniesController(companies: dependencies.companies, rateLimits: dependencies.rateLimits).addRoutes(to: router)
     CertificatesController(intake: dependencies.intake, views: dependencies.views, queue: dependencies.review, companies: dependencies.companies).addRoutes(to: router)
     ReviewController(queue: dependencies.review, auditLog: dependencies.auditLog).addRoutes(to: router)
     OpenAPIController().addRoutes(to: router)
     dependencies.console?.addRoutes(to: router)
-    dependencies.portal?.addRoutes(to: router)
+    if var portal = dependencies.portal {
+        portal.rateLimits = dependencies.rateLimits
+        portal.addRoutes(to: router)
+    }
     if let ports = dependencies.ports {
         PortsController(catalog: dependencies.catalog, ports: ports).addRoutes(to: router)
     }

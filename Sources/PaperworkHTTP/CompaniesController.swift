@@ -7,6 +7,7 @@ import Workflow
 /// caller does not belong to answers 404 exactly like one that does not exist.
 struct CompaniesController {
     let companies: Companies
+    let rateLimits: RateLimits
 
     struct RegisterRequest: Decodable {
         var legal_name: String
@@ -98,6 +99,9 @@ struct CompaniesController {
             let principal = try context.requirePrincipal()
             let id = try context.parameters.require("id")
             let body = try await RequestBody.json(InviteRequest.self, from: request)
+            if let refusal = rateLimits.admit(.invitation, address: body.email, client: rateLimits.client(of: request, remoteAddress: context.remoteAddress)) {
+                throw refusal.apiError
+            }
             let invitation = try await companies.invite(to: id, by: principal, email: body.email, role: body.role, permissions: body.permissions)
             return EditedResponse(status: .created, response: InvitationResponse(invitation))
         }

@@ -80,6 +80,38 @@ public enum AccountRepository {
             .where("id", .equal, SQLBind(id)).run()
     }
 
+    /// The stored password hash of an account, for checking the current password before a
+    /// change.
+    public static func passwordHash(userID: String, on database: any SQLDatabase) async throws -> String? {
+        try await database.select().column("password_hash").from("users").where("id", .equal, SQLBind(userID))
+            .first(decodingColumn: "password_hash", as: String?.self) ?? nil
+    }
+
+    /// Replaces an account's password hash.
+    public static func setPassword(_ id: String, passwordHash: String, on database: any SQLDatabase) async throws {
+        try await database.update("users").set("password_hash", to: SQLBind(passwordHash)).where("id", .equal, SQLBind(id)).run()
+    }
+
+    /// Writes the whole profile as a settings form shows it: name, title (nil clears it) and
+    /// preferred language (nil leaves it as it is).
+    public static func replaceProfile(_ id: String, fullName: String, jobTitle: String?, preferredLanguage: String?, on database: any SQLDatabase) async throws {
+        let update = database.update("users").set("full_name", to: SQLBind(fullName)).set("job_title", to: SQLBind(jobTitle))
+        if let preferredLanguage { update.set("preferred_language", to: SQLBind(preferredLanguage)) }
+        try await update.where("id", .equal, SQLBind(id)).run()
+    }
+
+    /// Records the language the person chose for pages and e-mails.
+    public static func setPreferredLanguage(_ id: String, language: String, on database: any SQLDatabase) async throws {
+        try await database.update("users").set("preferred_language", to: SQLBind(language)).where("id", .equal, SQLBind(id)).run()
+    }
+
+    /// Takes the photo off the profile. The blob stays: blobs are addressed by content and may
+    /// be shared.
+    public static func removePhoto(_ id: String, on database: any SQLDatabase) async throws {
+        try await database.update("users").set("photo_sha256", to: SQLLiteral.null).set("photo_type", to: SQLLiteral.null)
+            .where("id", .equal, SQLBind(id)).run()
+    }
+
     /// How many user accounts exist (for the demo data's "empty database" check).
     public static func userCount(on database: any SQLDatabase) async throws -> Int {
         try await database.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from("users").first(decodingColumn: "n", as: Int.self) ?? 0

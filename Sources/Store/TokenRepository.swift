@@ -103,6 +103,17 @@ public enum TokenRepository {
         return true
     }
 
+    /// Revokes every live token of a user but `keptTokenID` (the session that asked, when it
+    /// stays signed in): after a password changes, nothing opened with the old one still
+    /// works. Returns how many tokens were revoked.
+    @discardableResult
+    public static func revokeAll(userID: String, except keptTokenID: String? = nil, on database: any SQLDatabase, now: Date = Date()) async throws -> Int {
+        let update = database.update("api_tokens").set("revoked_at", to: SQLBind(Timestamp.format(now)))
+            .where("user_id", .equal, SQLBind(userID)).where("revoked_at", .is, SQLLiteral.null)
+        if let keptTokenID { update.where("id", .notEqual, SQLBind(keptTokenID)) }
+        return try await update.returning("id").all().count
+    }
+
     static func digest(_ secret: String) -> String {
         LinkSecret.digest(secret)
     }

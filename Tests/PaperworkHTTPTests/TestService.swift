@@ -24,7 +24,7 @@ struct TestService: Sendable {
 
     static func make(
         _ backend: Backend = .sqlite, review: (inout CertificateIntake.Policy) -> Void = { _ in }, adjust: (inout Accounts.Policy) -> Void = { _ in },
-        revalidation: (inout Revalidation.Settings) -> Void = { _ in }
+        revalidation: (inout Revalidation.Settings) -> Void = { _ in }, rateLimits: RateLimits.Policy? = nil
     ) async throws -> TestService {
         let (store, _) = try await backend.freshStore()
         do {
@@ -35,9 +35,10 @@ struct TestService: Sendable {
             adjust(&policies.accounts)
             review(&policies.review)
             revalidation(&policies.revalidation)
-            let dependencies = try await wiring.services(
+            var dependencies = try await wiring.services(
                 store: store, inspector: InProcessInspector(), metrics: PrometheusCollectorRegistry(), identity: try signingIdentity, policies: policies
             )
+            if let rateLimits { dependencies.rateLimits = RateLimits(rateLimits) }
             return TestService(store: store, dependencies: dependencies)
         } catch {
             // Close before throwing: an unclosed pool aborts the test process when it is freed.

@@ -24,7 +24,7 @@ final class ServerUnderTest: Sendable {
     static func start(binary: String, dataDirectory: String, port: Int, workers: Int, templates: String) throws -> ServerUnderTest {
         let logFile = dataDirectory + "/server.log", envFile = dataDirectory + "/empty.env"
         _ = FileManager.default.createFile(atPath: envFile, contents: Data())
-        let script = #"log="$1"; shift; DEMO_DATA=false exec "$@" 2>>"$log""#
+        let script = #"log="$1"; shift; DEMO_DATA=false RATE_LIMITS_ENABLED=false exec "$@" 2>>"$log""#
         let process = try ChildProcess.start("/bin/sh", [
             "-c", script, "sh", logFile, binary, "serve", "--host", "127.0.0.1", "--port", String(port),
             "--data-directory", dataDirectory, "--workers", String(workers), "--templates-directory", templates, "--env-file", envFile,

@@ -113,8 +113,10 @@ extension PortalController {
         if !decided, let due = certificate.dueAt {
             values["expected"] = moment(due, reader)
         }
-        if status == .infoRequested, let last = decisions.last {
-            values["reviewerMessage"] = last.message
+        if status == .infoRequested || status == .declined, let last = decisions.last {
+            // The reason in words (what to do about it), then the reviewer's own note.
+            if let reason = texts.table(reader.language)["decision_reason_" + last.reasonCode] { values["reviewerReason"] = reason }
+            if !last.message.isEmpty { values["reviewerMessage"] = last.message }
         }
         values["verified"] = status == .approved
         values["needsInfo"] = status == .infoRequested

@@ -34,6 +34,9 @@ public struct PortalController: Sendable {
     let localTimeScript: String
     let secureCookies: Bool
     let supportAddress: String
+    /// The limits on sign-in, sign-up, resets and invitations; ``buildRouter(dependencies:)``
+    /// gives the portal the API's, so both count in the same buckets.
+    public var rateLimits = RateLimits()
 
     /// The portal's pages: HTML for browsers, not part of the API contract (`openapi.yaml`).
     static let paths: Set<String> = corePaths.union(accountPaths).union(memberPaths).union(portPaths)
@@ -77,7 +80,7 @@ public struct PortalController: Sendable {
 
     struct EmailForm: Decodable { var csrf: String?; var email: String? }
     struct CompleteForm: Decodable { var csrf: String?; var token: String?; var password: String?; var full_name: String?; var job_title: String? }
-    struct SignInForm: Decodable { var csrf: String?; var email: String?; var password: String? }
+    struct SignInForm: Decodable { var csrf: String?; var email: String?; var password: String?; var next: String? }
     struct CSRFForm: Decodable { var csrf: String? }
     struct CompanyForm: Decodable { var csrf: String?; var legal_name: String?; var country: String?; var registration_number: String?; var company_type: String? }
 
@@ -125,6 +128,11 @@ public struct PortalController: Sendable {
             var response = Self.redirect(back)
             if PortalTexts.languages.contains(wanted) {
                 response.setCookie(cookie(Self.languageCookie, wanted, maxAge: 365 * 24 * 3600, httpOnly: true))
+                // Signed in, the choice is the person's too: their e-mails follow it.
+                if let secret = request.cookies[Self.sessionCookie]?.value, !secret.isEmpty,
+                   let (principal, _) = try await credentials.authenticate(secret, recordingUse: false), case let .user(id) = principal {
+                    try await accounts.setPreferredLanguage(userID: id, language: wanted)
+                }
             }
             return response
         }
@@ -132,13 +140,16 @@ public struct PortalController: Sendable {
         router.get("signup") { request, _ -> Response in
             try page("signup", try await reader(request), title: "signup_title", [:])
         }
-        router.post("signup") { request, _ -> Response in
+        router.post("signup") { request, context -> Response in
             let reader = try await reader(request)
             let form = try await Self.form(EmailForm.self, request)
             guard Self.same(form.csrf, reader.csrf) else { return try expired(reader) }
             let email = (form.email ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+            if let refusal = limited(.signUp, address: email, request, context) {
+                return try tooMany(refusal, page("signup", reader, title: "signup_title", ["email": email, "emailError": tooManyText(refusal, reader)], status: .tooManyRequests))
+            }
             do {
-                try await accounts.startSignup(email: email)
+                try await accounts.startSignup(email: email, language: reader.language)
             } catch let error as WorkflowError where error.kind == .invalid {
                 return try page("signup", reader, title: "signup_title", ["email": email, "emailError": message(error, reader)], status: .unprocessableContent)
             }
@@ -150,16 +161,33 @@ public struct PortalController: Sendable {
             let token = request.uri.queryParameters["token"].map(String.init) ?? ""
             return try page("signup_complete", reader, title: "complete_title", ["token": token])
         }
+        // The form is multipart (an optional photo); a URL-encoded one is still read. The link's
+        // token is also in the form's address, so a photo too large to read keeps the link.
         router.post("signup/complete") { request, _ -> Response in
             let reader = try await reader(request)
-            let form = try await Self.form(CompleteForm.self, request)
+            let form: CompleteForm
+            var photo: Accounts.Photo?
+            if MultipartForm.isMultipart(request) {
+                guard let multipart = try await photoForm(request) else {
+                    let token = request.uri.queryParameters["token"].map(String.init) ?? ""
+                    let values = ["token": token, "photoError": texts.text("account_error_photo_too_large", reader.language)]
+                    return try page("signup_complete", reader, title: "complete_title", values, status: .contentTooLarge)
+                }
+                form = CompleteForm(
+                    csrf: multipart.text("csrf"), token: multipart.text("token"), password: multipart.text("password"),
+                    full_name: multipart.text("full_name"), job_title: multipart.text("job_title")
+                )
+                photo = Self.photo(in: multipart)
+            } else {
+                form = try await Self.form(CompleteForm.self, request)
+            }
             guard Self.same(form.csrf, reader.csrf) else { return try expired(reader) }
             let kept: [String: Any] = ["token": form.token ?? "", "fullName": form.full_name ?? "", "jobTitle": form.job_title ?? ""]
             do {
                 let jobTitle = (form.job_title ?? "").trimmingCharacters(in: .whitespaces)
                 let session = try await accounts.completeSignup(
                     token: form.token ?? "", password: form.password ?? "", fullName: form.full_name ?? "",
-                    jobTitle: jobTitle.isEmpty ? nil : jobTitle, photo: nil
+                    jobTitle: jobTitle.isEmpty ? nil : jobTitle, photo: photo, language: reader.language
                 )
                 return signedIn(session.secret, reader)
             } catch let error as WorkflowError {
@@ -168,25 +196,41 @@ public struct PortalController: Sendable {
                 case "weak_password", "password_too_long": values["passwordError"] = message(error, reader)
                 case "invalid_field" where error.message.hasPrefix("full_name"): values["nameError"] = message(error, reader)
                 case "invalid_field" where error.message.hasPrefix("job_title"): values["titleError"] = message(error, reader)
+                case "invalid_photo", "photo_too_large": values["photoError"] = accountMessage(error, reader)
                 default: values["error"] = message(error, reader); values["linkProblem"] = true
                 }
+                // A refusal of another field keeps the password typed (the page is `no-store`).
+                if values["passwordError"] == nil, values["linkProblem"] == nil { values["password"] = form.password ?? "" }
                 return try page("signup_complete", reader, title: "complete_title", values, status: error.kind == .invalid ? .unprocessableContent : .ok)
             }
         }
 
+        // `next` (a path on this site only) is where sign-in goes afterwards, such as back to
+        // an invitation; kept in a hidden field across a failed attempt.
         router.get("signin") { request, _ -> Response in
-            try page("signin", try await reader(request), title: "signin_title", [:])
+            let next = Self.signInNext(request.uri.queryParameters["next"].map(String.init))
+            return try page("signin", try await reader(request), title: "signin_title", next.map { ["next": $0] } ?? [:])
         }
-        router.post("signin") { request, _ -> Response in
+        router.post("signin") { request, context -> Response in
             let reader = try await reader(request)
             let form = try await Self.form(SignInForm.self, request)
             guard Self.same(form.csrf, reader.csrf) else { return try expired(reader) }
             let email = (form.email ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+            let next = Self.signInNext(form.next)
+            if let refusal = limited(.signIn, address: email, request, context) {
+                var values: [String: Any] = ["email": email, "error": tooManyText(refusal, reader)]
+                if let next { values["next"] = next }
+                return try tooMany(refusal, page("signin", reader, title: "signin_title", values, status: .tooManyRequests))
+            }
             do {
                 let session = try await accounts.signIn(email: email, password: form.password ?? "", tokenName: "portal")
-                return signedIn(session.secret, reader)
+                var response = signedIn(session.secret, reader)
+                if let next { response.headers[.location] = next }
+                return response
             } catch let error as WorkflowError where error.kind == .unauthenticated || error.kind == .invalid {
-                return try page("signin", reader, title: "signin_title", ["email": email, "error": texts.text("signin_failed", reader.language)], status: .unauthorized)
+                var values: [String: Any] = ["email": email, "error": texts.text("signin_failed", reader.language)]
+                if let next { values["next"] = next }
+                return try page("signin", reader, title: "signin_title", values, status: .unauthorized)
             }
         }
         router.post("signout") { request, _ -> Response in
@@ -308,6 +352,26 @@ public struct PortalController: Sendable {
         let parts = path.split(separator: "/", omittingEmptySubsequences: true)
         guard parts.count >= 2, parts[0] == "companies", parts[1] != "new" else { return nil }
         return String(parts[1])
+    }
+
+    /// Passes the rate limits for `action` on this address and the request's client, or
+    /// says how long to wait.
+    func limited(_ action: RateLimits.Action, address: String, _ request: Request, _ context: PaperworkRequestContext) -> RateLimits.Refusal? {
+        rateLimits.admit(action, address: address, client: rateLimits.client(of: request, remoteAddress: context.remoteAddress))
+    }
+
+    /// "Too many attempts; try again in N minutes", in the reader's language.
+    func tooManyText(_ refusal: RateLimits.Refusal, _ reader: Reader) -> String {
+        let minutes = (refusal.retryAfterSeconds + 59) / 60
+        let key = minutes <= 1 ? "rate_limited_one_minute" : "rate_limited_minutes"
+        return texts.text(key, reader.language).replacingOccurrences(of: "{minutes}", with: String(minutes))
+    }
+
+    /// A page answering a refused request: 429 with `Retry-After`.
+    func tooMany(_ refusal: RateLimits.Refusal, _ page: Response) -> Response {
+        var response = page
+        response.headers[.retryAfter] = String(refusal.retryAfterSeconds)
+        return response
     }
 
     func page(_ name: String, _ reader: Reader, title: String, _ values: [String: Any], status: HTTPResponse.Status = .ok) throws -> Response {

@@ -14,6 +14,9 @@ public struct Accounts: Sendable {
         public var signupLifetime: TimeInterval = 24 * 3600
         /// How long an invitation works.
         public var invitationLifetime: TimeInterval = 7 * 24 * 3600
+        /// How long a password-reset link works: short, since whoever reads the mailbox
+        /// takes the account.
+        public var passwordResetLifetime: TimeInterval = 3600
         /// The largest profile photo accepted.
         public var maxPhotoBytes = 5 * 1024 * 1024
         /// The password hasher.
@@ -21,7 +24,8 @@ public struct Accounts: Sendable {
         /// "Now", replaceable so tests can step past expiries.
         public var clock: @Sendable () -> Date = { Date() }
 
-        /// The defaults: 24 hours for sign-ups, 7 days for invitations, bcrypt cost 12.
+        /// The defaults: 24 hours for sign-ups, 7 days for invitations, 1 hour for password
+        /// resets, bcrypt cost 12.
         public init() {}
     }
 
@@ -67,27 +71,31 @@ public struct Accounts: Sendable {
     }
 
     /// `POST /v1/signup`: e-mails a verification link. The answer is the same whether or not
-    /// the address has an account (the e-mail differs), so the API reveals no addresses.
-    public func startSignup(email rawEmail: String) async throws {
+    /// the address has an account (the e-mail differs), so the API reveals no addresses. The
+    /// e-mail is written in `language` (the page's, from the portal), else in English.
+    public func startSignup(email rawEmail: String, language: String? = nil) async throws {
         let email = try InputRules.email(rawEmail)
         let now = policy.clock()
         let expires = now.addingTimeInterval(policy.signupLifetime)
         let mail = self.mail
         try await store.transaction { database in
             if try await AccountRepository.user(email: email, on: database) != nil {
-                let message = try mail.compose("account_exists", ["email": email])
+                let message = try mail.compose("account_exists", ["email": email], language: language)
                 _ = try await OutboxRepository.enqueue(kind: "account_exists", to: email, subject: message.subject, body: message.body, on: database, now: now)
                 return
             }
             let secret = try await AccountRepository.startSignup(email: email, expiresAt: expires, on: database, now: now)
-            let message = try mail.compose("signup_verification", ["email": email, "token": secret, "expires_at": Timestamp.format(expires)])
+            let message = try mail.compose("signup_verification", ["email": email, "token": secret, "expires_at": Timestamp.format(expires)], language: language)
             _ = try await OutboxRepository.enqueue(kind: "signup_verification", to: email, subject: message.subject, body: message.body, on: database, now: now)
         }
     }
 
     /// Completes a sign-up from its link: sets the password and profile (and the photo, if
-    /// sent), and signs the new user in.
-    public func completeSignup(token: String, password: String, fullName rawName: String, jobTitle rawTitle: String?, photo: Photo?) async throws -> Session {
+    /// sent), and signs the new user in. `language`, when given (the portal's page language),
+    /// becomes the account's preferred language, so later e-mails arrive in it.
+    public func completeSignup(
+        token: String, password: String, fullName rawName: String, jobTitle rawTitle: String?, photo: Photo?, language: String? = nil
+    ) async throws -> Session {
         try InputRules.password(password)
         let fullName = try InputRules.text(rawName, field: "full_name")
         let jobTitle = try rawTitle.map { title throws(WorkflowError) in try InputRules.text(title, field: "job_title") }
@@ -98,6 +106,7 @@ public struct Accounts: Sendable {
         var photoToSet: (sha256: String, mimeType: String)?
         if let photo { photoToSet = try await storePhoto(photo) }
         let storedPhoto = photoToSet
+        let language = language.flatMap { MailComposer.languages.contains($0) ? $0 : nil }
         let hash = try await policy.hasher.hash(password)
         let now = policy.clock()
         return try await store.transaction { database in
@@ -113,6 +122,10 @@ public struct Accounts: Sendable {
                 try await AccountRepository.setPhoto(user.id, sha256: storedPhoto.sha256, mimeType: storedPhoto.mimeType, on: database)
                 user.photoSHA256 = storedPhoto.sha256
                 user.photoType = storedPhoto.mimeType
+            }
+            if let language {
+                try await AccountRepository.setPreferredLanguage(user.id, language: language, on: database)
+                user.preferredLanguage = language
             }
             let (token, secret) = try await TokenRepository.create(name: "sign-up", for: .user(id: user.id), on: database, now: now)
             return Session(user: user, token: token, secret: secret)
@@ -157,6 +170,39 @@ public struct Accounts: Sendable {
         let fullName = try fullName.map { name throws(WorkflowError) in try InputRules.text(name, field: "full_name") }
         let jobTitle = try jobTitle.map { title throws(WorkflowError) in try InputRules.text(title, field: "job_title") }
         try await store.transaction { try await AccountRepository.updateProfile(userID, fullName: fullName, jobTitle: jobTitle, on: $0) }
+        return try await user(userID)
+    }
+
+    /// The profile as the portal's settings form writes it: full name (required), job title
+    /// (empty clears it) and preferred language (`en` or `fr`; nil leaves it as it is).
+    public func saveProfile(userID: String, fullName rawName: String, jobTitle rawTitle: String, preferredLanguage: String?) async throws -> UserAccount {
+        let fullName = try InputRules.text(rawName, field: "full_name")
+        let trimmedTitle = rawTitle.trimmingWhitespace()
+        let jobTitle = trimmedTitle.isEmpty ? nil : try InputRules.text(rawTitle, field: "job_title")
+        if let preferredLanguage { try Self.checkLanguage(preferredLanguage) }
+        try await store.transaction {
+            try await AccountRepository.replaceProfile(userID, fullName: fullName, jobTitle: jobTitle, preferredLanguage: preferredLanguage, on: $0)
+        }
+        return try await user(userID)
+    }
+
+    /// Remembers the language a person chose (the portal's language switch), for the pages
+    /// they read without a language cookie and for the e-mails sent to them.
+    public func setPreferredLanguage(userID: String, language: String) async throws {
+        try Self.checkLanguage(language)
+        try await store.transaction { try await AccountRepository.setPreferredLanguage(userID, language: language, on: $0) }
+    }
+
+    /// A language pages and e-mails are written in, or `invalid_language`.
+    static func checkLanguage(_ language: String) throws(WorkflowError) {
+        guard MailComposer.languages.contains(language) else {
+            throw WorkflowError(.invalid, code: "invalid_language", "language must be one of \(MailComposer.languages.joined(separator: ", "))")
+        }
+    }
+
+    /// Takes the photo off the caller's profile.
+    public func removePhoto(userID: String) async throws -> UserAccount {
+        try await store.transaction { try await AccountRepository.removePhoto(userID, on: $0) }
         return try await user(userID)
     }
 

@@ -18,9 +18,10 @@ extension Companies {
     }
 
     /// Invites someone by e-mail with a role (and extra permissions); the invitation e-mail
-    /// is written in the same transaction. An earlier open invitation to the same address is
-    /// withdrawn, so only the newest link works.
-    public func invite(to companyID: String, by principal: Principal, email rawEmail: String, role rawRole: String?, permissions rawPermissions: [String]?) async throws -> Invitation {
+    /// is written in the same transaction, in `language` when its template exists (the
+    /// inviter's page language: the invitee's own is not known yet). An earlier open
+    /// invitation to the same address is withdrawn, so only the newest link works.
+    public func invite(to companyID: String, by principal: Principal, email rawEmail: String, role rawRole: String?, permissions rawPermissions: [String]?, language: String? = nil) async throws -> Invitation {
         let view = try await access(companyID, by: principal, needing: .manageMembers)
         let email = try InputRules.email(rawEmail)
         let role = try Self.role(rawRole ?? CompanyRole.viewer.rawValue)
@@ -38,11 +39,68 @@ extension Companies {
             let (invitation, secret) = try await InvitationRepository.create(companyID: companyID, email: email, role: role, extraPermissions: permissions, invitedBy: inviterID, expiresAt: expires, on: database, now: now)
             let message = try mail.compose("invitation", [
                 "inviter": inviter?.fullName ?? inviter?.email ?? "A colleague",
-                "company": view.company.legalName, "role": role.rawValue, "token": secret, "expires_at": invitation.expiresAt,
-            ])
+                "company": view.company.legalName, "role": role.rawValue, "role_" + role.rawValue: "yes", "token": secret, "expires_at": invitation.expiresAt,
+            ], language: language)
             _ = try await OutboxRepository.enqueue(kind: "invitation", to: email, subject: message.subject, body: message.body, on: database, now: now)
             return invitation
         }
+    }
+
+    /// Sends an open invitation again with a fresh link (admins only): same address, role
+    /// and permissions, from the admin who resends. Inviting anew withdraws the earlier
+    /// invitation, so the old link stops working; an expired one can be resent too.
+    public func resendInvitation(_ invitationID: String, of companyID: String, by principal: Principal, language: String? = nil) async throws -> Invitation {
+        _ = try await access(companyID, by: principal, needing: .manageMembers)
+        let open = try await store.withSession { try await InvitationRepository.open(companyID: companyID, on: $0) }
+        guard let earlier = open.first(where: { $0.id == invitationID }) else { throw WorkflowError.notFound("invitation") }
+        return try await invite(
+            to: companyID, by: principal, email: earlier.email, role: earlier.role.rawValue,
+            permissions: earlier.extraPermissions.sorted().map(\.rawValue), language: language
+        )
+    }
+
+    /// What an invitation link's page shows before anyone accepts: which company invites,
+    /// with which role, who invited, and whether the link can still be used.
+    public struct InvitationPreview: Sendable {
+        /// The invitation (address, role, extra permissions, expiry).
+        public var invitation: Invitation
+        /// The inviting company's legal name.
+        public var companyName: String
+        /// The inviter's name (their address when they gave no name).
+        public var inviterName: String
+        /// Whether the invited address already has an account: it then signs in to accept,
+        /// rather than creating one.
+        public var accountExists: Bool
+        /// Why the link can no longer be accepted (used, withdrawn, expired), nil while it can.
+        public var problem: WorkflowError?
+    }
+
+    /// The invitation a link's token belongs to, whatever its state; `invitation_not_found`
+    /// for a token nobody was sent. Reading needs no account: the token is the proof.
+    public func invitationPreview(token: String) async throws -> InvitationPreview {
+        let now = accounts.policy.clock()
+        let found: InvitationPreview? = try await store.withSession { database in
+            guard let invitation = try await InvitationRepository.invitation(secret: token, on: database),
+                  let company = try await CompanyRepository.company(id: invitation.companyID, on: database) else { return nil }
+            let inviter = try await AccountRepository.user(id: invitation.invitedBy, on: database)
+            let invited = try await AccountRepository.user(email: invitation.email, on: database)
+            return InvitationPreview(
+                invitation: invitation, companyName: company.legalName, inviterName: inviter?.fullName ?? inviter?.email ?? "",
+                accountExists: invited != nil, problem: Self.problem(with: invitation, now: now)
+            )
+        }
+        guard let found else { throw Self.unknownInvitation }
+        return found
+    }
+
+    static let unknownInvitation = WorkflowError(.notFound, code: "invitation_not_found", "this invitation link is unknown; ask the company's admin for a new one")
+
+    /// Why an invitation can no longer be accepted, nil while it can.
+    static func problem(with invitation: Invitation, now: Date) -> WorkflowError? {
+        if invitation.acceptedAt != nil { return WorkflowError(.gone, code: "invitation_used", "this invitation was already accepted") }
+        if invitation.revokedAt != nil { return WorkflowError(.gone, code: "invitation_withdrawn", "this invitation was withdrawn or replaced by a newer one") }
+        if invitation.expiresAt < Timestamp.format(now) { return WorkflowError(.gone, code: "invitation_expired", "this invitation has expired; ask the company's admin for a new one") }
+        return nil
     }
 
     /// The company's open invitations (admins only).
@@ -66,12 +124,10 @@ extension Companies {
     /// new account, a session.
     public func acceptInvitation(token: String, by principal: Principal?, password: String?, fullName: String?, jobTitle: String?) async throws -> (Membership, Accounts.Session?) {
         guard let invitation = try await store.withSession({ try await InvitationRepository.invitation(secret: token, on: $0) }) else {
-            throw WorkflowError(.notFound, code: "invitation_not_found", "this invitation link is unknown; ask the company's admin for a new one")
+            throw Self.unknownInvitation
         }
         let now = accounts.policy.clock()
-        if invitation.acceptedAt != nil { throw WorkflowError(.gone, code: "invitation_used", "this invitation was already accepted") }
-        if invitation.revokedAt != nil { throw WorkflowError(.gone, code: "invitation_withdrawn", "this invitation was withdrawn or replaced by a newer one") }
-        if invitation.expiresAt < Timestamp.format(now) { throw WorkflowError(.gone, code: "invitation_expired", "this invitation has expired; ask the company's admin for a new one") }
+        if let problem = Self.problem(with: invitation, now: now) { throw problem }
 
         switch principal {
         case .staff:

@@ -271,18 +271,23 @@ public struct ReviewQueue: Sendable {
     /// The histogram of seconds from upload to final decision.
     public static let timeToDecisionLabel = "paperwork_review_time_to_decision_seconds"
 
-    /// E-mails the company's admins and the uploader about the outcome.
+    /// E-mails the company's admins and the uploader about the outcome, each in their
+    /// preferred language (English when they chose none).
     static func notify(company: Company, outcome: DecisionOutcome, reasonCode: String, message: String?, uploader: String, mail: MailComposer, on database: any SQLDatabase, now: Date) async throws {
         let members = try await MembershipRepository.members(ofCompany: company.id, on: database)
-        var recipients = members.filter { $0.0.permissions.contains(.manageMembers) || $0.1.id == uploader }.map(\.1.email)
-        recipients = Array(Set(recipients)).sorted()
+        let recipients = Dictionary(
+            members.filter { $0.0.permissions.contains(.manageMembers) || $0.1.id == uploader }.map { ($0.1.email, $0.1.preferredLanguage) },
+            uniquingKeysWith: { first, _ in first }
+        ).sorted { $0.key < $1.key }
         let kind = switch outcome {
         case .approve: "company_verified"
         case .reject: "company_rejected"
         case .requestInfo: "company_needs_info"
         }
-        let text = try mail.compose(kind, ["company": company.legalName, "reason_code": reasonCode, "message": message ?? ""])
-        for recipient in recipients {
+        // The reason as a flag (`reason_<code>`): the templates say it in words, in their language.
+        let values = ["company": company.legalName, "company_id": company.id, "reason_code": reasonCode, "reason_" + reasonCode: "yes", "message": message ?? ""]
+        for (recipient, language) in recipients {
+            let text = try mail.compose(kind, values, language: language)
             _ = try await OutboxRepository.enqueue(kind: kind, to: recipient, subject: text.subject, body: text.body, on: database, now: now)
         }
     }
