@@ -12,6 +12,9 @@ import NIOHTTP1
 ///   server's own CPU time (from `/proc`) is divided by the pages served;
 /// - **latency with N concurrent sessions**: N keep-alive connections, each with a session
 ///   cookie, ask for the pages in turn for a few seconds; median and p99 of the answer times.
+///   Twice: as people browse (each session waits a think time between pages, 0.5–1.5 ×
+///   `--think-ms`), then saturated (no wait: N requests always outstanding, so the answer time
+///   is N ÷ throughput by Little's law, and the figure is the server's throughput).
 struct PortalBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "portal",
@@ -30,8 +33,11 @@ struct PortalBench: AsyncParsableCommand {
     @Option(help: "Sequential requests of each page for the CPU figure.")
     var repeats = 400
 
+    @Option(help: "Mean think time of a browsing session between two pages, in milliseconds.")
+    var thinkMs = 1000
+
     @Option(help: "Seconds of concurrent load per round.")
-    var seconds = 5
+    var seconds = 10
 
     @Option(help: "Rounds; the median round counts.")
     var rounds = 3
@@ -93,48 +99,65 @@ struct PortalBench: AsyncParsableCommand {
         let cpuMedian = cpuRows.map(\.1).sorted()[cpuRows.count / 2]
         print("  median over pages: \(String(format: "%.2f", cpuMedian)) ms (target ≤ 5 ms)")
 
-        // Answer times with every session asking at once.
-        var roundFigures: [(p50: Double, p99: Double, perSecond: Double, cpu: Double)] = []
-        for round in 1...rounds {
-            try await server.waitUntilIdle()
-            let cpuBefore = CPUTime.ofProcessTree(server.pid).server
-            let started = ContinuousClock.now
-            let deadline = started + .seconds(seconds)
-            let latencies = try await withThrowingTaskGroup(of: [Double].self) { group in
-                for index in 0..<sessions {
-                    let customer = customers[index % customers.count]
-                    group.addTask {
-                        try await HTTPConnection.with(port: port) { connection in
-                            var times: [Double] = []
-                            let pages = Self.pages(company: customer.companyID)
-                            var next = index % pages.count
-                            while ContinuousClock.now < deadline {
-                                let sent = ContinuousClock.now
-                                try await Self.get(connection, pages[next].path, token: customer.token)
-                                let elapsed = ContinuousClock.now - sent
-                                times.append(Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15)
-                                next = (next + 1) % pages.count
-                            }
-                            return times
+        // Answer times with every session signed in at once: browsing, then saturated.
+        for (label, think) in [("browsing, think time \(thinkMs) ms", thinkMs), ("saturated, no think time", 0)] {
+            var roundFigures: [RoundFigure] = []
+            for round in 1...rounds {
+                let figure = try await concurrentRound(server: server, customers: customers, thinkMs: think)
+                roundFigures.append(figure)
+                print(String(format: "%@ round %d: %d pages, %.0f pages/s, p50 %.1f ms, p99 %.1f ms, server CPU %.2f ms/page",
+                             label, round, figure.pages, figure.perSecond, figure.p50, figure.p99, figure.cpu))
+            }
+            let median = roundFigures.sorted { $0.p99 < $1.p99 }[roundFigures.count / 2]
+            print(String(format: "%d concurrent sessions, %@ (median round by p99): p50 %.1f ms, p99 %.1f ms (target ≤ 50 ms), %.0f pages/s, server CPU %.2f ms/page\n",
+                         sessions, label, median.p50, median.p99, median.perSecond, median.cpu))
+        }
+    }
+
+    /// One round's figures.
+    struct RoundFigure { var pages: Int; var perSecond: Double; var p50: Double; var p99: Double; var cpu: Double }
+
+    /// Every session asks for its pages in turn for `seconds`, waiting 0.5–1.5 × `thinkMs`
+    /// between two (none when 0).
+    func concurrentRound(server: ServerUnderTest, customers: [Customer], thinkMs: Int) async throws -> RoundFigure {
+        try await server.waitUntilIdle()
+        let port = server.port
+        let cpuBefore = CPUTime.ofProcessTree(server.pid).server
+        let started = ContinuousClock.now
+        let deadline = started + .seconds(seconds)
+        let latencies = try await withThrowingTaskGroup(of: [Double].self) { group in
+            for index in 0..<sessions {
+                let customer = customers[index % customers.count]
+                group.addTask {
+                    try await HTTPConnection.with(port: port) { connection in
+                        var times: [Double] = []
+                        let pages = Self.pages(company: customer.companyID)
+                        var next = index % pages.count
+                        // Sessions start spread over one think time, as people do.
+                        if thinkMs > 0 { try await Task.sleep(for: .milliseconds(Int.random(in: 0..<thinkMs))) }
+                        while ContinuousClock.now < deadline {
+                            let sent = ContinuousClock.now
+                            try await Self.get(connection, pages[next].path, token: customer.token)
+                            let elapsed = ContinuousClock.now - sent
+                            times.append(Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15)
+                            next = (next + 1) % pages.count
+                            if thinkMs > 0 { try await Task.sleep(for: .milliseconds(Int.random(in: thinkMs / 2...thinkMs * 3 / 2))) }
                         }
+                        return times
                     }
                 }
-                var all: [Double] = []
-                for try await times in group { all += times }
-                return all.sorted()
             }
-            let wall = ContinuousClock.now - started
-            let wallSeconds = Double(wall.components.seconds) + Double(wall.components.attoseconds) / 1e18
-            let cpu = (CPUTime.ofProcessTree(server.pid).server - cpuBefore) / Double(latencies.count) * 1000
-            let figure = (p50: latencies[latencies.count / 2], p99: latencies[min(latencies.count - 1, latencies.count * 99 / 100)],
-                          perSecond: Double(latencies.count) / wallSeconds, cpu: cpu)
-            roundFigures.append(figure)
-            print(String(format: "round %d: %d pages, %.0f pages/s, p50 %.1f ms, p99 %.1f ms, server CPU %.2f ms/page",
-                         round, latencies.count, figure.perSecond, figure.p50, figure.p99, figure.cpu))
+            var all: [Double] = []
+            for try await times in group { all += times }
+            return all.sorted()
         }
-        let median = roundFigures.sorted { $0.p99 < $1.p99 }[roundFigures.count / 2]
-        print(String(format: "\n%d concurrent sessions (median round by p99): p50 %.1f ms, p99 %.1f ms (target ≤ 50 ms), %.0f pages/s, server CPU %.2f ms/page",
-                     sessions, median.p50, median.p99, median.perSecond, median.cpu))
+        let wall = ContinuousClock.now - started
+        let wallSeconds = Double(wall.components.seconds) + Double(wall.components.attoseconds) / 1e18
+        let cpu = (CPUTime.ofProcessTree(server.pid).server - cpuBefore) / Double(max(1, latencies.count)) * 1000
+        return RoundFigure(
+            pages: latencies.count, perSecond: Double(latencies.count) / wallSeconds,
+            p50: latencies[latencies.count / 2], p99: latencies[min(latencies.count - 1, latencies.count * 99 / 100)], cpu: cpu
+        )
     }
 
     /// Asks for a page as a signed-in browser does; anything but 200 stops the bench.

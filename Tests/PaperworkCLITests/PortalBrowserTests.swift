@@ -4,10 +4,11 @@ import Testing
 import TestSupport
 
 /// The customer portal as a new customer meets it: the real server, a real headless Chromium,
-/// in French, from the home page through the e-mailed link to the account page.
+/// in French, from the home page through the e-mailed link to a signed LOA downloaded by a
+/// colleague the admin invited.
 @Suite("the customer portal in a browser", .serialized)
 struct PortalBrowserTests {
-    @Test("in French: sign-up (refused address, the link from the .eml, refused then accepted password), sign-out and sign-in, a company registered, a refused then an accepted certificate, the verification timeline, another company's page not found, English, CSRF")
+    @Test("in French: sign-up (refused address, the link from the .eml, refused then accepted password, a photo), the profile, sign-out and sign-in, a company registered, a refused then an accepted certificate, the timeline, another company's page not found, a reviewer's approval in the console, the verified page and e-mail, an invitation accepted by a second person who orders a port and downloads its LOA (checked with pdfsig), English, CSRF")
     func signUpInFrench() throws {
         let directory = ServeCommandTests.temporaryDirectory()
         var server = try ServeCommandTests.Server.start(dataDirectory: directory)

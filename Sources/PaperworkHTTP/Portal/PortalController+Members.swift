@@ -232,7 +232,7 @@ extension PortalController {
             pending.append([
                 "id": invitation.id, "email": invitation.email, "role": texts.text("members_role_" + invitation.role.rawValue, reader.language),
                 "permissions": invitation.extraPermissions.sorted().map { ["label": texts.text("members_permission_" + $0.rawValue, reader.language)] },
-                "inviter": inviter, "expires": formatted(invitation.expiresAt, reader), "expired": invitation.expiresAt < now,
+                "inviter": inviter, "expires": moment(invitation.expiresAt, reader), "expired": invitation.expiresAt < now,
             ])
         }
         values["invitations"] = pending
@@ -358,7 +358,7 @@ extension PortalController {
         values["permissions"] = invitation.extraPermissions.sorted().map { ["label": texts.text("members_permission_" + $0.rawValue, reader.language)] }
         values["hasPermissions"] = !invitation.extraPermissions.isEmpty
         values["email"] = invitation.email
-        values["expires"] = formatted(invitation.expiresAt, reader)
+        values["expires"] = moment(invitation.expiresAt, reader)
         if let problem = preview.problem {
             values["problem"] = message(problem, reader)
             values["error"] = nil

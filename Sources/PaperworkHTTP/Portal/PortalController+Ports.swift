@@ -146,11 +146,10 @@ extension PortalController {
             values["searchError"] = message(error, reader)
             return try page("datacenters", reader, title: "ports_search_title", values, status: .unprocessableContent)
         }
-        let locale = Locale(identifier: reader.language)
         values["results"] = found.prefix(Self.datacentersPerPage).map { datacenter -> [String: Any] in
             [
                 "id": datacenter.id, "name": datacenter.name, "operator": datacenter.orgName, "city": datacenter.city,
-                "country": locale.localizedString(forRegionCode: datacenter.country) ?? datacenter.country,
+                "country": texts.countryName(datacenter.country, reader.language),
             ]
         }
         values["none"] = found.isEmpty
@@ -169,12 +168,12 @@ extension PortalController {
         return try page("datacenters", reader, title: "ports_search_title", values)
     }
 
-    /// Every ISO country, named in the reader's language and sorted by that name.
-    func countryOptions(_ reader: Reader, chosen: String) -> [[String: Any]] {
-        let locale = Locale(identifier: reader.language)
-        return InputRules.isoCountryCodes.map { code in (code, locale.localizedString(forRegionCode: code) ?? code) }
-            .sorted { $0.1.compare($1.1, locale: locale) == .orderedAscending }
-            .map { code, name in ["code": code, "name": name, "selected": code == chosen] }
+    /// Every ISO country as `<option>`s, named in the reader's language and sorted by that
+    /// name, `chosen` selected (a code that is no option selects nothing).
+    func countryOptions(_ reader: Reader, chosen: String) -> String {
+        let html = countryOptionsHTML[reader.language] ?? countryOptionsHTML["en"] ?? ""
+        guard chosen.count == 2, chosen.allSatisfy({ $0.isASCII && $0.isUppercase }) else { return html }
+        return html.replacingOccurrences(of: "<option value=\"\(chosen)\">", with: "<option value=\"\(chosen)\" selected>")
     }
 
     /// A datacenter's page: address, operator, what its panels offer, and the order form for
@@ -202,7 +201,7 @@ extension PortalController {
             "id": datacenter.id, "name": datacenter.name, "aka": datacenter.aka, "operator": datacenter.orgName,
             "address": [datacenter.address1, datacenter.address2, [datacenter.zipcode, datacenter.city].filter { !$0.isEmpty }.joined(separator: " "), datacenter.state]
                 .filter { !$0.isEmpty }.map { ["line": $0] },
-            "country": locale.localizedString(forRegionCode: datacenter.country) ?? datacenter.country,
+            "country": texts.countryName(datacenter.country, reader.language),
             "peeringDBID": datacenter.peeringDBID,
             "offers": offerRows, "noOffers": offerRows.isEmpty,
         ]

@@ -29,6 +29,9 @@ public struct PortalController: Sendable {
     let ports: Ports?
     let templates: MustacheLibrary
     let texts: PortalTexts
+    /// The `<option>`s of every country per language, rendered once from
+    /// `country_options.mustache`: the 249 options were most of a search page's rendering.
+    let countryOptionsHTML: [String: String]
     let stylesheet: String
     /// The one script: shows `<time>` elements in the reader's time zone.
     let localTimeScript: String
@@ -47,7 +50,7 @@ public struct PortalController: Sendable {
     ]
 
     /// Every template the portal renders; all must load at start.
-    static let requiredTemplates = ["header", "footer", "home", "signup", "signup_sent", "signup_complete", "signin", "account", "company_new", "certificate", "company", "error"]
+    static let requiredTemplates = ["header", "footer", "country_options", "home", "signup", "signup_sent", "signup_complete", "signin", "account", "company_new", "certificate", "company", "error"]
         + accountTemplates + memberTemplates + portTemplates
 
     static let sessionCookie = "pw_session"
@@ -72,9 +75,14 @@ public struct PortalController: Sendable {
         guard let localTimeScript = try? String(contentsOfFile: directory + "/local-time.js", encoding: .utf8) else {
             throw WorkflowError(.invalid, code: "portal_template_missing", "no portal script local-time.js in \(directory)")
         }
+        let texts = try PortalTexts(directory: directory)
+        var countryOptionsHTML: [String: String] = [:]
+        for language in PortalTexts.languages {
+            countryOptionsHTML[language] = templates.render(["countries": texts.countryOptions(language, chosen: "")], withTemplate: "country_options") ?? ""
+        }
         return PortalController(
             accounts: accounts, companies: companies, credentials: credentials, intake: intake, views: views, catalog: catalog, ports: ports, templates: templates,
-            texts: try PortalTexts(directory: directory), stylesheet: stylesheet, localTimeScript: localTimeScript, secureCookies: secureCookies, supportAddress: supportAddress
+            texts: texts, countryOptionsHTML: countryOptionsHTML, stylesheet: stylesheet, localTimeScript: localTimeScript, secureCookies: secureCookies, supportAddress: supportAddress
         )
     }
 
@@ -259,7 +267,7 @@ public struct PortalController: Sendable {
                 [
                     "id": view.company.id,
                     "legalName": view.company.legalName,
-                    "country": Locale(identifier: reader.language).localizedString(forRegionCode: view.company.country) ?? view.company.country,
+                    "country": texts.countryName(view.company.country, reader.language),
                     "status": texts.text("company_status_" + view.company.status.rawValue, reader.language),
                 ]
             }
@@ -307,11 +315,8 @@ public struct PortalController: Sendable {
     /// The form's values: what was typed, and the countries sorted by their name in the
     /// reader's language.
     func companyFormValues(_ reader: Reader, kept form: CompanyForm) -> [String: Any] {
-        let locale = Locale(identifier: reader.language)
         let chosen = (form.country ?? "").uppercased()
-        let countries = InputRules.isoCountryCodes.map { code in (code, locale.localizedString(forRegionCode: code) ?? code) }
-            .sorted { $0.1.compare($1.1, locale: locale) == .orderedAscending }
-            .map { code, name -> [String: Any] in ["code": code, "name": name, "selected": code == chosen] }
+        let countries = countryOptions(reader, chosen: chosen)
         let type = form.company_type ?? "enterprise"
         return [
             "legalName": form.legal_name ?? "", "registrationNumber": form.registration_number ?? "",
