@@ -265,6 +265,13 @@ try:
     assert "vérifiée" in subject, subject
     assert company_url[len(base):] in body, "the e-mail links to the company's page: " + body
 
+    # Once decided, the declared data is read-only on the company's details page.
+    driver.find_element(By.LINK_TEXT, "Informations").click()
+    assert heading() == "Informations de l’entreprise", heading()
+    assert driver.find_element(By.ID, "legal_name").get_attribute("readonly") is not None
+    assert "ne peuvent pas changer" in driver.find_element(By.ID, "locked-notice").text
+    shoot("informations")
+
     # The admin invites a network engineer, who orders the port.
     driver.get(company_url + "/members")
     assert heading() == "Membres et permissions", heading()

@@ -45,7 +45,7 @@ public struct PortalController: Sendable {
     static let paths: Set<String> = corePaths.union(accountPaths).union(memberPaths).union(portPaths)
 
     static let corePaths: Set<String> = [
-        "/", "/language", "/signup", "/signup/complete", "/signin", "/signout", "/account", "/companies/new",
+        "/", "/language", "/signup", "/signup/complete", "/signin", "/signout", "/account", "/companies/new", "/companies/{id}/details",
         "/companies/{id}", "/companies/{id}/certificate", "/portal/style.css", "/portal/local-time.js",
     ]
 
@@ -90,7 +90,9 @@ public struct PortalController: Sendable {
     struct CompleteForm: Decodable { var csrf: String?; var token: String?; var password: String?; var full_name: String?; var job_title: String? }
     struct SignInForm: Decodable { var csrf: String?; var email: String?; var password: String?; var next: String? }
     struct CSRFForm: Decodable { var csrf: String? }
-    struct CompanyForm: Decodable { var csrf: String?; var legal_name: String?; var country: String?; var registration_number: String?; var company_type: String? }
+    struct CompanyForm: Decodable {
+        var csrf: String?; var legal_name: String?; var country: String?; var registration_number: String?; var company_type: String?
+    }
 
     /// What every page knows about its reader.
     struct Reader {
@@ -275,12 +277,13 @@ public struct PortalController: Sendable {
         }
     }
 
-    // MARK: Registering a company
+    // MARK: Registering a company, and its details
 
     /// `/companies/new`: legal name, country (every ISO country, named in the reader's
     /// language), registration number with what it looks like in common countries, and the
-    /// company type, Enterprise or XaaS, each explained. The distributor categories appear only
-    /// once an operator has marked the company as a distributor partner, so they are not here.
+    /// company type, Enterprise or XaaS, each explained. The distributor categories appear
+    /// only once an operator has marked the company as a distributor partner: then
+    /// `/companies/{id}/details` offers them.
     func addCompanyRoutes(to router: Router<PaperworkRequestContext>) {
         router.get("companies/new") { request, _ -> Response in
             let reader = try await reader(request)
@@ -301,28 +304,110 @@ public struct PortalController: Sendable {
                 return Self.redirect("/companies/\(registered.company.id)")
             } catch let error as WorkflowError where error.kind == .invalid {
                 var values = companyFormValues(reader, kept: form)
-                switch error.code {
-                case "invalid_country": values["countryError"] = message(error, reader)
-                case "invalid_field" where error.message.hasPrefix("registration_number"): values["numberError"] = message(error, reader)
-                case "invalid_field": values["nameError"] = message(error, reader)
-                default: values["typeError"] = message(error, reader)
-                }
+                companyFieldError(error, reader, into: &values)
                 return try page("company_new", reader, title: "company_title", values, status: .unprocessableContent)
+            }
+        }
+
+        // The declared data can change until a certificate is under review, and again when a
+        // reviewer asks for more information; the type can always change, among the types the
+        // company's distributor mark opens. Admins edit; other members read.
+        router.get("companies/{id}/details") { request, context -> Response in
+            let reader = try await reader(request)
+            guard let user = reader.user else { return Self.redirect("/signin") }
+            guard let view = try await companyView(try context.parameters.require("id"), user: user) else { return try notFound(reader) }
+            var values = companyDetailsValues(view, reader, kept: nil)
+            if request.uri.queryParameters["saved"] != nil { values["saved"] = true }
+            return try page("company_new", reader, title: "company_details_title", values)
+        }
+        router.post("companies/{id}/details") { request, context -> Response in
+            let reader = try await reader(request)
+            guard let user = reader.user else { return Self.redirect("/signin") }
+            let form = try await Self.form(CompanyForm.self, request)
+            guard Self.same(form.csrf, reader.csrf) else { return try expired(reader) }
+            guard let view = try await companyView(try context.parameters.require("id"), user: user) else { return try notFound(reader) }
+            let locked = !Self.declaredDataEditable(view.company)
+            do {
+                _ = try await companies.update(
+                    view.company.id, by: .user(id: user.id),
+                    legalName: locked ? nil : form.legal_name ?? "", country: locked ? nil : form.country ?? "",
+                    registrationNumber: locked ? nil : form.registration_number ?? "", companyType: form.company_type
+                )
+                return Self.redirect("/companies/\(view.company.id)/details?saved=1")
+            } catch let error as WorkflowError where error.kind == .invalid || error.kind == .conflict {
+                var values = companyDetailsValues(view, reader, kept: form)
+                companyFieldError(error, reader, into: &values)
+                return try page("company_new", reader, title: "company_details_title", values, status: error.kind == .invalid ? .unprocessableContent : .conflict)
+            } catch let error as WorkflowError {
+                return try refused(error, reader)
             }
         }
     }
 
-    /// The form's values: what was typed, and the countries sorted by their name in the
-    /// reader's language.
+    /// Whether the legal name, country and number may change: reviewers check them against
+    /// the certificate, so not while one is under review or after a decision, except when
+    /// more information was asked for.
+    static func declaredDataEditable(_ company: Company) -> Bool {
+        company.status == .unverified || company.status == .needsInfo
+    }
+
+    /// A refused company form's error, beside its field.
+    func companyFieldError(_ error: WorkflowError, _ reader: Reader, into values: inout [String: Any]) {
+        switch error.code {
+        case "invalid_country": values["countryError"] = message(error, reader)
+        case "invalid_field" where error.message.hasPrefix("registration_number"): values["numberError"] = message(error, reader)
+        case "invalid_field": values["nameError"] = message(error, reader)
+        case "company_locked": values["error"] = message(error, reader)
+        default: values["typeError"] = message(error, reader)
+        }
+    }
+
+    /// The registration form's values: what was typed, the countries sorted by their name in
+    /// the reader's language, and the types a company that is not a distributor may choose.
     func companyFormValues(_ reader: Reader, kept form: CompanyForm) -> [String: Any] {
         let chosen = (form.country ?? "").uppercased()
-        let countries = countryOptions(reader, chosen: chosen)
-        let type = form.company_type ?? "enterprise"
         return [
+            "formAction": "/companies/new", "formHeading": texts.text("company_heading", reader.language),
+            "formIntro": texts.text("company_intro", reader.language), "submitLabel": texts.text("company_submit", reader.language),
             "legalName": form.legal_name ?? "", "registrationNumber": form.registration_number ?? "",
-            "countries": countries, "noCountry": chosen.isEmpty,
-            "enterprise": type == "enterprise", "xaas": type == "xaas",
+            "countries": countryOptions(reader, chosen: chosen), "noCountry": chosen.isEmpty,
+            "typeHint": texts.text("company_type_unsure", reader.language),
+            "types": typeOptions(CompanyType.allowed(distributor: false), reader, chosen: form.company_type ?? CompanyType.enterprise.rawValue),
+            "editable": true, "canSave": true,
         ]
+    }
+
+    /// A company's details as stored (or as typed, after a refusal): the declared data, read
+    /// only once frozen, and the types its distributor mark opens; a form for admins only.
+    func companyDetailsValues(_ view: Companies.View, _ reader: Reader, kept form: CompanyForm?) -> [String: Any] {
+        let company = view.company
+        let editable = Self.declaredDataEditable(company)
+        let canSave = view.membership?.permissions.contains(.manageMembers) == true
+        let chosen = (form?.country ?? company.country).uppercased()
+        var values: [String: Any] = [
+            "formAction": "/companies/\(company.id)/details", "formHeading": texts.text("company_details_heading", reader.language),
+            "formIntro": texts.text(company.distributor ? "company_details_intro_distributor" : "company_details_intro", reader.language),
+            "submitLabel": texts.text("company_details_submit", reader.language),
+            "legalName": editable ? form?.legal_name ?? company.legalName : company.legalName,
+            "registrationNumber": editable ? form?.registration_number ?? company.registrationNumber : company.registrationNumber,
+            "countries": countryOptions(reader, chosen: editable ? chosen : company.country), "noCountry": false,
+            "typeHint": texts.text(company.distributor ? "company_type_distributor" : "company_type_unsure", reader.language),
+            "types": typeOptions(CompanyType.allowed(distributor: company.distributor), reader, chosen: form?.company_type ?? company.companyType.rawValue),
+            "editable": editable && canSave, "canSave": canSave, "details": true,
+        ]
+        if !editable { values["lockedNotice"] = texts.text("company_details_locked", reader.language) }
+        if !canSave { values["readOnlyNotice"] = texts.text("company_details_admins_only", reader.language) }
+        return values
+    }
+
+    /// The company types as radio buttons, each named and explained, `chosen` checked.
+    func typeOptions(_ types: [CompanyType], _ reader: Reader, chosen: String) -> [[String: Any]] {
+        types.map { type in
+            [
+                "value": type.rawValue, "label": texts.text("type_" + type.rawValue, reader.language),
+                "detail": texts.text("type_\(type.rawValue)_detail", reader.language), "checked": type.rawValue == chosen,
+            ]
+        }
     }
 
     // MARK: Readers, pages, forms
