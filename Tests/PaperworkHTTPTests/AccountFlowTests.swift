@@ -121,6 +121,42 @@ struct SignupTests {
             #expect(tooBig.code == "body_too_large")
         }
     }
+
+    @Test("passwords through the API: a reset link by e-mail revokes every token and signs in anew; a change needs the current password and keeps only the caller's token; the preferred language is the person's")
+    func passwordsThroughTheAPI() async throws {
+        let service = try await TestService.make()
+        try await service.run { client in
+            let first = try await signUp(client, service, email: "hedy@example.com", name: "Hedy Lamarr")
+            let second = try #require(try await client.call(.post, "/v1/sessions", json: ["email": "hedy@example.com", "password": "correct horse battery"]).string("token"))
+
+            let language = try await client.call(.patch, "/v1/me", token: first, json: ["preferred_language": "fr"])
+            #expect(language.string("preferred_language") == "fr")
+            #expect(try await client.call(.patch, "/v1/me", token: first, json: ["preferred_language": "de"]).code == "invalid_language")
+
+            let wrong = try await client.call(.post, "/v1/me/password", token: first, json: ["current_password": "not it", "new_password": "a much better passphrase"])
+            #expect(wrong.status == .forbidden && wrong.code == "wrong_password")
+            let changed = try await client.call(.post, "/v1/me/password", token: first, json: ["current_password": "correct horse battery", "new_password": "a much better passphrase"])
+            #expect(changed.status == .noContent)
+            #expect(try await client.call(.get, "/v1/me", token: first).status == .ok, "the caller's token stays")
+            #expect(try await client.call(.get, "/v1/me", token: second).status == .unauthorized, "every other token is revoked")
+
+            #expect(try await client.call(.post, "/v1/password/forgot", json: ["email": "hedy@example.com", "language": "xx"]).code == "invalid_language")
+            let asked = try await client.call(.post, "/v1/password/forgot", json: ["email": "hedy@example.com"])
+            #expect(asked.status == .accepted)
+            let nobody = try await client.call(.post, "/v1/password/forgot", json: ["email": "nobody@example.com"])
+            #expect(nobody.status == .accepted && nobody.json.keys.sorted() == asked.json.keys.sorted(), "the same answer for an address without an account")
+            #expect(try await service.mails(to: "nobody@example.com").isEmpty)
+            let mail = try #require(try await service.mails(to: "hedy@example.com").last)
+            #expect(mail.subject == "Réinitialisez votre mot de passe Paperwork", "in the account's preferred language")
+            let token = try #require(secret(withPrefix: "pr_", in: mail.body))
+            let reset = try await client.call(.post, "/v1/password/reset", json: ["token": token, "password": "the third passphrase here"])
+            #expect(reset.status == .created)
+            #expect(try await client.call(.get, "/v1/me", token: first).status == .unauthorized, "a reset revokes every token")
+            #expect(try await client.call(.get, "/v1/me", token: try #require(reset.string("token"))).status == .ok)
+            #expect(try await client.call(.post, "/v1/password/reset", json: ["token": token, "password": "yet another passphrase"]).code == "password_reset_used")
+            #expect(try await client.call(.post, "/v1/password/reset", json: ["token": "pr_unknown", "password": "yet another passphrase"]).status == .notFound)
+        }
+    }
 }
 
 @Suite("Companies, members and roles")

@@ -92,7 +92,7 @@ extension PortalController {
             do {
                 try await accounts.changePassword(userID: user.id, current: form.current_password ?? "", new: form.new_password ?? "", keeping: try await sessionTokenID(request))
                 return Self.redirect("/settings/password?saved=1")
-            } catch let error as WorkflowError where error.kind == .invalid {
+            } catch let error as WorkflowError where error.kind == .invalid || error.code == "wrong_password" {
                 // The field in error is emptied; the other keeps what was typed, so only one
                 // is typed again (the page is never cached: `no-store`).
                 var values: [String: Any] = ["email": user.email]

@@ -11,6 +11,7 @@ extension Accounts {
     /// the caller cannot tell: the answer is the same.
     public func startPasswordReset(email rawEmail: String, language: String? = nil) async throws {
         let email = try InputRules.email(rawEmail)
+        if let language { try Self.checkLanguage(language) }
         let now = policy.clock()
         let expires = now.addingTimeInterval(policy.passwordResetLifetime)
         let mail = self.mail
@@ -56,13 +57,13 @@ extension Accounts {
         }
     }
 
-    /// Change password, signed in: the current password must be right (`wrong_password`
-    /// otherwise), the new one must follow the rules; then every other token of the account is
+    /// Change password, signed in: the current password must be right (`wrong_password`,
+    /// forbidden: the caller is known but has not proved it is them), the new one must follow the rules; then every other token of the account is
     /// revoked and `keptTokenID` (the session that asked) stays signed in.
     public func changePassword(userID: String, current: String, new password: String, keeping keptTokenID: String?) async throws {
         let stored = try await store.withSession { try await AccountRepository.passwordHash(userID: userID, on: $0) }
         guard current.utf8.count <= 1024, try await policy.hasher.verify(current, against: stored) else {
-            throw WorkflowError(.invalid, code: "wrong_password", "the current password is not right")
+            throw WorkflowError(.forbidden, code: "wrong_password", "the current password is not right")
         }
         try InputRules.password(password)
         let hash = try await policy.hasher.hash(password)
