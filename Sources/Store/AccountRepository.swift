@@ -112,6 +112,14 @@ public enum AccountRepository {
             .where("id", .equal, SQLBind(id)).run()
     }
 
+    /// The accounts whose address contains `fragment` (any case), at most `limit`: the
+    /// reviewers' queue search by e-mail.
+    public static func userIDs(emailContaining fragment: String, limit: Int, on database: any SQLDatabase) async throws -> [String] {
+        try await database.select().column("id").from("users")
+            .where(SQLQueryString("LOWER(email) LIKE \(bind: SQLLike.containing(fragment.lowercased())) ESCAPE '\\'"))
+            .limit(limit).all(decodingColumn: "id", as: String.self)
+    }
+
     /// How many user accounts exist (for the demo data's "empty database" check).
     public static func userCount(on database: any SQLDatabase) async throws -> Int {
         try await database.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from("users").first(decodingColumn: "n", as: Int.self) ?? 0

@@ -122,8 +122,7 @@ public enum CatalogRepository {
         let select = database.select().columns(columns).from("datacenters")
         if let country { select.where("country", .equal, SQLBind(country)) }
         for word in (query.map(Datacenter.fold) ?? "").split(whereSeparator: { $0.isWhitespace }).prefix(8) {
-            let escaped = word.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_")
-            select.where(SQLQueryString("search_text LIKE \(bind: "%" + escaped + "%") ESCAPE '\\'"))
+            select.where(SQLQueryString("search_text LIKE \(bind: SQLLike.containing(String(word))) ESCAPE '\\'"))
         }
         return try await select.orderBy("country").orderBy("city").orderBy("name").limit(limit).offset(offset).all(decoding: Datacenter.self)
     }

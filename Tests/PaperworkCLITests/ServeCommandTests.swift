@@ -123,7 +123,7 @@ struct ServeCommandTests {
         #expect(normalExit == 0)
     }
 
-    @Test("the reviewer console in a real headless Chromium: sign in, claim, see a page image, approve, company verified")
+    @Test("the reviewer console in a real headless Chromium: sign in, search the queue, open an item without claiming, zoom, claim, approve past the guard with the note kept, company verified")
     func consoleInABrowser() throws {
         var server = try Server.start(dataDirectory: Self.temporaryDirectory())
         let instructed = server.read(until: "The README's walkthrough")
@@ -145,9 +145,12 @@ struct ServeCommandTests {
         let browser = try ChildProcess.run("/usr/bin/env", [
             "python3", SourceTree.root.appendingPathComponent("Tests/PaperworkCLITests/console_browser.py").path,
             "http://127.0.0.1:\(server.port)", reviewer, "Demo Networks Ltd",
+            FileManager.default.temporaryDirectory.appendingPathComponent("paperwork-console-screenshots-\(UUID().uuidString)").path,
         ], capturingErrors: true)
         #expect(browser.exitStatus == 0, "\(String(decoding: browser.errors, as: UTF8.self).suffix(3000))")
-        #expect(String(decoding: browser.output, as: UTF8.self).contains("company verified"))
+        let output = String(decoding: browser.output, as: UTF8.self)
+        #expect(output.contains("company verified"))
+        print(output)
 
         let me = try RawHTTP.request(port: server.port, "GET /v1/companies/\(company) HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \(admin)\r\nConnection: close\r\n\r\n")
         #expect(me.contains(#""status":"verified""#), "the API agrees")

@@ -249,12 +249,15 @@ try:
     page = driver.find_element(By.TAG_NAME, "html")
     driver.find_element(By.ID, "claim-next").click()
     replaced(page)
-    Select(driver.find_element(By.ID, "outcome")).select_by_value("approve")
-    Select(driver.find_element(By.ID, "reason_code")).select_by_value("document_matches")
     page = driver.find_element(By.TAG_NAME, "html")
-    driver.find_element(By.ID, "decide").click()
+    driver.find_element(By.LINK_TEXT, "Approve").click()
     replaced(page)
-    assert driver.find_element(By.ID, "company-status").text == "verified"
+    if driver.find_elements(By.ID, "confirm"):
+        driver.find_element(By.ID, "confirm").click()
+    page = driver.find_element(By.TAG_NAME, "html")
+    driver.find_element(By.ID, "decide-submit").click()
+    replaced(page)
+    assert driver.find_element(By.ID, "company-status").get_attribute("data-code") == "verified"
 
     # The customer sees it verified, and is told by e-mail.
     driver.get(company_url)

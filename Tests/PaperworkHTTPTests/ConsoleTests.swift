@@ -87,17 +87,95 @@ struct ConsoleTests {
             let image = try await client.execute(uri: certificatePath + "/pages/1.png", method: .get, headers: browser.cookieHeader, body: nil)
             #expect(image.status == .ok && image.headers[.contentType] == "image/png")
 
+            // The declared name is not on this certificate: approving needs the reviewer's explicit word,
+            // and the refusal keeps what was typed.
+            let (guarded, guardedPage, _) = try await browser.post(client, certificatePath + "/decision", [
+                ("csrf", csrf), ("outcome", "approve"), ("reason_code", "document_matches"), ("company_type", ""), ("message", ""), ("internal_note", "checked by eye"),
+            ])
+            #expect(guarded == .unprocessableContent)
+            #expect(guardedPage.contains(#"id="confirm-error""#) && guardedPage.contains("was not found in the text"))
+            #expect(guardedPage.contains(">checked by eye</textarea>"), "the internal note is kept")
             let (decided, _, after) = try await browser.post(client, certificatePath + "/decision", [
-                ("csrf", csrf), ("outcome", "approve"), ("reason_code", "document_matches"), ("company_type", ""), ("message", ""), ("internal_note", "ok"),
+                ("csrf", csrf), ("outcome", "approve"), ("reason_code", "document_matches"), ("company_type", ""), ("message", ""), ("internal_note", "ok"), ("confirm", "yes"),
             ])
             #expect(decided == .seeOther)
             let (_, result, _) = try await browser.get(client, try #require(after))
-            #expect(result.contains(#"<dd id="company-status">verified</dd>"#))
+            #expect(result.contains(#"<dd id="company-status" data-code="verified">Verified"#))
             #expect(try await client.call(.get, "/v1/companies/\(company)", token: admin).string("status") == "verified")
 
             // Signing out ends the session.
             #expect(try await browser.post(client, "/console/sign-out", [("csrf", csrf)]).0 == .seeOther)
             #expect(try await browser.get(client, "/console/queue").0 == .seeOther)
+        }
+    }
+
+    /// Signs a reviewer into the console; returns the browser and the session's CSRF token.
+    static func signIn(_ client: some TestClientProtocol, token: String) async throws -> (ConsoleBrowser, String) {
+        var browser = ConsoleBrowser()
+        let (_, signInPage, _) = try await browser.get(client, "/console/sign-in")
+        let preCSRF = try #require(ConsoleBrowser.csrf(in: signInPage))
+        _ = try await browser.post(client, "/console/sign-in", [("csrf", preCSRF), ("token", token)])
+        let (_, queue, _) = try await browser.get(client, "/console/queue")
+        return (browser, try #require(ConsoleBrowser.csrf(in: queue)))
+    }
+
+    @Test("the queue: counts per state, a search by name, number or e-mail, filters by verdict, flag and country; any item opens without a claim, and a claimed one is marked as the reader's")
+    func queueFiltersAndOpening() async throws {
+        let service = try await TestService.make()
+        try await service.run { client in
+            let northwind = try await signUp(client, service, email: "ops@northwind.example", name: "Nora North")
+            let northwindCompany = try #require(try await client.call(.post, "/v1/companies", token: northwind, json: [
+                "legal_name": "Northwind Connect Limited", "country": "GB", "registration_number": "12 345 678",
+            ]).string("id"))
+            #expect(try await uploadSample(client, token: northwind, company: northwindCompany, "uk-certificate-of-incorporation.pdf").status == .created)
+            let scanner = try await signUp(client, service, email: "legal@scanned.example", name: "Sam Scan")
+            let scannedCompany = try #require(try await client.call(.post, "/v1/companies", token: scanner, json: [
+                "legal_name": "Société Scannée SARL", "country": "FR", "registration_number": "552 100 554",
+            ]).string("id"))
+            #expect(try await uploadSample(client, token: scanner, company: scannedCompany, "scan-certificate.png", type: "image/png").status == .created)
+
+            let (browser0, csrf) = try await Self.signIn(client, token: try await staffToken(service, role: .reviewer, name: "quinn"))
+            var browser = browser0
+            let (_, all, _) = try await browser.get(client, "/console/queue")
+            #expect(all.contains("Northwind Connect Limited") && all.contains("Société Scannée SARL"))
+            #expect(all.contains(#"Not claimed <span class="count">2</span>"#))
+
+            func listed(_ query: String) async throws -> (northwind: Bool, scanned: Bool) {
+                let (status, page, _) = try await browser.get(client, "/console/queue?" + query)
+                #expect(status == .ok, "\(query)")
+                return (page.contains("Northwind Connect Limited"), page.contains("Société Scannée SARL"))
+            }
+            #expect(try await listed("q=northwind") == (true, false), "by name, any case")
+            #expect(try await listed("q=societe%20scannee") == (false, true), "accents folded")
+            #expect(try await listed("q=12345678") == (true, false), "by number, spaces ignored")
+            #expect(try await listed("q=legal%40scanned") == (false, true), "by a person's e-mail")
+            #expect(try await listed("verdict=needs_visual_review") == (false, true))
+            #expect(try await listed("flag=image_only") == (false, true))
+            #expect(try await listed("country=gb") == (true, false))
+            #expect(try await listed("source=revalidation") == (false, false))
+
+            // Opened without claiming: readable, but no decision form; the scan says it has no text.
+            let scanned = try await service.store.withSession { try await CertificateRepository.certificates(ofCompany: scannedCompany, on: $0) }
+            let scanID = try #require(scanned.first?.id)
+            let (opened, scanPage, _) = try await browser.get(client, "/console/certificates/\(scanID)")
+            #expect(opened == .ok)
+            #expect(scanPage.contains(#"id="image-only""#) && scanPage.contains("No text layer."))
+            #expect(scanPage.contains("not searchable (no text)"), "missing evidence is not shown as a failure when there is no text")
+            #expect(!scanPage.contains(#"id="decide""#) && scanPage.contains(#"id="claim-this""#))
+
+            // Claimed, it is the reader's; the decision offers only the chosen outcome's reasons,
+            // with the message prefilled in the customer's language.
+            #expect(try await browser.post(client, "/console/claims", [("csrf", csrf), ("certificate_id", scanID)]).0 == .seeOther)
+            let (_, mine, _) = try await browser.get(client, "/console/queue?state=mine")
+            #expect(mine.contains("Société Scannée SARL") && mine.contains("<strong>yours</strong>") && !mine.contains("Northwind Connect Limited"))
+            let (_, asking, _) = try await browser.get(client, "/console/certificates/\(scanID)?outcome=request_info&reason=illegible_document")
+            #expect(asking.contains("We could not read your certificate of registration."))
+            #expect(asking.contains("name_mismatch") && !asking.contains("forged_or_altered") && !asking.contains(">document_matches<"))
+            let (refused, refusedPage, _) = try await browser.post(client, "/console/certificates/\(scanID)/decision", [
+                ("csrf", csrf), ("outcome", "request_info"), ("reason_code", "illegible_document"), ("message", " "), ("internal_note", "blurry stamp"),
+            ])
+            #expect(refused == .unprocessableContent)
+            #expect(refusedPage.contains(#"id="message-error""#) && refusedPage.contains(">blurry stamp</textarea>"), "the error beside the message, the note kept")
         }
     }
 }

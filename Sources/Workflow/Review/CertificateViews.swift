@@ -57,6 +57,11 @@ public struct CertificateViews: Sendable {
         public var company: Company
         /// Every decision so far, with internal notes.
         public var decisions: [DecisionRecord]
+        /// Who uploaded it (nil for an account since deleted).
+        public var uploader: UserAccount?
+        /// The language the customer reads (`en` or `fr`): the uploader's preferred one, else
+        /// English. The reviewer's message is written in it.
+        public var customerLanguage: String { uploader?.preferredLanguage.flatMap { MailComposer.languages.contains($0) ? $0 : nil } ?? "en" }
     }
 
     /// The reviewer's view of a certificate.
@@ -66,11 +71,14 @@ public struct CertificateViews: Sendable {
             throw WorkflowError(.forbidden, code: "reviewers_only", "the review view is for reviewers and operators")
         }
         let inspection = try await inspection(id, by: principal)
-        let (company, decisions) = try await queue.store.withSession { database in
-            (try await CompanyRepository.company(id: record.companyID, on: database), try await DecisionRepository.decisions(certificateID: id, on: database))
+        let (company, decisions, uploader) = try await queue.store.withSession { database in
+            (
+                try await CompanyRepository.company(id: record.companyID, on: database), try await DecisionRepository.decisions(certificateID: id, on: database),
+                try await AccountRepository.user(id: record.uploadedBy, on: database)
+            )
         }
         guard let company else { throw WorkflowError.notFound("company") }
-        return Review(certificate: record, inspection: inspection, company: company, decisions: decisions)
+        return Review(certificate: record, inspection: inspection, company: company, decisions: decisions, uploader: uploader)
     }
 
     /// One page as a PNG. Rendered on first request in a worker (all pages at once, then kept
