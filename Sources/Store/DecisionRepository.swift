@@ -56,4 +56,24 @@ public enum DecisionRepository {
         try await database.select().columns("id", "certificate_id", "reviewer", "outcome", "reason_code", "message", "internal_note", "company_type", "created_at")
             .from("decisions").where("certificate_id", .equal, SQLBind(certificateID)).orderBy("created_at").all(decoding: DecisionRecord.self)
     }
+
+    /// Decisions newest first, narrowed by reviewer, outcome and a half-open time range
+    /// (`since` ≤ created < `until`, ISO 8601), at most `limit` from `offset`: the reviewers'
+    /// history.
+    public static func history(
+        reviewer: String?, outcome: String?, since: String?, until: String?, limit: Int, offset: Int = 0, on database: any SQLDatabase
+    ) async throws -> [DecisionRecord] {
+        let query = database.select().columns("id", "certificate_id", "reviewer", "outcome", "reason_code", "message", "internal_note", "company_type", "created_at")
+            .from("decisions")
+        if let reviewer { query.where("reviewer", .equal, SQLBind(reviewer)) }
+        if let outcome { query.where("outcome", .equal, SQLBind(outcome)) }
+        if let since { query.where("created_at", .greaterThanOrEqual, SQLBind(since)) }
+        if let until { query.where("created_at", .lessThan, SQLBind(until)) }
+        return try await query.orderBy("created_at", .descending).limit(max(1, min(limit, 1000))).offset(max(0, offset)).all(decoding: DecisionRecord.self)
+    }
+
+    /// The distinct names of everyone who has decided, for the history's reviewer filter.
+    public static func reviewers(on database: any SQLDatabase) async throws -> [String] {
+        try await database.select().distinct().column("reviewer").from("decisions").orderBy("reviewer").all(decodingColumn: "reviewer", as: String.self)
+    }
 }

@@ -2,7 +2,8 @@
 chromium-driver, through selenium): sign in, filter the queue by a search, open an item
 without claiming it, zoom a page, claim it from its page, choose Approve and its reason, be
 stopped by the guard (the declared name is not on the document) with what was typed kept,
-confirm, and see the company verified. Saves a screenshot of each page in SCREENSHOT_DIR.
+confirm, see the company verified, then find the decision in the history, open the company's
+file and the dashboard. Saves a screenshot of each page in SCREENSHOT_DIR.
 Usage: console_browser.py BASE_URL REVIEWER_TOKEN LEGAL_NAME SCREENSHOT_DIR"""
 import os
 import sys
@@ -103,6 +104,20 @@ try:
     status = driver.find_element(By.ID, "company-status").get_attribute("data-code")
     assert status == "verified", "company status after approval: " + status
     shoot("decided")
+
+    # Found again later: the history, the company's file, the dashboard.
+    click(By.LINK_TEXT, "History")
+    driver.find_element(By.ID, "q").send_keys(legal_name.split()[0])
+    click(By.ID, "search-history")
+    assert legal_name in driver.find_element(By.CSS_SELECTOR, "table.history").text, "the decision is in the history"
+    shoot("history")
+    click(By.LINK_TEXT, legal_name)
+    assert "checked in the browser test" in driver.page_source, "the company's file has the decision and its note"
+    assert "Audit trail" in driver.page_source
+    shoot("company-file")
+    click(By.LINK_TEXT, "Dashboard")
+    assert driver.find_element(By.ID, "sla-share").text.endswith("%")
+    shoot("dashboard")
     print(f"console ok: page image {width} px wide, company {status}, screenshots in {shots}")
 finally:
     driver.quit()

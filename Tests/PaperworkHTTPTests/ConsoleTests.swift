@@ -103,6 +103,21 @@ struct ConsoleTests {
             #expect(result.contains(#"<dd id="company-status" data-code="verified">Verified"#))
             #expect(try await client.call(.get, "/v1/companies/\(company)", token: admin).string("status") == "verified")
 
+            // The decision is found again in the history, and the company's file tells the whole story.
+            let (_, history, _) = try await browser.get(client, "/console/history?q=script&outcome=approve")
+            #expect(history.contains("&lt;script&gt;alert(1)&lt;/script&gt; Ltd") && history.contains("reviewer:rita"))
+            #expect(!(try await browser.get(client, "/console/history?outcome=reject").1.contains("alert(1)")))
+            #expect(try await browser.get(client, "/console/history?mine=1").1.contains("alert(1)"), "the reader's own decisions")
+            #expect(try await browser.get(client, "/console/history?from=yesterday").0 == .unprocessableContent)
+            let (fileStatus, file, _) = try await browser.get(client, "/console/companies/\(company)")
+            #expect(fileStatus == .ok)
+            #expect(file.contains("uk-certificate-of-incorporation.pdf") && file.contains("Internal note: ok"))
+            #expect(file.contains("pending_review → verified"), "the audit trail")
+            #expect(try await browser.get(client, "/console/companies/00000000-0000-0000-0000-000000000000").0 == .notFound)
+            let (_, dashboard, _) = try await browser.get(client, "/console/dashboard")
+            #expect(dashboard.contains(#"<strong id="sla-share">100 %</strong> of 1 decision(s)"#))
+            #expect(dashboard.contains("<svg") && !dashboard.contains("<script>"), "charts drawn on the server, no inline script")
+
             // Signing out ends the session.
             #expect(try await browser.post(client, "/console/sign-out", [("csrf", csrf)]).0 == .seeOther)
             #expect(try await browser.get(client, "/console/queue").0 == .seeOther)

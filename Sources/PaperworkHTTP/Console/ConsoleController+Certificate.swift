@@ -130,10 +130,10 @@ extension ConsoleController {
         for (label, match) in [("Legal name", inspection.evidence.legalName), ("Registration number", inspection.evidence.registrationNumber)] {
             guard let match else { continue }
             if match.found { needles.append(match.declared) }
-            evidence.append([
+            evidence.append(Self.compact([
                 "label": label, "declared": match.declared, "found": match.found, "pages": match.pages.map(String.init).joined(separator: ", "),
                 "kind": match.kind.map { $0.rawValue.replacingOccurrences(of: "_", with: " ") } ?? "",
-            ])
+            ]))
         }
         let zoom = Self.zoomLevels.contains(choice.zoom ?? "") ? choice.zoom! : "fit"
         let rotate = [0, 90, 180, 270].contains(choice.rotate ?? 0) ? choice.rotate ?? 0 : 0
@@ -147,7 +147,7 @@ extension ConsoleController {
             return (components.string ?? "") + "#pages"
         }
         var values: [String: Any] = [
-            "certificateID": certificate.id, "legalName": view.company.legalName, "country": view.company.country,
+            "certificateID": certificate.id, "companyID": view.company.id, "legalName": view.company.legalName, "country": view.company.country,
             "registrationNumber": view.company.registrationNumber,
             "companyType": texts.label("type", view.company.companyType.rawValue), "companyTypeCode": view.company.companyType.rawValue,
             "companyStatus": texts.label("company", view.company.status.rawValue), "companyStatusCode": view.company.status.rawValue,
@@ -177,13 +177,14 @@ extension ConsoleController {
             },
             "hasDecisions": !view.decisions.isEmpty,
             "decisions": view.decisions.map { decision -> [String: Any] in
-                [
+                Self.compact([
                     "when": Self.moment(decision.createdAt) ?? false, "reviewer": decision.reviewer,
                     "outcome": texts.label("outcome", decision.outcome), "reason": texts.label("reason", decision.reasonCode), "reasonCode": decision.reasonCode,
                     "message": decision.message, "internalNote": decision.internalNote ?? "",
-                ]
+                ])
             },
         ]
+        values = Self.compact(values)
         if certificate.status == .awaitingConfirmation, let first = certificate.firstApprovalBy {
             values["firstApproval"] = first
             values["ownApproval"] = first == reviewer

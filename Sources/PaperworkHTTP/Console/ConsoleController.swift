@@ -31,7 +31,7 @@ public struct ConsoleController: Sendable {
     /// Loads the console's templates from `directory` (`templates/console`).
     public static func load(directory: String, credentials: Credentials, review: ReviewQueue, views: CertificateViews, secureCookies: Bool) async throws -> ConsoleController {
         let templates = try await MustacheLibrary(directory: directory)
-        for name in ["header", "footer", "sign_in", "queue", "certificate", "error"] where templates.getTemplate(named: name) == nil {
+        for name in ["header", "footer", "sign_in", "queue", "certificate", "history", "company", "dashboard", "error"] where templates.getTemplate(named: name) == nil {
             throw WorkflowError(.invalid, code: "console_template_missing", "no console template \(name).mustache in \(directory)")
         }
         let stylesheet = (try? String(contentsOfFile: directory + "/style.css", encoding: .utf8)) ?? ""
@@ -101,6 +101,7 @@ public struct ConsoleController: Sendable {
 
         addQueueRoutes(to: router)
         addCertificateRoutes(to: router)
+        addHistoryRoutes(to: router)
     }
 
     // MARK: Sessions, forms, pages
@@ -142,6 +143,12 @@ public struct ConsoleController: Sendable {
         guard let timestamp, let date = try? Date(timestamp, strategy: .iso8601) else { return nil }
         let style = Date.FormatStyle(date: .abbreviated, time: .shortened, locale: Locale(identifier: "en_GB"), timeZone: TimeZone(identifier: "UTC")!)
         return ["text": date.formatted(style) + " UTC", "iso": timestamp]
+    }
+
+    /// Values without their empty texts: Mustache shows a section for any string, even an
+    /// empty one, so `{{#message}}…{{/message}}` must find no key when there is no message.
+    static func compact(_ values: [String: Any]) -> [String: Any] {
+        values.filter { !(($0.value as? String)?.isEmpty ?? false) }
     }
 
     static func duration(_ seconds: Int) -> String {
