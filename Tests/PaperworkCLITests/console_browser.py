@@ -88,7 +88,14 @@ try:
     shoot("certificate-unclaimed")
 
     click(By.ID, "claim-this")
-    click(By.LINK_TEXT, "Approve")
+    # The keyboard: "?" opens the shortcuts' list, "a" chooses Approve.
+    body = driver.find_element(By.TAG_NAME, "body")
+    body.send_keys("?")
+    WebDriverWait(driver, 10).until(lambda d: d.find_element(By.ID, "keys-help").get_attribute("open") is not None)
+    page = driver.find_element(By.TAG_NAME, "html")
+    body.send_keys("a")
+    WebDriverWait(driver, 60).until(lambda _: gone(page))
+    assert "outcome=approve" in driver.current_url, "the a key chose Approve: " + driver.current_url
     reasons = driver.find_element(By.CSS_SELECTOR, "ul.reasons").text
     assert "matches" in reasons and "not match" not in reasons, "only the approval reasons: " + reasons
     assert driver.find_element(By.ID, "guard"), "the guard lists what intake could not back"

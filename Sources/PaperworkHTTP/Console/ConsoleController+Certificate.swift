@@ -166,7 +166,7 @@ extension ConsoleController {
             "claimedBy": held ? certificate.claimedBy ?? "" : "", "claimUntil": (held ? Self.moment(certificate.claimUntil) : nil) ?? false,
             "mine": mine, "heldByOther": held && !mine, "claimable": inQueue && !held,
             "zoom": zoom, "rotate": rotate,
-            "zoomLinks": Self.zoomLevels.map { ["label": $0 == "fit" ? "Fit" : "\($0) %", "href": viewLink(zoom: $0, rotate: rotate), "current": $0 == zoom] },
+            "zoomLinks": Self.zoomLevels.map { ["level": $0, "label": $0 == "fit" ? "Fit" : "\($0) %", "href": viewLink(zoom: $0, rotate: rotate), "current": $0 == zoom] },
             "rotateLink": viewLink(zoom: zoom, rotate: (rotate + 90) % 360),
             "pageList": (1...pageCount).map { number -> [String: Any] in
                 let text = number <= pageTexts.count ? pageTexts[number - 1] : ""
@@ -195,7 +195,7 @@ extension ConsoleController {
         values["decidable"] = true
         let outcome = DecisionOutcome(rawValue: choice.outcome ?? "")
         values["outcomes"] = DecisionOutcome.allCases.map { candidate -> [String: Any] in
-            ["label": texts.label("outcome", candidate.rawValue), "href": "/console/certificates/\(certificate.id)?outcome=\(candidate.rawValue)#decide", "current": candidate == outcome]
+            ["value": candidate.rawValue, "label": texts.label("outcome", candidate.rawValue), "href": "/console/certificates/\(certificate.id)?outcome=\(candidate.rawValue)#decide", "current": candidate == outcome]
         }
         guard let outcome else { return values }
         let reason = outcome.reasonCodes.contains(choice.reason ?? "") ? choice.reason! : outcome.reasonCodes[0]

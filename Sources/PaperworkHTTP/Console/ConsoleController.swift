@@ -22,6 +22,8 @@ public struct ConsoleController: Sendable {
     let templates: MustacheLibrary
     let texts: ConsoleTexts
     let stylesheet: String
+    /// The keyboard shortcuts (`keys.js`), an enhancement the pages work without.
+    let keysScript: String
     let secureCookies: Bool
     let sessionLifetime: TimeInterval = 8 * 3600
 
@@ -35,9 +37,12 @@ public struct ConsoleController: Sendable {
             throw WorkflowError(.invalid, code: "console_template_missing", "no console template \(name).mustache in \(directory)")
         }
         let stylesheet = (try? String(contentsOfFile: directory + "/style.css", encoding: .utf8)) ?? ""
+        guard let keysScript = try? String(contentsOfFile: directory + "/keys.js", encoding: .utf8) else {
+            throw WorkflowError(.invalid, code: "console_template_missing", "no console script keys.js in \(directory)")
+        }
         return ConsoleController(
             credentials: credentials, review: review, views: views, templates: templates, texts: try ConsoleTexts(directory: directory),
-            stylesheet: stylesheet, secureCookies: secureCookies
+            stylesheet: stylesheet, keysScript: keysScript, secureCookies: secureCookies
         )
     }
 
@@ -59,6 +64,9 @@ public struct ConsoleController: Sendable {
         router.get("console") { _, _ in Self.redirect("/console/queue") }
         router.get("console/style.css") { _, _ in
             Response(status: .ok, headers: [.contentType: "text/css; charset=utf-8", .cacheControl: "max-age=300"], body: .init(byteBuffer: ByteBuffer(string: stylesheet)))
+        }
+        router.get("console/keys.js") { _, _ in
+            Response(status: .ok, headers: [.contentType: "text/javascript; charset=utf-8", .cacheControl: "max-age=300"], body: .init(byteBuffer: ByteBuffer(string: keysScript)))
         }
 
         router.get("console/sign-in") { request, _ -> Response in
