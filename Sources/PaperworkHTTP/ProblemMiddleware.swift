@@ -34,15 +34,7 @@ public struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
 extension APIError {
     /// A workflow error, with the status its kind calls for.
     init(_ error: WorkflowError) {
-        let status: HTTPResponse.Status = switch error.kind {
-        case .invalid: .unprocessableContent
-        case .notFound: .notFound
-        case .forbidden: .forbidden
-        case .conflict: .conflict
-        case .gone: .gone
-        case .unauthenticated: .unauthorized
-        }
-        self.init(status, code: error.code, detail: error.message)
+        self.init(error.kind.httpStatus, code: error.code, detail: error.message)
     }
 
     /// One of Hummingbird's errors, with a code derived from its status.
@@ -61,5 +53,19 @@ extension APIError {
         default: error.status.reasonPhrase
         }
         self.init(error.status, code: code, detail: error.body ?? fallback)
+    }
+}
+
+extension WorkflowError.Kind {
+    /// The HTTP status of a workflow error of this kind, for the API and the HTML pages alike.
+    var httpStatus: HTTPResponse.Status {
+        switch self {
+        case .invalid: .unprocessableContent
+        case .notFound: .notFound
+        case .forbidden: .forbidden
+        case .conflict: .conflict
+        case .gone: .gone
+        case .unauthenticated: .unauthorized
+        }
     }
 }

@@ -323,14 +323,7 @@ extension PortalController {
     }
 
     static func status(of error: WorkflowError) -> HTTPResponse.Status {
-        switch error.kind {
-        case .invalid: .unprocessableContent
-        case .notFound: .notFound
-        case .forbidden: .forbidden
-        case .conflict: .conflict
-        case .gone: .gone
-        case .unauthenticated: .unauthorized
-        }
+        error.kind.httpStatus
     }
 
     // MARK: Accepting an invitation
