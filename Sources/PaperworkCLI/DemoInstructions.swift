@@ -1,7 +1,8 @@
 import Workflow
 
-/// What `paperwork serve` prints after creating the demo data: the secrets, and a walk
-/// through the API with curl that works as printed.
+/// What `paperwork serve` prints after creating the demo data: the secrets, where to start in
+/// a browser (and where the sign-up e-mail lands), and a walk through the API with curl that
+/// works as printed.
 enum DemoInstructions {
     static func text(_ demo: DemoData.Credentials, base: String, outbox: String?, catalog: String?) -> String {
         let mailbox = outbox.map { "ls \($0)/   # each e-mail is an .eml file" } ?? "(e-mails go to the configured SMTP server)"
@@ -17,7 +18,13 @@ enum DemoInstructions {
               reviewer token: \(demo.reviewerToken)
               catalog:        \(catalog ?? "empty (import one: paperwork catalog import FILE)")
 
-            Try it:
+            In a browser (English or French):
+              open \(base)/ and create an account; the confirmation e-mail arrives as an .eml file:
+              \(outbox.map { "grep -ho 'http[^[:space:]]*/signup/complete?token=[^[:space:]]*' \($0)/*.eml   # the newest link is the last line" } ?? "(in the configured mailbox)")
+              or sign in at \(base)/signin as \(demo.adminEmail) with the admin password above
+              reviewers: \(base)/console with the reviewer token
+
+            Or through the API:
               ADMIN='\(demo.adminToken)'
               curl -s -H "Authorization: Bearer $ADMIN" \(base)/v1/me
               curl -s -H "Authorization: Bearer $ADMIN" -H 'Content-Type: application/json' \\

@@ -20,7 +20,9 @@ public struct EMLDirectoryTransport: MailTransport {
     }
 
     public func deliver(_ message: OutboxMessage, from sender: String) async throws {
-        let text = RFC5322.render(message, from: sender)
+        // 8bit: a French e-mail's links and tokens stay whole and readable in the file, as the
+        // start-up message tells newcomers to read them there; mail programs open it as is.
+        let text = RFC5322.render(message, from: sender, allow8bit: true)
         let final = "\(directory)/\(message.createdAt.filter { $0.isNumber })-\(message.id).eml"
         let temporary = final + ".partial"
         try Data(text.utf8).write(to: URL(fileURLWithPath: temporary))
@@ -34,11 +36,14 @@ public struct EMLDirectoryTransport: MailTransport {
 public enum RFC5322 {
     /// The message with its headers; non-ASCII subjects are RFC 2047 encoded. A body of short
     /// ASCII lines goes as it is (`7bit`: links and tokens stay whole and readable in an
-    /// `.eml` file); any other body is UTF-8 quoted-printable, which every transport carries.
-    public static func render(_ message: OutboxMessage, from sender: String, date: Date = Date()) -> String {
+    /// `.eml` file); with `allow8bit` (files, not SMTP) a UTF-8 body of short lines goes as it
+    /// is too (`8bit`); any other body is UTF-8 quoted-printable, which every transport carries.
+    public static func render(_ message: OutboxMessage, from sender: String, date: Date = Date(), allow8bit: Bool = false) -> String {
         let body = message.body.replacingOccurrences(of: "\r\n", with: "\n")
-        let plain = body.utf8.allSatisfy { ($0 >= 0x20 && $0 < 0x7F) || $0 == 0x0A || $0 == 0x09 }
-            && body.split(separator: "\n", omittingEmptySubsequences: false).allSatisfy { $0.utf8.count <= 998 }
+        let shortLines = body.split(separator: "\n", omittingEmptySubsequences: false).allSatisfy { $0.utf8.count <= 998 }
+        let ascii = body.utf8.allSatisfy { ($0 >= 0x20 && $0 < 0x7F) || $0 == 0x0A || $0 == 0x09 }
+        let eightBit = allow8bit && !ascii && shortLines && body.unicodeScalars.allSatisfy { ($0.value >= 0x20 && $0.value != 0x7F) || $0 == "\n" || $0 == "\t" }
+        let plain = ascii && shortLines
         let domain = sender.split(separator: "@").last.map(String.init) ?? "paperwork.invalid"
         var lines = [
             "From: \(sender)",
@@ -48,11 +53,11 @@ public enum RFC5322 {
             "Message-ID: <\(message.id)@\(domain)>",
             "MIME-Version: 1.0",
             "Content-Type: text/plain; charset=utf-8",
-            "Content-Transfer-Encoding: \(plain ? "7bit" : "quoted-printable")",
+            "Content-Transfer-Encoding: \(plain ? "7bit" : eightBit ? "8bit" : "quoted-printable")",
             "X-Paperwork-Kind: \(message.kind)",
             "",
         ]
-        lines.append(plain ? body.replacingOccurrences(of: "\n", with: "\r\n") : quotedPrintable(body))
+        lines.append(plain || eightBit ? body.replacingOccurrences(of: "\n", with: "\r\n") : quotedPrintable(body))
         return lines.joined(separator: "\r\n") + "\r\n"
     }
 
