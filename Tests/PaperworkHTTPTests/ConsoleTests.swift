@@ -112,7 +112,7 @@ struct ConsoleTests {
             let (fileStatus, file, _) = try await browser.get(client, "/console/companies/\(company)")
             #expect(fileStatus == .ok)
             #expect(file.contains("uk-certificate-of-incorporation.pdf") && file.contains("Internal note: ok"))
-            #expect(file.contains("pending_review → verified"), "the audit trail")
+            #expect(file.contains("status: pending_review → verified"), "the audit trail, field by field")
             #expect(try await browser.get(client, "/console/companies/00000000-0000-0000-0000-000000000000").0 == .notFound)
             let (_, dashboard, _) = try await browser.get(client, "/console/dashboard")
             #expect(dashboard.contains(#"<strong id="sla-share">100 %</strong> of 1 decision(s)"#))

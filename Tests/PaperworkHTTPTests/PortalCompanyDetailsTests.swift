@@ -43,6 +43,11 @@ struct PortalCompanyDetailsTests {
             #expect(shown.html.contains("Les informations de l’entreprise sont enregistrées."))
             let api = try await client.call(.get, "/v1/companies/\(company)", token: admin)
             #expect(api.string("company_type") == "internet_exchange" && api.string("registration_number") == "912 345 678")
+            // Each change of the declared data is in the audit trail, for the reviewers.
+            let audit = try await client.call(.get, "/v1/audit?entity_type=company&entity_id=\(company)&action=details_changed", token: operatorToken)
+            let changes = try #require(audit["entries"] as? [[String: Any]])
+            #expect(changes.count == 2, "the operator's mark, then the admin's save")
+            #expect((changes.last?["after"] as? String)?.contains(#""company_type":"internet_exchange""#) == true)
         }
     }
 

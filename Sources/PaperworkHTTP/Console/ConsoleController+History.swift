@@ -96,17 +96,25 @@ extension ConsoleController {
             "audit": file.audit.map { entry -> [String: Any] in
                 [
                     "when": Self.moment(entry.at) ?? false, "actor": entry.actor, "what": "\(entry.entityType) \(entry.action.replacingOccurrences(of: "_", with: " "))",
-                    "change": [entry.before, entry.after].compactMap { $0 }.isEmpty ? "" : "\(Self.auditState(entry.before)) → \(Self.auditState(entry.after))",
+                    "change": Self.auditChange(entry.before, entry.after),
                 ]
             },
         ]
     }
 
-    /// An audit entry's state as a short text: its `status` when it has one, else the JSON.
-    static func auditState(_ json: String?) -> String {
-        guard let json, let data = json.data(using: .utf8), let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return json ?? "—" }
-        if let status = object["status"] as? String { return status }
-        return json.count > 80 ? String(json.prefix(80)) + "…" : json
+    /// What an audit entry changed, field by field (`legal_name: A → B; status: x → y`); the
+    /// new state alone when there was none before.
+    static func auditChange(_ before: String?, _ after: String?) -> String {
+        func object(_ json: String?) -> [String: String] {
+            guard let json, let data = json.data(using: .utf8), let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return [:] }
+            return object.compactMapValues { $0 as? String }
+        }
+        let old = object(before), new = object(after)
+        if old.isEmpty { return new["status"].map { "→ \($0)" } ?? "" }
+        return Set(old.keys).union(new.keys).sorted().compactMap { key -> String? in
+            guard old[key] != new[key] else { return nil }
+            return "\(key.replacingOccurrences(of: "_", with: " ")): \(old[key] ?? "—") → \(new[key] ?? "—")"
+        }.joined(separator: "; ")
     }
 
     /// The dashboard's figures and its three charts as SVG shapes (bars sized on the server).

@@ -103,9 +103,14 @@ public struct Companies: Sendable {
         if let registrationNumber { company.registrationNumber = try InputRules.text(registrationNumber, field: "registration_number") }
         // A type the company's distributor mark does not open is refused by its state (409), not by the input.
         if let companyType { company.companyType = try Self.companyType(companyType, distributor: company.distributor, whenNotAllowed: .conflict) }
-        let updated = company
+        let updated = company, original = view.company
         let now = accounts.policy.clock()
-        try await store.transaction { try await CompanyRepository.update(updated, on: $0, now: now) }
+        try await store.transaction { database in
+            try await CompanyRepository.update(updated, on: database, now: now)
+            if let entry = Audit.detailsEntry(actor: principal.actorName, before: original, after: updated, at: Timestamp.format(now)) {
+                try await AuditRepository.append([entry], on: database)
+            }
+        }
         view.company = try await reload(companyID)
         return view
     }
@@ -118,6 +123,7 @@ public struct Companies: Sendable {
             throw WorkflowError(.forbidden, code: "operator_only", "only operators mark distributor partners")
         }
         var company = try await access(companyID, by: principal).company
+        let original = company
         company.distributor = distributor
         if let companyType {
             company.companyType = try Self.companyType(companyType, distributor: distributor)
@@ -126,7 +132,12 @@ public struct Companies: Sendable {
         }
         let updated = company
         let now = accounts.policy.clock()
-        try await store.transaction { try await CompanyRepository.update(updated, on: $0, now: now) }
+        try await store.transaction { database in
+            try await CompanyRepository.update(updated, on: database, now: now)
+            if let entry = Audit.detailsEntry(actor: principal.actorName, before: original, after: updated, at: Timestamp.format(now)) {
+                try await AuditRepository.append([entry], on: database)
+            }
+        }
         return View(company: try await reload(companyID), membership: nil)
     }
 

@@ -59,6 +59,21 @@ enum Audit {
         )
     }
 
+    /// What a company declares, as the audit log keeps it.
+    static func details(_ company: Company) -> [String: String?] {
+        ["legal_name": company.legalName, "country": company.country, "registration_number": company.registrationNumber,
+         "company_type": company.companyType.rawValue, "distributor": company.distributor ? "yes" : "no"]
+    }
+
+    /// A change of a company's declared data, type or distributor mark; nil when nothing
+    /// changed. Reviewers read it in the company's file (a name changed after a request for
+    /// more information, say).
+    static func detailsEntry(actor: String, before: Company, after: Company, at: String) -> AuditRepository.NewEntry? {
+        let old = details(before), new = details(after)
+        guard old != new else { return nil }
+        return AuditRepository.NewEntry(actor: actor, entityType: "company", entityID: after.id, action: "details_changed", before: json(old), after: json(new), at: at)
+    }
+
     static func record(actor: String, certificate: CertificateRecord, action: String, before: CertificateRecord?, at: String, on database: any SQLDatabase) async throws {
         try await AuditRepository.append([entry(actor: actor, certificate: certificate, action: action, before: before, at: at)], on: database)
     }
