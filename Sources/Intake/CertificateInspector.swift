@@ -129,18 +129,33 @@ public enum CertificateInspector {
 
     /// Renders one page (1-based) of an inspected file as a preview PNG.
     public static func renderPreview(of bytes: [UInt8], page: Int, limits: IntakeLimits = IntakeLimits()) throws(IntakeError) -> PagePreview {
-        // Page 1 (and every image, which has only page 1) is rendered by the inspection itself,
-        // so nothing is parsed or decoded twice.
-        let inspection = inspect(bytes, limits: limits, previews: page == 1 ? .firstPage : .none)
+        let inspection = inspect(bytes, declared: DeclaredType(), renderingPage: page, limits: limits)
         guard inspection.verdict != .rejected else {
             throw .notRenderable("rejected files are not rendered: \(inspection.reasons.map(\.rawValue).joined(separator: ", "))")
         }
         guard page >= 1, page <= min(inspection.pages, limits.maxPages) else { throw .pageOutOfRange(page, pages: inspection.pages) }
-        if let preview = inspection.previews.first(where: { $0.page == page }) { return preview }
-        guard inspection.sniffedMIME == "application/pdf" else { throw .notRenderable("the image could not be rendered") }
-        let preview = bytes.withUnsafeBytes { raw in try? PopplerReader.renderPage(raw, page: page, limits: limits) }
-        guard let preview else { throw .notRenderable("the page could not be rendered") }
+        guard let preview = inspection.previews.first(where: { $0.page == page }) else { throw .notRenderable("the page could not be rendered") }
         return preview
+    }
+
+    /// Inspects a file and renders one page (1-based) at the limits' resolution and size
+    /// (`previewDotsPerInch`, `maxPreviewPixelsPerSide`): the inspection with that page alone
+    /// in its previews, none when the file is refused or the page does not exist. What the
+    /// reviewers' full-resolution view asks a worker for: the file is judged again first, so
+    /// a file refused today is never rendered.
+    public static func inspect(_ bytes: [UInt8], declared: DeclaredType, renderingPage page: Int, limits: IntakeLimits) -> Inspection {
+        // Page 1 (and every image, which has only page 1) is rendered by the inspection itself,
+        // so nothing is parsed or decoded twice.
+        var inspection = inspect(bytes, declared: declared, limits: limits, previews: page == 1 ? .firstPage : .none)
+        guard inspection.verdict != .rejected, page >= 1, page <= min(inspection.pages, limits.maxPages) else {
+            inspection.previews = []
+            return inspection
+        }
+        if page > 1, inspection.sniffedMIME == "application/pdf" {
+            let preview = bytes.withUnsafeBytes { raw in try? PopplerReader.renderPage(raw, page: page, limits: limits) }
+            inspection.previews = preview.map { [$0] } ?? []
+        }
+        return inspection
     }
 }
 

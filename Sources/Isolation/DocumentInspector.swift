@@ -11,6 +11,9 @@ public protocol DocumentInspector: Sendable {
     /// Judges a stored file whose digest is known: the verdict and reasons only, so a
     /// revalidation run compares cheaply and inspects in full only what changed.
     func judge(_ document: [UInt8], sha256: String, declared: DeclaredType, limits: IntakeLimits) async -> Inspection
+    /// Judges a file again and renders one page (1-based) at the limits' resolution: the
+    /// inspection with that page alone in its previews (none when refused or out of range).
+    func render(_ document: [UInt8], page: Int, declared: DeclaredType, limits: IntakeLimits) async -> Inspection
 }
 
 extension WorkerPool: DocumentInspector {
@@ -44,6 +47,10 @@ public struct InProcessInspector: DocumentInspector {
 
     public func judge(_ document: [UInt8], sha256: String, declared: DeclaredType, limits: IntakeLimits) async -> Inspection {
         await Self.inTurn { CertificateInspector.judge(document, sha256: sha256, declared: declared, limits: limits) }
+    }
+
+    public func render(_ document: [UInt8], page: Int, declared: DeclaredType, limits: IntakeLimits) async -> Inspection {
+        await Self.inTurn { CertificateInspector.inspect(document, declared: declared, renderingPage: page, limits: limits) }
     }
 
     /// Runs `work` on ``queue`` after the documents handed over before it.

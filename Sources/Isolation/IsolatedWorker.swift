@@ -36,6 +36,8 @@ public enum IsolatedWorker {
             if let fault { commit(fault) }
             let inspection = if let oversized = header.oversized {
                 CertificateInspector.inspectOversized(head: document, size: oversized.size, sha256: oversized.sha256, declared: header.declared, limits: header.limits)
+            } else if let page = header.renderPage {
+                CertificateInspector.inspect(document, declared: header.declared, renderingPage: page, limits: header.limits)
             } else if let sha256 = header.judgeStoredFile {
                 CertificateInspector.judge(document, sha256: sha256, declared: header.declared, limits: header.limits)
             } else {

@@ -69,6 +69,9 @@ enum WireProtocol {
         /// Set to the stored file's known digest to judge it (verdict and reasons) rather
         /// than inspect it in full: what a revalidation run compares.
         var judgeStoredFile: String?
+        /// Set to render this page (1-based) at the limits' resolution, after judging the file
+        /// again: the reviewers' full-resolution view.
+        var renderPage: Int?
         /// A test-only fault, obeyed only by a worker started with fault injection enabled.
         var fault: WorkerFault?
     }

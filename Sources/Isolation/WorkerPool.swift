@@ -124,6 +124,13 @@ public final class WorkerPool: Sendable {
         return await run(header, document: head)
     }
 
+    /// Renders one page of a stored file at the limits' resolution, in a worker like any other
+    /// document (see ``CertificateInspector/inspect(_:declared:renderingPage:limits:)``).
+    public func render(_ document: [UInt8], page: Int, declared: DeclaredType, limits: IntakeLimits) async -> Inspection {
+        let header = WireProtocol.RequestHeader(declared: declared, claims: CompanyClaims(), limits: limits, previews: .none, renderPage: page, fault: nil)
+        return await run(header, document: document)
+    }
+
     /// Judges a stored file whose digest is known: verdict and reasons only (see
     /// ``CertificateInspector/judge(_:sha256:declared:limits:)``), in a worker like any other document.
     public func judge(_ document: [UInt8], sha256: String, declared: DeclaredType, limits: IntakeLimits) async -> Inspection {

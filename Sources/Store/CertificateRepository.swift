@@ -368,4 +368,23 @@ public enum CertificateRepository {
                 .run()
         }
     }
+
+    /// A page image rendered at `dpi` for the reviewers, if one was made: its blob and size.
+    public static func pageImage(certificateID: String, page: Int, dpi: Int, on database: any SQLDatabase) async throws -> (sha256: String, width: Int, height: Int)? {
+        struct Row: Decodable { var image_sha256: String; var width: Int; var height: Int }
+        guard let row = try await database.select().columns("image_sha256", "width", "height").from("certificate_page_images")
+            .where("certificate_id", .equal, SQLBind(certificateID)).where("page", .equal, SQLBind(page)).where("dpi", .equal, SQLBind(dpi))
+            .first(decoding: Row.self) else { return nil }
+        return (row.image_sha256, row.width, row.height)
+    }
+
+    /// Records a rendered page image (one already recorded is left as it is: two reviewers
+    /// asking at once render the same bytes).
+    public static func savePageImage(certificateID: String, page: Int, dpi: Int, sha256: String, width: Int, height: Int, on database: any SQLDatabase) async throws {
+        try await database.insert(into: "certificate_page_images")
+            .columns("certificate_id", "page", "dpi", "image_sha256", "width", "height")
+            .values(SQLBind(certificateID), SQLBind(page), SQLBind(dpi), SQLBind(sha256), SQLBind(width), SQLBind(height))
+            .ignoringConflicts(with: ["certificate_id", "page", "dpi"])
+            .run()
+    }
 }

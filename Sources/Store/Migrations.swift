@@ -364,6 +364,17 @@ public enum Schema {
                 .run()
             try await database.create(index: "password_resets_user").on("password_resets").column("user_id").run()
         },
+        Migration(11, "page images at full resolution for the reviewers, cached by page and resolution") { database, _ in
+            try await database.create(table: "certificate_page_images")
+                .column("certificate_id", type: .text, .notNull, .references("certificates", "id"))
+                .column("page", type: .bigint, .notNull)
+                .column("dpi", type: .bigint, .notNull)
+                .column("image_sha256", type: .text, .notNull)
+                .column("width", type: .bigint, .notNull)
+                .column("height", type: .bigint, .notNull)
+                .primaryKey("certificate_id", "page", "dpi")
+                .run()
+        },
     ]
 }
 

@@ -144,6 +144,23 @@ struct CertificateInspectorTests {
         #expect(Array(preview.png.prefix(4)) == [0x89, 0x50, 0x4E, 0x47])
     }
 
+    @Test("a page renders at 300 dpi for the reviewers' full-resolution view, within the pixel limit; a refused file renders nothing")
+    func fullResolution() throws {
+        var limits = IntakeLimits()
+        limits.previewDotsPerInch = 300
+        limits.maxPreviewPixelsPerSide = 4200
+        let page2 = CertificateInspector.inspect(try Samples.bytes("fr-extrait-kbis.pdf"), declared: DeclaredType(), renderingPage: 2, limits: limits)
+        let image = try #require(page2.previews.first)
+        #expect(page2.previews.count == 1 && image.page == 2)
+        // An A4 page (595 × 842 pt) at 300 dpi.
+        #expect(abs(image.width - 2480) <= 2 && abs(image.height - 3508) <= 2, "\(image.width) × \(image.height)")
+        limits.maxPreviewPixelsPerSide = 1000
+        let capped = CertificateInspector.inspect(try Samples.bytes("fr-extrait-kbis.pdf"), declared: DeclaredType(), renderingPage: 1, limits: limits)
+        #expect(capped.previews.first.map { max($0.width, $0.height) } == 1000, "the longest side is capped")
+        #expect(CertificateInspector.inspect(try Samples.bytes("bad/javascript.pdf"), declared: DeclaredType(), renderingPage: 1, limits: limits).previews.isEmpty)
+        #expect(CertificateInspector.inspect(try Samples.bytes("fr-extrait-kbis.pdf"), declared: DeclaredType(), renderingPage: 9, limits: limits).previews.isEmpty)
+    }
+
     @Test("asking for a page that does not exist is an error with a stable code")
     func previewOutOfRange() throws {
         #expect(throws: IntakeError.pageOutOfRange(3, pages: 1)) {

@@ -51,6 +51,21 @@ struct WorkerPoolTests {
         await pool.shutdown()
     }
 
+    @Test("a page rendered at full resolution in a worker is the page rendered in process")
+    func fullResolutionInWorker() async throws {
+        let pool = try await makePool()
+        var limits = IntakeLimits()
+        limits.previewDotsPerInch = 300
+        limits.maxPreviewPixelsPerSide = 4200
+        for (file, page) in [("fr-extrait-kbis.pdf", 2), ("scan-certificate.png", 1)] {
+            let bytes = try sample(file)
+            let isolated = await pool.render(bytes, page: page, declared: DeclaredType(fileName: file), limits: limits)
+            let local = CertificateInspector.inspect(bytes, declared: DeclaredType(fileName: file), renderingPage: page, limits: limits)
+            #expect(isolated.previews.count == 1 && isolated.previews == local.previews, "\(file)")
+        }
+        await pool.shutdown()
+    }
+
     @Test("a stored file judged in a worker gets the in-process judgement, with no page texts on the wire")
     func judgementInWorker() async throws {
         let pool = try await makePool()

@@ -86,6 +86,14 @@ struct ConsoleTests {
             #expect(!certificate.contains("<script>alert"))
             let image = try await client.execute(uri: certificatePath + "/pages/1.png", method: .get, headers: browser.cookieHeader, body: nil)
             #expect(image.status == .ok && image.headers[.contentType] == "image/png")
+            // Full resolution: 300 dpi, rendered once, then from the blob store.
+            let sharp = try await client.execute(uri: certificatePath + "/pages/1.png?dpi=300", method: .get, headers: browser.cookieHeader, body: nil)
+            #expect(sharp.status == .ok && sharp.headers[.contentType] == "image/png")
+            #expect(Self.pngWidth(Array(buffer: sharp.body)) > 2 * Self.pngWidth(Array(buffer: image.body)), "sharper than the preview")
+            let certificateID = String(certificatePath.split(separator: "/").last ?? "")
+            let cached = try await service.store.withSession { try await CertificateRepository.pageImage(certificateID: certificateID, page: 1, dpi: 300, on: $0) }
+            #expect(cached?.width == Self.pngWidth(Array(buffer: sharp.body)))
+            #expect(try await client.execute(uri: certificatePath + "/pages/1.png?dpi=72", method: .get, headers: browser.cookieHeader, body: nil).status == .unprocessableContent)
 
             // The declared name is not on this certificate: approving needs the reviewer's explicit word,
             // and the refusal keeps what was typed.
@@ -122,6 +130,12 @@ struct ConsoleTests {
             #expect(try await browser.post(client, "/console/sign-out", [("csrf", csrf)]).0 == .seeOther)
             #expect(try await browser.get(client, "/console/queue").0 == .seeOther)
         }
+    }
+
+    /// The width in a PNG's header.
+    static func pngWidth(_ png: [UInt8]) -> Int {
+        guard png.count > 24 else { return 0 }
+        return png[16..<20].reduce(0) { $0 << 8 | Int($1) }
     }
 
     /// Signs a reviewer into the console; returns the browser and the session's CSRF token.

@@ -32,7 +32,12 @@ extension ConsoleController {
             let id = try context.parameters.require("id")
             let file = try context.parameters.require("file")
             guard file.hasSuffix(".png"), let number = Int(file.dropLast(4)) else { throw APIError.notFound("page") }
-            let png = try await views.preview(id, page: number, by: session.principal)
+            // `?dpi=300`: the full-resolution image, rendered in a worker once, then cached.
+            let png = if let dpi = request.uri.queryParameters["dpi"].flatMap({ Int(String($0)) }) {
+                try await views.pageImage(id, page: number, dpi: dpi, by: session.principal)
+            } else {
+                try await views.preview(id, page: number, by: session.principal)
+            }
             return Response(status: .ok, headers: [.contentType: "image/png", .cacheControl: "private, max-age=3600"], body: .init(byteBuffer: ByteBuffer(bytes: png)))
         }
 
@@ -172,6 +177,8 @@ extension ConsoleController {
                 let text = number <= pageTexts.count ? pageTexts[number - 1] : ""
                 return [
                     "number": number, "certificateID": certificate.id, "segments": Self.highlighted(text, needles),
+                    // Enlarged, the page is drawn from the 300 dpi image so that small print stays sharp.
+                    "sharp": zoom == "200" || zoom == "400",
                     "noText": text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty,
                 ]
             },

@@ -113,4 +113,45 @@ public struct CertificateViews: Sendable {
         }
         return wanted
     }
+
+    /// The resolutions a reviewer may ask for a page at, and the longest side allowed (an A4
+    /// page at 300 dpi is 2480 × 3508; larger pages are scaled to fit, so no request renders
+    /// more than 4200 × 4200 pixels).
+    public static let pageImageResolutions = [300]
+    static let maxPageImageSide = 4200
+
+    /// One page at full resolution (300 dpi) as a PNG, for the reviewers' zoom: rendered in a
+    /// worker on first request (the file is judged again first, so a file refused today is
+    /// never rendered), then served from the blob store. Staff only.
+    public func pageImage(_ id: String, page: Int, dpi: Int, by principal: Principal) async throws -> [UInt8] {
+        try queue.requireReviewer(principal)
+        guard Self.pageImageResolutions.contains(dpi) else {
+            throw WorkflowError(.invalid, code: "invalid_resolution", "dpi must be one of \(Self.pageImageResolutions.map(String.init).joined(separator: ", "))")
+        }
+        let record = try await certificate(id, by: principal)
+        guard page >= 1, page <= max(record.pages, 1) else {
+            throw WorkflowError(.notFound, code: "no_such_page", "this certificate has \(record.pages) page(s)")
+        }
+        let store = queue.store
+        if let cached = try await store.withSession({ try await CertificateRepository.pageImage(certificateID: id, page: page, dpi: dpi, on: $0) }),
+           let png = try await store.blobs.get(cached.sha256) {
+            return png
+        }
+        guard let original = try await store.blobs.get(record.sha256) else { throw WorkflowError.notFound("certificate file") }
+        var limits = IntakeLimits()
+        limits.maxFileBytes = max(limits.maxFileBytes, original.count)
+        limits.previewDotsPerInch = Double(dpi)
+        limits.maxPreviewPixelsPerSide = Self.maxPageImageSide
+        let rendered = await queue.intake.inspector.render(
+            original, page: page, declared: DeclaredType(fileName: record.fileName, mimeType: record.declaredType), limits: limits
+        )
+        guard let image = rendered.previews.first(where: { $0.page == page }) else {
+            throw WorkflowError(.notFound, code: "preview_unavailable", "page \(page) could not be rendered (\(rendered.reasons.map(\.rawValue).joined(separator: ", ")))")
+        }
+        let sha256 = try await store.blobs.put(image.png)
+        try await store.transaction {
+            try await CertificateRepository.savePageImage(certificateID: id, page: page, dpi: dpi, sha256: sha256, width: image.width, height: image.height, on: $0)
+        }
+        return image.png
+    }
 }
