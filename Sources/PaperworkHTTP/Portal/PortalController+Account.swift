@@ -93,15 +93,12 @@ extension PortalController {
                 try await accounts.changePassword(userID: user.id, current: form.current_password ?? "", new: form.new_password ?? "", keeping: try await sessionTokenID(request))
                 return Self.redirect("/settings/password?saved=1")
             } catch let error as WorkflowError where error.kind == .invalid || error.code == "wrong_password" {
-                // The field in error is emptied; the other keeps what was typed, so only one
-                // is typed again (the page is never cached: `no-store`).
+                // A password is never written back into a page: both fields are typed again.
                 var values: [String: Any] = ["email": user.email]
                 if error.code == "wrong_password" {
                     values["currentError"] = accountMessage(error, reader)
-                    values["newPassword"] = form.new_password ?? ""
                 } else {
                     values["newError"] = accountMessage(error, reader)
-                    values["currentPassword"] = form.current_password ?? ""
                 }
                 return try page("settings_password", reader, title: "settings_password_title", values, status: .unprocessableContent)
             }

@@ -209,8 +209,8 @@ public struct PortalController: Sendable {
                 case "invalid_photo", "photo_too_large": values["photoError"] = accountMessage(error, reader)
                 default: values["error"] = message(error, reader); values["linkProblem"] = true
                 }
-                // A refusal of another field keeps the password typed (the page is `no-store`).
-                if values["passwordError"] == nil, values["linkProblem"] == nil { values["password"] = form.password ?? "" }
+                // A password is never written back into a page (caches, history, shoulder surfing):
+                // the other fields keep what was typed.
                 return try page("signup_complete", reader, title: "complete_title", values, status: error.kind == .invalid ? .unprocessableContent : .ok)
             }
         }
