@@ -46,17 +46,19 @@ final class HTTPConnection {
         try await outbound.write(contentsOf: parts)
 
         var status: Int?
+        var responseHeaders = HTTPHeaders()
         var received = ByteBuffer()
         while let part = try await inbound.next() {
             switch part {
             case let .head(response):
                 status = Int(response.status.code)
+                responseHeaders = response.headers
                 reusable = response.isKeepAlive
             case var .body(chunk):
                 received.writeBuffer(&chunk)
             case .end:
                 guard let status else { throw ValidationError("an answer without a status line") }
-                return HTTPAnswer(status: status, body: received)
+                return HTTPAnswer(status: status, body: received, headers: responseHeaders)
             }
         }
         reusable = false
@@ -71,10 +73,20 @@ final class HTTPConnection {
     }
 }
 
-/// A status and a body.
+/// A status, headers and a body.
 struct HTTPAnswer: Sendable {
     var status: Int
     var body: ByteBuffer
+    /// The answer's headers (cookies a page sets, for instance).
+    var headers = HTTPHeaders()
+
+    /// The value of a cookie the answer sets, if it sets it.
+    func cookie(_ name: String) -> String? {
+        headers["Set-Cookie"].lazy.compactMap { line -> String? in
+            guard line.hasPrefix(name + "=") else { return nil }
+            return String(line.dropFirst(name.count + 1).prefix { $0 != ";" })
+        }.first
+    }
 
     var text: String { String(buffer: body) }
 
