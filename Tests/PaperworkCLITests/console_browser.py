@@ -81,6 +81,9 @@ try:
     width = driver.execute_script("return arguments[0].naturalWidth", image)
     text = driver.find_element(By.CSS_SELECTOR, "div.text pre").text
     assert "NORTHWIND CONNECT LIMITED" in text, "the extracted text is beside the image"
+    thumbs = driver.find_elements(By.CSS_SELECTOR, "nav.viewer img.thumb")
+    assert thumbs, "page thumbnails beside the zoom"
+    WebDriverWait(driver, 60).until(lambda d: d.execute_script("return arguments[0].complete && arguments[0].naturalWidth > 0", thumbs[0]))
     click(By.LINK_TEXT, "200 %")
     shown = driver.execute_script("return document.querySelector('img.preview').getBoundingClientRect().width")
     column = driver.execute_script("return document.querySelector('article.page figure').getBoundingClientRect().width")
