@@ -129,6 +129,7 @@ extension ConsoleController {
         let held = certificate.claimedBy != nil && (certificate.claimUntil ?? "") > now
         let mine = held && certificate.claimedBy == reviewer
         let inQueue = CertificateStatus.inQueue.contains(certificate.status)
+        let metadata = Self.metadataRows(inspection.metadata)
 
         var evidence: [[String: Any]] = []
         var needles: [String] = []
@@ -166,7 +167,7 @@ extension ConsoleController {
             "imageOnly": imageOnly,
             "flags": certificate.flags.map { ["code": $0, "label": texts.label("flag", $0)] }, "hasFlags": !certificate.flags.isEmpty,
             "findings": inspection.findings.map { ["code": $0.code.rawValue, "message": $0.message] }, "hasFindings": !inspection.findings.isEmpty,
-            "metadata": Self.metadataRows(inspection.metadata), "hasMetadata": !Self.metadataRows(inspection.metadata).isEmpty,
+            "metadata": metadata, "hasMetadata": !metadata.isEmpty,
             "evidence": evidence, "candidates": inspection.evidence.registrationNumberCandidates.joined(separator: ", "),
             "claimedBy": held ? certificate.claimedBy ?? "" : "", "claimUntil": (held ? Self.moment(certificate.claimUntil) : nil) ?? false,
             "mine": mine, "heldByOther": held && !mine, "claimable": inQueue && !held,
