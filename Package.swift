@@ -179,7 +179,7 @@ let package = Package(
         // MARK: Developer tools: the sample maker and the benchmark
         .executableTarget(
             name: "SampleMaker",
-            dependencies: ["Drawing", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["Drawing", "LOA", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: swiftSettings
         ),
         .executableTarget(

@@ -34,6 +34,14 @@ public struct ServerSettings: Sendable, Hashable {
     public var intakeMaxImagePixels: Int
     /// `intake.min.text.characters`: fewer non-blank characters than this count as a scan.
     public var intakeMinTextCharacters: Int
+    /// `forensics.rules.file`: the forensic checks' editable rules (editing tools, maximum
+    /// certificate ages, the near-duplicate distance).
+    public var forensicRulesFile: String
+    /// The rules read from ``forensicRulesFile`` when the settings were read.
+    public var forensicRules: ForensicRules
+    /// Why ``forensicRulesFile`` could not be used, if it could not: `serve` and `revalidate`
+    /// refuse to start rather than run without the rules an operator wrote.
+    public var forensicRulesProblem: ForensicRules.LoadError?
     /// `mail.from`: the sender of every e-mail.
     public var mailFrom: String
     /// `mail.transport`: `eml` (files under `<data>/outbox`, the default) or `smtp`.
@@ -124,6 +132,7 @@ public struct ServerSettings: Sendable, Hashable {
     public var intakeLimits: IntakeLimits {
         var limits = IntakeLimits(maxFileBytes: maxUploadBytes, maxPages: intakeMaxPages, maxImagePixels: intakeMaxImagePixels)
         limits.minTextCharacters = intakeMinTextCharacters
+        limits.forensics = forensicRules
         return limits
     }
 
@@ -151,6 +160,14 @@ public struct ServerSettings: Sendable, Hashable {
         intakeMaxPages = config.int(forKey: "intake.max.pages", default: IntakeLimits().maxPages)
         intakeMaxImagePixels = config.int(forKey: "intake.max.image.pixels", default: IntakeLimits().maxImagePixels)
         intakeMinTextCharacters = config.int(forKey: "intake.min.text.characters", default: IntakeLimits().minTextCharacters)
+        forensicRulesFile = config.string(forKey: "forensics.rules.file", default: "rules/forensics.json")
+        do {
+            forensicRules = try ForensicRules.load(from: forensicRulesFile)
+            forensicRulesProblem = nil
+        } catch {
+            forensicRules = ForensicRules()
+            forensicRulesProblem = error
+        }
         mailFrom = config.string(forKey: "mail.from", default: "noreply@paperwork.localhost")
         mailTransport = config.string(forKey: "mail.transport", default: "eml")
         smtpHost = config.string(forKey: "mail.smtp.host", default: "localhost")

@@ -13,6 +13,8 @@ public struct PDFMetadata: Equatable, Sendable {
     public var creator: String
     /// ISO 8601 date-time, e.g. `2024-03-15T09:30:00Z`; fixed for reproducible output.
     public var creationDate: String
+    /// ISO 8601 date-time of the last change; the creation date when nil.
+    public var modificationDate: String?
 
     /// Creates metadata; `creationDate` defaults to a fixed instant rather than "now".
     public init(
@@ -20,13 +22,15 @@ public struct PDFMetadata: Equatable, Sendable {
         author: String = "",
         subject: String = "",
         creator: String = "Paperwork",
-        creationDate: String = "2024-03-15T09:30:00Z"
+        creationDate: String = "2024-03-15T09:30:00Z",
+        modificationDate: String? = nil
     ) {
         self.title = title
         self.author = author
         self.subject = subject
         self.creator = creator
         self.creationDate = creationDate
+        self.modificationDate = modificationDate
     }
 }
 
@@ -53,7 +57,7 @@ public final class PDFCanvas: Canvas {
         cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_SUBJECT, metadata.subject)
         cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATOR, metadata.creator)
         cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATE_DATE, metadata.creationDate)
-        cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_MOD_DATE, metadata.creationDate)
+        cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_MOD_DATE, metadata.modificationDate ?? metadata.creationDate)
         self.surface = surface
         self.sink = sink
         super.init(context: cairo_create(surface), pageSize: pageSize)

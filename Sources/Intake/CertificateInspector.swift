@@ -1,3 +1,4 @@
+import Foundation
 import CCairo
 import Crypto
 
@@ -50,7 +51,7 @@ public enum CertificateInspector {
     /// The revision of the rules in this file and the checks it calls: raise it whenever a
     /// change can give a stored document another verdict or other reasons, so that the
     /// policy version (``IntakeLimits/policyVersion``) revalidation runs record changes too.
-    public static let rulesRevision = 1
+    public static let rulesRevision = 2
 
     /// The MIME types a certificate may have.
     public static let allowedTypes: Set<String> = ["application/pdf", "image/png", "image/jpeg"]
@@ -81,18 +82,27 @@ public enum CertificateInspector {
     ///   - claims: the company's declared legal name and registration number, looked for in the text.
     ///   - limits: the bounds (sizes, pages, pixels, text).
     ///   - previews: which pages to render as PNG.
+    ///   - receivedOn: the day the file was received, which the certificate's age is counted
+    ///     to (`document_outdated`); today (UTC) when nil.
     public static func inspect(
         _ bytes: [UInt8],
         declared: DeclaredType = DeclaredType(),
         claims: CompanyClaims = CompanyClaims(),
         limits: IntakeLimits = IntakeLimits(),
-        previews: PreviewSelection = .none
+        previews: PreviewSelection = .none,
+        receivedOn: CalendarDay? = nil
     ) -> Inspection {
         bytes.withUnsafeBytes { raw in
-            var work = Work(raw: raw, declared: declared, limits: limits, previews: previews)
+            var work = Work(raw: raw, declared: declared, limits: limits, previews: previews, claims: claims)
             work.run()
             var inspection = work.inspection
             inspection.evidence = EvidenceFinder.find(claims, inPages: inspection.pageTexts)
+            if inspection.verdict != .rejected {
+                inspection.signals = ForensicExaminer.signals(ForensicMaterial(
+                    metadata: inspection.metadata, pageTexts: inspection.pageTexts, pageLayouts: work.pageLayouts,
+                    revisionChange: work.revisionChange, claims: claims, receivedOn: receivedOn ?? CalendarDay(Date()), rules: limits.forensics
+                ))
+            }
             return inspection
         }
     }
@@ -168,7 +178,7 @@ extension Inspection {
             sniffedMIME: "application/octet-stream", verdict: .rejected, reasons: [code], findings: [Finding(code, message)],
             flags: [], pages: 0, pageSizes: [], textCharacters: 0, pageTexts: [], metadata: nil,
             evidence: Evidence(legalName: nil, registrationNumber: nil, registrationNumberCandidates: []),
-            previews: [], libraryVersions: CertificateInspector.libraryVersions
+            signals: [], previews: [], libraryVersions: CertificateInspector.libraryVersions
         )
     }
 }
@@ -185,9 +195,16 @@ private struct Work {
     let size: Int
     var inspection: Inspection
     private var textLayer = false
+    /// The declared values, looked for in the pages' layout; nil when nobody asked for signals.
+    let claims: CompanyClaims?
+    /// What the pages' layout showed, for the forensic checks.
+    var pageLayouts: [PageLayoutFindings] = []
+    /// What the last revision changed, for the forensic checks.
+    var revisionChange: RevisionChange?
 
-    init(raw: UnsafeRawBufferPointer, declared: DeclaredType, limits: IntakeLimits, previews: PreviewSelection, size: Int? = nil, sha256: String? = nil, judging: Bool = false) {
+    init(raw: UnsafeRawBufferPointer, declared: DeclaredType, limits: IntakeLimits, previews: PreviewSelection, size: Int? = nil, sha256: String? = nil, judging: Bool = false, claims: CompanyClaims? = nil) {
         self.raw = raw
+        self.claims = claims
         self.judging = judging
         self.size = size ?? raw.count
         self.declared = declared
@@ -199,7 +216,7 @@ private struct Work {
             verdict: .rejected, reasons: [], findings: [], flags: [], pages: 0, pageSizes: [],
             textCharacters: 0, pageTexts: [], metadata: nil,
             evidence: Evidence(legalName: nil, registrationNumber: nil, registrationNumberCandidates: []),
-            previews: [], libraryVersions: CertificateInspector.libraryVersions
+            signals: [], previews: [], libraryVersions: CertificateInspector.libraryVersions
         )
     }
 
@@ -277,7 +294,7 @@ private struct Work {
         if scan.endOfFileMarkers == 0 {
             reject(.corruptDocument, "the PDF has no end-of-file marker: it is truncated")
         } else {
-            if scan.endOfFileMarkers > 1 { flag(.incrementalUpdates) }
+            if scan.revisionEnds.count > 1 { flag(.incrementalUpdates) }
             if scan.trailingBytes > 0 {
                 reject(.trailingData, "\(scan.trailingBytes) bytes follow the PDF's end-of-file marker")
             }
@@ -297,6 +314,9 @@ private struct Work {
             if judging {
                 reading.textUntilVisible = limits.minTextCharacters
                 reading.metadata = false
+            } else if let claims {
+                reading.layout = [claims.legalName ?? "", claims.registrationNumber ?? ""]
+                reading.revisionEnds = scan.revisionEnds
             }
             facts = try PopplerReader.read(raw, limits: limits, reading: reading)
         } catch {
@@ -315,6 +335,8 @@ private struct Work {
         inspection.metadata = facts.metadata
         inspection.previews = facts.previews
         inspection.textCharacters = facts.visibleCharacters
+        pageLayouts = facts.pageLayouts
+        revisionChange = facts.revisionChange
         if facts.textTruncated { flag(.textTruncated) }
 
         if facts.pageCount == 0 {
@@ -433,7 +455,7 @@ public struct Judgement: Sendable, Hashable, Codable {
             sha256: sha256, size: size, declaredType: declaredType, sniffedMIME: sniffedMIME, verdict: verdict, reasons: reasons, findings: [],
             flags: [], pages: pages, pageSizes: [], textCharacters: 0, pageTexts: [], metadata: nil,
             evidence: Evidence(legalName: nil, registrationNumber: nil, registrationNumberCandidates: []),
-            previews: [], libraryVersions: CertificateInspector.libraryVersions
+            signals: [], previews: [], libraryVersions: CertificateInspector.libraryVersions
         )
     }
 }

@@ -50,19 +50,23 @@ public struct DocumentMetadata: Sendable, Hashable, Codable {
     public var producer: String?
     /// `/CreationDate`, as ISO 8601 in UTC.
     public var creationDate: String?
+    /// `/ModDate`, as ISO 8601 in UTC: compared with the creation date by the forensic checks.
+    public var modificationDate: String?
 
     /// Metadata as read from the document; all fields optional because most are.
-    public init(title: String? = nil, author: String? = nil, creator: String? = nil, producer: String? = nil, creationDate: String? = nil) {
+    public init(title: String? = nil, author: String? = nil, creator: String? = nil, producer: String? = nil, creationDate: String? = nil, modificationDate: String? = nil) {
         self.title = title
         self.author = author
         self.creator = creator
         self.producer = producer
         self.creationDate = creationDate
+        self.modificationDate = modificationDate
     }
 
     enum CodingKeys: String, CodingKey {
         case title, author, creator, producer
         case creationDate = "creation_date"
+        case modificationDate = "modification_date"
     }
 }
 
@@ -116,19 +120,70 @@ public struct Inspection: Sendable, Hashable, Codable {
     public var metadata: DocumentMetadata?
     /// Where the declared legal name and registration number appear.
     public var evidence: Evidence
+    /// What a reviewer cannot see by eye (edits, hidden text, pasted values, impossible
+    /// numbers, outdated extracts), each with its evidence; never a reason to refuse.
+    public var signals: [ForensicSignal]
     /// Rendered previews, when they were asked for.
     public var previews: [PagePreview]
     /// The versions of the parsers that produced this verdict, for revalidation runs.
     public var libraryVersions: LibraryVersions
 
     enum CodingKeys: String, CodingKey {
-        case sha256, size, verdict, reasons, findings, flags, pages, metadata, evidence, previews
+        case sha256, size, verdict, reasons, findings, flags, pages, metadata, evidence, signals, previews
         case declaredType = "declared_type"
         case sniffedMIME = "sniffed_mime"
         case pageSizes = "page_sizes"
         case textCharacters = "text_chars"
         case pageTexts = "page_texts"
         case libraryVersions = "library_versions"
+    }
+
+    /// Every field; what intake builds.
+    public init(
+        sha256: String, size: Int, declaredType: String?, sniffedMIME: String, verdict: Verdict, reasons: [ReasonCode],
+        findings: [Finding], flags: [InspectionFlag], pages: Int, pageSizes: [PageSize], textCharacters: Int,
+        pageTexts: [String], metadata: DocumentMetadata?, evidence: Evidence, signals: [ForensicSignal],
+        previews: [PagePreview], libraryVersions: LibraryVersions
+    ) {
+        self.sha256 = sha256
+        self.size = size
+        self.declaredType = declaredType
+        self.sniffedMIME = sniffedMIME
+        self.verdict = verdict
+        self.reasons = reasons
+        self.findings = findings
+        self.flags = flags
+        self.pages = pages
+        self.pageSizes = pageSizes
+        self.textCharacters = textCharacters
+        self.pageTexts = pageTexts
+        self.metadata = metadata
+        self.evidence = evidence
+        self.signals = signals
+        self.previews = previews
+        self.libraryVersions = libraryVersions
+    }
+
+    /// Inspections stored before forensic signals existed have none.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        sha256 = try container.decode(String.self, forKey: .sha256)
+        size = try container.decode(Int.self, forKey: .size)
+        declaredType = try container.decodeIfPresent(String.self, forKey: .declaredType)
+        sniffedMIME = try container.decode(String.self, forKey: .sniffedMIME)
+        verdict = try container.decode(Verdict.self, forKey: .verdict)
+        reasons = try container.decode([ReasonCode].self, forKey: .reasons)
+        findings = try container.decode([Finding].self, forKey: .findings)
+        flags = try container.decode([InspectionFlag].self, forKey: .flags)
+        pages = try container.decode(Int.self, forKey: .pages)
+        pageSizes = try container.decode([PageSize].self, forKey: .pageSizes)
+        textCharacters = try container.decode(Int.self, forKey: .textCharacters)
+        pageTexts = try container.decode([String].self, forKey: .pageTexts)
+        metadata = try container.decodeIfPresent(DocumentMetadata.self, forKey: .metadata)
+        evidence = try container.decode(Evidence.self, forKey: .evidence)
+        signals = try container.decodeIfPresent([ForensicSignal].self, forKey: .signals) ?? []
+        previews = try container.decode([PagePreview].self, forKey: .previews)
+        libraryVersions = try container.decode(LibraryVersions.self, forKey: .libraryVersions)
     }
 }
 

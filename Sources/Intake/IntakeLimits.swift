@@ -24,6 +24,9 @@ public struct IntakeLimits: Sendable, Hashable, Codable {
     public var maxPreviewPixelsPerSide: Int = 1600
     /// The resolution of a page preview when the longest side allows it.
     public var previewDotsPerInch: Double = 150
+    /// The forensic checks' editable rules (`rules/forensics.json`): part of the policy, so
+    /// that a change to them is a change of policy version.
+    public var forensics = ForensicRules()
 
     /// The documented defaults.
     public init() {}

@@ -15,6 +15,11 @@ struct PDFByteScan {
     var headerOffset: Int?
     /// How many `%%EOF` markers the file has (more than one: incremental updates).
     var endOfFileMarkers = 0
+    /// Where each revision of the document ends (just after its `%%EOF` and end of line), first
+    /// revision first: a PDF edited by incremental updates keeps every earlier revision intact
+    /// in its first bytes. The first-page trailer of a linearized file (`startxref 0`) is not a
+    /// revision.
+    var revisionEnds: [Int] = []
     /// Bytes other than white space after the last `%%EOF` (all bytes when there is none).
     var trailingBytes = 0
     /// Risky names found outside strings and stream data, `#xx` escapes decoded.
@@ -45,6 +50,12 @@ struct PDFByteScan {
             endOfFileMarkers += 1
             lastEOFEnd = at + eof.count
             searchFrom = at + eof.count
+            if Self.startxrefValue(before: at, in: b) != 0 {
+                var end = at + eof.count
+                if end < n, b[end] == 0x0D { end += 1 }
+                if end < n, b[end] == 0x0A { end += 1 }
+                revisionEnds.append(end)
+            }
         }
         if let end = lastEOFEnd {
             var i = end
@@ -117,6 +128,29 @@ struct PDFByteScan {
                 i += 1
             }
         }
+    }
+
+    /// The number after the `startxref` keyword that precedes a `%%EOF` at `eof` (within 64
+    /// bytes), or nil when there is none: 0 marks a linearized file's first-page trailer.
+    static func startxrefValue(before eof: Int, in b: UnsafeBufferPointer<UInt8>) -> Int? {
+        let keyword = Array("startxref".utf8)
+        let from = max(0, eof - 64)
+        var last: Int?
+        var i = from
+        while let at = find(keyword, in: b, from: i, to: eof) {
+            last = at
+            i = at + 1
+        }
+        guard var j = last.map({ $0 + keyword.count }) else { return nil }
+        while j < eof, isWhiteSpace(b[j]) { j += 1 }
+        var value = 0
+        var digits = 0
+        while j < eof, b[j] >= UInt8(ascii: "0"), b[j] <= UInt8(ascii: "9"), digits < 15 {
+            value = value * 10 + Int(b[j] - UInt8(ascii: "0"))
+            digits += 1
+            j += 1
+        }
+        return digits > 0 ? value : nil
     }
 
     static func isWhiteSpace(_ c: UInt8) -> Bool {

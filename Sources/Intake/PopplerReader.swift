@@ -24,6 +24,12 @@ struct PDFFacts {
     /// the document has no text layer.
     var pagesWithContent: Int?
     var previews: [PagePreview] = []
+    /// Per examined page, what its layout shows (hidden text, the declared values' fonts);
+    /// empty unless ``PDFReading/layout`` asked for it.
+    var pageLayouts: [PageLayoutFindings] = []
+    /// What the last revision changed from the first; nil for a file with one revision, or
+    /// when the first revision cannot be opened on its own.
+    var revisionChange: RevisionChange?
 }
 
 /// How much of a PDF to read: all of it for an inspection, less for a judgement.
@@ -36,6 +42,12 @@ struct PDFReading {
     var textUntilVisible: Int?
     /// Read the document information (title, author, dates), which no verdict depends on.
     var metadata = true
+    /// Read each page's layout for the forensic checks, locating these declared values
+    /// (the legal name and the registration number); nil skips the layout.
+    var layout: [String]?
+    /// Where each revision of the file ends (``PDFByteScan/revisionEnds``): with more than
+    /// one, the first revision is opened on its own and compared with the last.
+    var revisionEnds: [Int] = []
 }
 
 /// Why poppler would not open a PDF.
@@ -70,7 +82,11 @@ enum PopplerReader {
         try lock.withLock { anchor throws(PDFOpenFailure) -> PDFFacts in
             anchor.hold()
             let document = try Document(bytes)
-            return document.facts(limits: limits, reading: reading)
+            var facts = document.facts(limits: limits, reading: reading)
+            if reading.revisionEnds.count > 1, let firstEnd = reading.revisionEnds.first, firstEnd < bytes.count {
+                facts.revisionChange = document.changes(since: UnsafeRawBufferPointer(rebasing: bytes[0..<firstEnd]), revisions: reading.revisionEnds.count, facts: facts, limits: limits)
+            }
+            return facts
         }
     }
 
@@ -193,6 +209,9 @@ private final class Document {
                 text = String(cString: raw)
                 g_free(raw)
             }
+            if let claims = reading.layout {
+                facts.pageLayouts.append(PageLayoutReader.read(page: page, number: index + 1, text: text, width: width, height: height, claims: claims))
+            }
             let budget = max(0, min(limits.maxTextCharactersPerPage, limits.maxTextCharactersTotal - totalCharacters))
             // A character takes at least one UTF-8 byte, so counting characters (grapheme
             // clusters, which is slow) is only needed when the bytes exceed the budget.
@@ -238,13 +257,44 @@ private final class Document {
             creator: take(poppler_document_get_creator(pointer)),
             producer: take(poppler_document_get_producer(pointer))
         )
-        var created = poppler_document_get_creation_date(pointer)
-        var parts = tm()
-        if created > 0, gmtime_r(&created, &parts) != nil {
-            func two(_ n: Int32) -> String { n < 10 ? "0\(n)" : "\(n)" }
-            metadata.creationDate = "\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday))T\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec))Z"
-        }
+        metadata.creationDate = Self.iso8601(poppler_document_get_creation_date(pointer))
+        metadata.modificationDate = Self.iso8601(poppler_document_get_modification_date(pointer))
         return metadata
+    }
+
+    /// A PDF date as ISO 8601 in UTC; nil when the document has none.
+    private static func iso8601(_ time: time_t) -> String? {
+        var time = time
+        var parts = tm()
+        guard time > 0, gmtime_r(&time, &parts) != nil else { return nil }
+        func two(_ n: Int32) -> String { n < 10 ? "0\(n)" : "\(n)" }
+        return "\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday))T\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec))Z"
+    }
+
+    /// Compares the file's first revision (its first bytes, up to the first revision's
+    /// `%%EOF`) with this, the last, page by page: text, where the characters sit, and the
+    /// images. Signature and metadata updates change none of them (annotations are not part of
+    /// a page's text), so only an edit of what a page shows is reported. Nil when the first
+    /// revision does not open on its own or nothing a page shows changed.
+    func changes(since firstRevision: UnsafeRawBufferPointer, revisions: Int, facts: PDFFacts, limits: IntakeLimits) -> RevisionChange? {
+        guard let original = try? Document(firstRevision) else { return nil }
+        let pages = min(max(pageCount, original.pageCount), limits.maxPages)
+        var change = RevisionChange(revisions: revisions, changedPages: [], removed: [], added: [])
+        for index in 0..<pages {
+            let before = original.page(index), after = page(index)
+            defer {
+                if let before { g_object_unref(gpointer(before)) }
+                if let after { g_object_unref(gpointer(after)) }
+            }
+            let old = before.map { PageContentPrint(page: $0) }
+            let new = after.map { PageContentPrint(page: $0) }
+            guard old != new else { continue }
+            change.changedPages.append(index + 1)
+            let difference = TextDifference.lines(removedFrom: old?.text ?? "", addedIn: new?.text ?? "")
+            change.removed += difference.removed
+            change.added += difference.added
+        }
+        return change.changedPages.isEmpty ? nil : change
     }
 
     /// Links, form fields and annotations: where actions and attachments hide on a page.

@@ -4,8 +4,9 @@ public import Intake
 /// The one way in to document inspection for the CLI, the server and revalidation runs:
 /// through the worker pool by default, in-process only for debugging.
 public protocol DocumentInspector: Sendable {
-    /// Inspects a whole file.
-    func inspect(_ document: [UInt8], declared: DeclaredType, claims: CompanyClaims, limits: IntakeLimits, previews: PreviewSelection) async -> Inspection
+    /// Inspects a whole file received on `receivedOn` (today when nil), the day its age is
+    /// counted to.
+    func inspect(_ document: [UInt8], declared: DeclaredType, claims: CompanyClaims, limits: IntakeLimits, previews: PreviewSelection, receivedOn: CalendarDay?) async -> Inspection
     /// Judges a file over the size limit from its head.
     func inspectOversized(head: [UInt8], size: Int, sha256: String, declared: DeclaredType, limits: IntakeLimits) async -> Inspection
     /// Judges a stored file whose digest is known: the verdict and reasons only, so a
@@ -16,9 +17,16 @@ public protocol DocumentInspector: Sendable {
     func render(_ document: [UInt8], page: Int, declared: DeclaredType, limits: IntakeLimits) async -> Inspection
 }
 
-extension WorkerPool: DocumentInspector {
+extension DocumentInspector {
+    /// Inspects a whole file received today.
     public func inspect(_ document: [UInt8], declared: DeclaredType, claims: CompanyClaims, limits: IntakeLimits, previews: PreviewSelection) async -> Inspection {
-        await inspect(document, declared: declared, claims: claims, limits: limits, previews: previews, fault: nil)
+        await inspect(document, declared: declared, claims: claims, limits: limits, previews: previews, receivedOn: nil)
+    }
+}
+
+extension WorkerPool: DocumentInspector {
+    public func inspect(_ document: [UInt8], declared: DeclaredType, claims: CompanyClaims, limits: IntakeLimits, previews: PreviewSelection, receivedOn: CalendarDay?) async -> Inspection {
+        await inspect(document, declared: declared, claims: claims, limits: limits, previews: previews, receivedOn: receivedOn, fault: nil)
     }
 }
 
@@ -37,8 +45,8 @@ public struct InProcessInspector: DocumentInspector {
     /// The in-process inspector.
     public init() {}
 
-    public func inspect(_ document: [UInt8], declared: DeclaredType, claims: CompanyClaims, limits: IntakeLimits, previews: PreviewSelection) async -> Inspection {
-        await Self.inTurn { CertificateInspector.inspect(document, declared: declared, claims: claims, limits: limits, previews: previews) }
+    public func inspect(_ document: [UInt8], declared: DeclaredType, claims: CompanyClaims, limits: IntakeLimits, previews: PreviewSelection, receivedOn: CalendarDay?) async -> Inspection {
+        await Self.inTurn { CertificateInspector.inspect(document, declared: declared, claims: claims, limits: limits, previews: previews, receivedOn: receivedOn) }
     }
 
     public func inspectOversized(head: [UInt8], size: Int, sha256: String, declared: DeclaredType, limits: IntakeLimits) async -> Inspection {

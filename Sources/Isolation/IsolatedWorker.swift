@@ -41,7 +41,7 @@ public enum IsolatedWorker {
             } else if let sha256 = header.judgeStoredFile {
                 CertificateInspector.judge(document, sha256: sha256, declared: header.declared, limits: header.limits)
             } else {
-                CertificateInspector.inspect(document, declared: header.declared, claims: header.claims, limits: header.limits, previews: header.previews)
+                CertificateInspector.inspect(document, declared: header.declared, claims: header.claims, limits: header.limits, previews: header.previews, receivedOn: header.receivedOn)
             }
             let encoded = header.judgeStoredFile == nil ? try? WireProtocol.encodeResult(inspection) : try? WireProtocol.encodeJudgement(inspection)
             guard let reply = encoded,

@@ -64,6 +64,8 @@ enum WireProtocol {
         var claims: CompanyClaims
         var limits: IntakeLimits
         var previews: PreviewSelection
+        /// The day the file was received, which its age is counted to; today when nil.
+        var receivedOn: CalendarDay? = nil
         /// Set when the document is only the head of a file over the size limit.
         var oversized: OversizedFile?
         /// Set to the stored file's known digest to judge it (verdict and reasons) rather

@@ -108,9 +108,10 @@ public final class WorkerPool: Sendable {
         claims: CompanyClaims = CompanyClaims(),
         limits: IntakeLimits = IntakeLimits(),
         previews: PreviewSelection = .none,
+        receivedOn: CalendarDay? = nil,
         fault: WorkerFault? = nil
     ) async -> Inspection {
-        let header = WireProtocol.RequestHeader(declared: declared, claims: claims, limits: limits, previews: previews, fault: fault)
+        let header = WireProtocol.RequestHeader(declared: declared, claims: claims, limits: limits, previews: previews, receivedOn: receivedOn, fault: fault)
         return await run(header, document: document)
     }
 

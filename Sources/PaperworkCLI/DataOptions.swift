@@ -16,10 +16,16 @@ struct DataOptions: ParsableArguments {
     var envFile: String = ".env"
 
     /// The settings: the given flags (plus `extraFlags`) over the environment over the `.env` file.
+    /// Refuses a forensic rules file that cannot be read or is not valid: intake must not run
+    /// without the rules an operator wrote.
     func settings(extraFlags: [AbsoluteConfigKey: ConfigValue?] = [:]) async throws -> ServerSettings {
         var flags = extraFlags
         flags["data.directory"] = dataDirectory.map { .init(.string($0), isSecret: false) }
         flags["database.url"] = databaseURL.map { .init(.string($0), isSecret: true) }
-        return try await ServerSettings.load(flags: flags.compactMapValues { $0 }, envFile: envFile)
+        let settings = try await ServerSettings.load(flags: flags.compactMapValues { $0 }, envFile: envFile)
+        if let problem = settings.forensicRulesProblem {
+            throw ValidationError("\(problem.code): \(problem.message) (set FORENSICS_RULES_FILE)")
+        }
+        return settings
     }
 }

@@ -23,6 +23,15 @@ public struct InspectCommand: AsyncParsableCommand {
     @Option(name: .long, help: "The company's declared registration number, looked for in the text.")
     var registrationNumber: String?
 
+    @Option(name: .long, help: "The company's country of registration (ISO 3166 code, e.g. FR): which registration-number rule and maximum age apply.")
+    var country: String?
+
+    @Option(name: .long, help: "The day the file was received (YYYY-MM-DD), which its age is counted to (default: today, UTC).")
+    var receivedOn: String?
+
+    @Option(name: .long, help: "The forensic rules file (editing tools, maximum ages; default: rules/forensics.json when it exists).")
+    var rules: String?
+
     @Option(name: .long, help: "Write a PNG preview of every examined page into this folder.")
     var previewDir: String?
 
@@ -61,11 +70,21 @@ public struct InspectCommand: AsyncParsableCommand {
         for limit in [maxFileBytes, maxPages, maxImagePixels].compactMap({ $0 }) where limit <= 0 {
             throw ValidationError("limits must be positive")
         }
+        if let receivedOn, CalendarDay(iso: receivedOn) == nil { throw ValidationError("--received-on must be a day, YYYY-MM-DD") }
+        if let country, country.count != 2 || !country.allSatisfy(\.isLetter) { throw ValidationError("--country must be a two-letter ISO 3166 code") }
     }
 
     public func run() async throws {
-        let limits = IntakeLimits(maxFileBytes: maxFileBytes, maxPages: maxPages, maxImagePixels: maxImagePixels)
-        let claims = CompanyClaims(legalName: legalName, registrationNumber: registrationNumber)
+        var configured = IntakeLimits(maxFileBytes: maxFileBytes, maxPages: maxPages, maxImagePixels: maxImagePixels)
+        do {
+            let path = rules ?? "rules/forensics.json"
+            if rules != nil || FileManager.default.fileExists(atPath: path) { configured.forensics = try ForensicRules.load(from: path) }
+        } catch {
+            throw ValidationError("\(error.code): \(error.message)")
+        }
+        let limits = configured
+        let claims = CompanyClaims(legalName: legalName, registrationNumber: registrationNumber, country: country?.uppercased())
+        let received = receivedOn.flatMap(CalendarDay.init(iso:))
         if let previewDir {
             try FileManager.default.createDirectory(atPath: previewDir, withIntermediateDirectories: true)
         }
@@ -100,7 +119,7 @@ public struct InspectCommand: AsyncParsableCommand {
                     do {
                         switch try LoadedFile.load(path: path, limits: limits) {
                         case let .whole(bytes):
-                            return (index, .success(await inspector.inspect(bytes, declared: declared, claims: claims, limits: limits, previews: previews)))
+                            return (index, .success(await inspector.inspect(bytes, declared: declared, claims: claims, limits: limits, previews: previews, receivedOn: received)))
                         case let .oversized(head, size, sha256):
                             return (index, .success(await inspector.inspectOversized(head: head, size: size, sha256: sha256, declared: declared, limits: limits)))
                         }

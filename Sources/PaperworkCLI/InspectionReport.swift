@@ -58,6 +58,7 @@ struct InspectionReport: Encodable {
         if !i.evidence.registrationNumberCandidates.isEmpty {
             row("numbers", i.evidence.registrationNumberCandidates.joined(separator: "; "))
         }
+        for signal in i.signals { row("signal", "\(signal.code): \(signal.message)") }
         for file in previewFiles { row("preview", file) }
         if includeText {
             for (n, text) in i.pageTexts.enumerated() {

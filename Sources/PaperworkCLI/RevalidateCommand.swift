@@ -57,6 +57,9 @@ public struct RevalidateCommand: AsyncParsableCommand {
         @Flag(help: "With --loa-expiring-within: reissue them (the old ones are superseded).")
         var reissueExpiring = false
 
+        @Flag(help: "Recompute the forensic signals of every certificate a reviewer can see, and report those whose signals changed (after the forensic rules change; slower: each is inspected in full).")
+        var signals = false
+
         @Option(help: "Resume this run after its process died: its claimed items return to the queue first.")
         var resume: String?
 
@@ -149,7 +152,7 @@ public struct RevalidateCommand: AsyncParsableCommand {
                     certificates: noCertificates ? nil : CertificateSelection(
                         statuses: statuses.isEmpty ? nil : statuses, uploadedSince: uploadedSince, uploadedBefore: uploadedBefore, companyID: company
                     ),
-                    loas: loas, loaExpiringWithinDays: loaExpiringWithin, reissueExpiring: reissueExpiring
+                    loas: loas, loaExpiringWithinDays: loaExpiringWithin, reissueExpiring: reissueExpiring, signals: signals
                 )
                 let actor = startedBy ?? "operator:\(ProcessInfo.processInfo.environment["USER"] ?? "cli")"
                 let run = try await revalidation.start(request, by: actor, executor: "cli")

@@ -81,6 +81,7 @@ struct CertificatesController {
         var company: CompanyResponse
         var evidence: EvidenceResponse
         var flags: [String]
+        var signals: [SignalResponse]
         var findings: [FindingResponse]
         var metadata: DocumentMetadataResponse?
         var page_count: Int
@@ -151,6 +152,7 @@ struct CertificatesController {
                 certificate: CertificateResponse(review.certificate, decisions: review.decisions),
                 company: CompanyResponse(company: review.company),
                 evidence: EvidenceResponse(review.inspection.evidence), flags: review.inspection.flags.map(\.rawValue),
+                signals: review.inspection.signals.map(SignalResponse.init),
                 findings: review.inspection.findings.map(FindingResponse.init),
                 metadata: review.inspection.metadata.map(DocumentMetadataResponse.init), page_count: review.certificate.pages,
                 text_url: "/v1/certificates/\(id)/text",

@@ -20,6 +20,7 @@ struct RevalidationsController {
         var loas: Bool?
         var loa_expiring_within_days: Int?
         var reissue_expiring: Bool?
+        var signals: Bool?
     }
 
     struct RunStatus: ResponseEncodable {
@@ -46,7 +47,7 @@ struct RevalidationsController {
         router.post("v1/revalidations") { request, context -> EditedResponse<RunStatus> in
             let actor = try Self.requireOperator(context)
             let body = try await RequestBody.json(StartRequest.self, from: request, allowEmpty: true)
-                ?? StartRequest(certificates: nil, statuses: nil, uploaded_since: nil, uploaded_before: nil, company_id: nil, loas: nil, loa_expiring_within_days: nil, reissue_expiring: nil)
+                ?? StartRequest(certificates: nil, statuses: nil, uploaded_since: nil, uploaded_before: nil, company_id: nil, loas: nil, loa_expiring_within_days: nil, reissue_expiring: nil, signals: nil)
             let filters = CertificateSelection(
                 statuses: body.statuses, uploadedSince: body.uploaded_since, uploadedBefore: body.uploaded_before, companyID: body.company_id
             )
@@ -54,7 +55,8 @@ struct RevalidationsController {
             _ = try Revalidation.checked(filters)
             let selection = body.certificates == false ? nil : filters
             let run = try await revalidation.start(
-                .init(certificates: selection, loas: body.loas ?? false, loaExpiringWithinDays: body.loa_expiring_within_days, reissueExpiring: body.reissue_expiring ?? false),
+                .init(certificates: selection, loas: body.loas ?? false, loaExpiringWithinDays: body.loa_expiring_within_days, reissueExpiring: body.reissue_expiring ?? false,
+                       signals: body.signals ?? false),
                 by: actor, executor: "server"
             )
             return EditedResponse(status: .accepted, headers: [.location: "/v1/revalidations/\(run.id)"], response: RunStatus(try await revalidation.status(run.id)))

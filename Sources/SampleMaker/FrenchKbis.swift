@@ -3,21 +3,37 @@ import Drawing
 /// Extrait Kbis from the Greffe du Tribunal de Commerce de Paris, two pages, for the fictional
 /// SOCIÉTÉ DES RÉSEAUX DU LÉMAN (S.A.S.).
 enum FrenchKbis {
-    static let metadata = PDFMetadata(
-        title: "Extrait Kbis - SOCIÉTÉ DES RÉSEAUX DU LÉMAN",
-        author: "Greffe du Tribunal de Commerce de Paris",
-        subject: "Extrait d'immatriculation principale au RCS, 912 345 678 R.C.S. Paris",
-        creator: "Paperwork sample maker",
-        creationDate: "2024-03-15T10:42:13+01:00"
-    )
+    /// What changes from one issue of the extract to another: the SIREN and the day it is
+    /// "à jour au". The genuine sample has a valid SIREN (Luhn) and is dated 15 March 2024.
+    struct Edition {
+        var siren = "912 345 675"
+        var longDate = "15 mars 2024"
+        var shortDate = "15/03/2024"
+        var isoDate = "2024-03-15"
+
+        /// The same extract with a SIREN whose check digit is wrong.
+        static let wrongCheckDigit = Edition(siren: "912 345 678")
+        /// The same extract, issued three years earlier.
+        static let threeYearsOld = Edition(longDate: "15 mars 2021", shortDate: "15/03/2021", isoDate: "2021-03-15")
+    }
+
+    static func metadata(_ edition: Edition) -> PDFMetadata {
+        PDFMetadata(
+            title: "Extrait Kbis - SOCIÉTÉ DES RÉSEAUX DU LÉMAN",
+            author: "Greffe du Tribunal de Commerce de Paris",
+            subject: "Extrait d'immatriculation principale au RCS, \(edition.siren) R.C.S. Paris",
+            creator: "Paperwork sample maker",
+            creationDate: "\(edition.isoDate)T10:42:13+01:00"
+        )
+    }
 
     static let blue = Color(hex: 0x1F3C88)
     static let ink = Color(hex: 0x111111)
     static let margin = 56.0
     static let labelWidth = 190.0
 
-    static func pdf() throws -> [UInt8] {
-        let canvas = try PDFCanvas(pageSize: .a4, metadata: metadata)
+    static func pdf(_ edition: Edition = Edition()) throws -> [UInt8] {
+        let canvas = try PDFCanvas(pageSize: .a4, metadata: metadata(edition))
         let page = canvas.pageSize
         let valueWidth = page.width - 2 * margin - labelWidth
 
@@ -33,14 +49,14 @@ enum FrenchKbis {
         canvas.rectangle(Rect(x: margin, y: y, width: page.width - 2 * margin, height: 46), stroke: Stroke(color: blue, width: 1), fill: blue.withAlpha(0.06))
         canvas.text("Extrait Kbis", at: Point(x: page.width / 2, y: y + 5), font: FontFamily.sans, size: 16, weight: .bold, color: blue, alignment: .center)
         canvas.text(
-            "EXTRAIT D'IMMATRICULATION PRINCIPALE AU REGISTRE DU COMMERCE ET DES SOCIÉTÉS\nà jour au 15 mars 2024",
+            "EXTRAIT D'IMMATRICULATION PRINCIPALE AU REGISTRE DU COMMERCE ET DES SOCIÉTÉS\nà jour au \(edition.longDate)",
             at: Point(x: page.width / 2, y: y + 24), font: FontFamily.sans, size: 7.5, color: ink, alignment: .center
         )
         y += 62
 
         y = section("IDENTIFICATION DE LA PERSONNE MORALE", on: canvas, y: y)
         let identification: [(String, String)] = [
-            ("Immatriculation au RCS, numéro", "912 345 678 R.C.S. Paris"),
+            ("Immatriculation au RCS, numéro", "\(edition.siren) R.C.S. Paris"),
             ("Date d'immatriculation", "02/09/2019"),
             ("Dénomination ou raison sociale", "SOCIÉTÉ DES RÉSEAUX DU LÉMAN"),
             ("Sigle", "SRL"),
@@ -90,13 +106,13 @@ enum FrenchKbis {
             }
             y += 7
         }
-        footer(on: canvas, pageNumber: 1)
+        footer(on: canvas, pageNumber: 1, edition: edition)
 
         // Page 2: activity and principal establishment, observations, end of extract.
         canvas.newPage()
         background(on: canvas, pageNumber: 2)
         y = 60
-        canvas.text("912 345 678 R.C.S. Paris — SOCIÉTÉ DES RÉSEAUX DU LÉMAN (suite)", at: Point(x: margin, y: y), font: FontFamily.sans, size: 8, color: .gray(0.35))
+        canvas.text("\(edition.siren) R.C.S. Paris — SOCIÉTÉ DES RÉSEAUX DU LÉMAN (suite)", at: Point(x: margin, y: y), font: FontFamily.sans, size: 8, color: .gray(0.35))
         y += 26
         y = section("RENSEIGNEMENTS RELATIFS À L'ACTIVITÉ ET À L'ÉTABLISSEMENT PRINCIPAL", on: canvas, y: y)
         canvas.text("Renseignements relatifs à l'activité et à l'établissement principal", at: Point(x: margin + 6, y: y), font: FontFamily.sans, size: 8.8, italic: true, color: ink)
@@ -132,7 +148,7 @@ enum FrenchKbis {
         y += 150
         canvas.text("FIN DE L'EXTRAIT", at: Point(x: page.width / 2, y: y), font: FontFamily.sans, size: 11, weight: .bold, color: ink, alignment: .center, letterSpacing: 1.5)
         canvas.text("Fin de l'extrait", at: Point(x: page.width / 2, y: y + 16), font: FontFamily.sans, size: 8, italic: true, color: .gray(0.4), alignment: .center)
-        footer(on: canvas, pageNumber: 2)
+        footer(on: canvas, pageNumber: 2, edition: edition)
         return try canvas.finish()
     }
 
@@ -165,10 +181,10 @@ enum FrenchKbis {
         return y + 24
     }
 
-    private static func footer(on canvas: Canvas, pageNumber: Int) {
+    private static func footer(on canvas: Canvas, pageNumber: Int, edition: Edition) {
         let page = canvas.pageSize
         canvas.line(from: Point(x: margin, y: page.height - 62), to: Point(x: page.width - margin, y: page.height - 62), stroke: Stroke(color: .gray(0.6), width: 0.4))
-        canvas.text("R.C.S. Paris - 15/03/2024 - 10:42:13", at: Point(x: margin, y: page.height - 56), font: FontFamily.sans, size: 7.5, color: ink)
+        canvas.text("R.C.S. Paris - \(edition.shortDate) - 10:42:13", at: Point(x: margin, y: page.height - 56), font: FontFamily.sans, size: 7.5, color: ink)
         canvas.text("page \(pageNumber)/2", at: Point(x: page.width - margin, y: page.height - 56), font: FontFamily.sans, size: 7.5, color: ink, alignment: .right)
         canvas.text("Spécimen dessiné par le générateur d'échantillons Paperwork — société fictive", at: Point(x: page.width / 2, y: page.height - 44), font: FontFamily.sans, size: 6, color: .gray(0.5), alignment: .center)
     }

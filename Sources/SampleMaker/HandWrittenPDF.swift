@@ -1,3 +1,5 @@
+import Foundation
+
 /// A tiny PDF object writer: numbered objects, streams, a correct cross-reference table and
 /// trailer. Used for the samples whose whole point is a specific dangerous structure
 /// (JavaScript, launch actions, attachments) that no drawing library would emit.
@@ -51,6 +53,64 @@ struct HandWrittenPDF {
         return output + Array(xref.utf8)
     }
 
+    /// The lines of the hand-written certificate's page.
+    static func certificateLines(companyName: String, extraLines: [String] = []) -> [(font: String, size: Int, x: Int, y: Int, text: String)] {
+        var lines: [(font: String, size: Int, x: Int, y: Int, text: String)] = [
+            ("F2", 20, 120, 720, "Certificate of Incorporation"),
+            ("F1", 12, 120, 690, "of a Private Limited Company"),
+            ("F1", 12, 120, 640, "Company Number 12345678"),
+            ("F1", 11, 72, 600, "The Registrar of Companies for England and Wales, hereby certifies that"),
+            ("F2", 16, 72, 570, companyName),
+            ("F1", 11, 72, 540, "is this day incorporated under the Companies Act 2006 as a private company,"),
+            ("F1", 11, 72, 524, "that the company is limited by shares, and the situation of its registered"),
+            ("F1", 11, 72, 508, "office is in England and Wales."),
+            ("F1", 11, 72, 470, "Given at Companies House, Cardiff, on 15th March 2024."),
+        ]
+        for (index, line) in extraLines.enumerated() {
+            lines.append(("F1", 10, 72, 400 - index * 16, line))
+        }
+        lines.append(("F1", 7, 72, 60, "Hostile specimen written by the Paperwork sample maker - fictional company."))
+        return lines
+    }
+
+    /// The content stream of a page of lines of text in a frame.
+    static func pageContent(_ lines: [(font: String, size: Int, x: Int, y: Int, text: String)]) -> String {
+        var content = "0.11 0.18 0.37 RG 2 w 50 50 495.28 741.89 re S\n"
+        for line in lines {
+            content += "BT /\(line.font) \(line.size) Tf \(line.x) \(line.y) Td \(literal(line.text)) Tj ET\n"
+        }
+        return content
+    }
+
+    /// `base` with an incremental update appended, as PDF editors save: the objects in
+    /// `objects` (new numbers, or existing ones redefined) after the original bytes, a
+    /// cross-reference section for them alone, and a trailer pointing back to the previous
+    /// one. The original bytes are untouched, so the first revision can still be read.
+    static func appendingUpdate(to base: [UInt8], objects: [Int: [UInt8]], root: Int, info: Int?) -> [UInt8] {
+        let text = String(decoding: base, as: UTF8.self)
+        guard let startxref = text.range(of: "startxref", options: .backwards),
+              let previous = Int(text[startxref.upperBound...].split(whereSeparator: \.isWhitespace).first ?? ""),
+              let sizeRange = text.range(of: "/Size ", options: .backwards),
+              let size = Int(text[sizeRange.upperBound...].prefix(while: \.isNumber)) else { return base }
+        var output = base
+        var offsets: [Int: Int] = [:]
+        for number in objects.keys.sorted() {
+            offsets[number] = output.count
+            output += Array("\(number) 0 obj\n".utf8) + objects[number]! + Array("\nendobj\n".utf8)
+        }
+        let xrefOffset = output.count
+        var xref = "xref\n"
+        for number in objects.keys.sorted() {
+            let digits = String(offsets[number]!)
+            xref += "\(number) 1\n" + String(repeating: "0", count: 10 - digits.count) + digits + " 00000 n \n"
+        }
+        let newSize = max(size, (objects.keys.max() ?? 0) + 1)
+        xref += "trailer\n<< /Size \(newSize) /Root \(root) 0 R"
+        if let info { xref += " /Info \(info) 0 R" }
+        xref += " /Prev \(previous) >>\nstartxref\n\(xrefOffset)\n%%EOF\n"
+        return output + Array(xref.utf8)
+    }
+
     /// Escapes a string for a PDF literal string `( … )`.
     static func literal(_ text: String) -> String {
         var escaped = ""
@@ -67,6 +127,7 @@ struct HandWrittenPDF {
     /// a hook to add hostile entries to the catalog and page. Returns the finished file.
     static func certificate(
         title: String,
+        companyName: String = "NORTHWIND CONNECT LIMITED",
         extraLines: [String] = [],
         catalogExtras: (inout HandWrittenPDF) -> String = { _ in "" },
         pageExtras: (inout HandWrittenPDF) -> String = { _ in "" }
@@ -77,26 +138,8 @@ struct HandWrittenPDF {
         let page = pdf.reserve()
         let font = pdf.add("<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>")
         let bold = pdf.add("<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica-Bold /Encoding /WinAnsiEncoding >>")
-        var lines: [(font: String, size: Int, x: Int, y: Int, text: String)] = [
-            ("F2", 20, 120, 720, "Certificate of Incorporation"),
-            ("F1", 12, 120, 690, "of a Private Limited Company"),
-            ("F1", 12, 120, 640, "Company Number 12345678"),
-            ("F1", 11, 72, 600, "The Registrar of Companies for England and Wales, hereby certifies that"),
-            ("F2", 16, 72, 570, "NORTHWIND CONNECT LIMITED"),
-            ("F1", 11, 72, 540, "is this day incorporated under the Companies Act 2006 as a private company,"),
-            ("F1", 11, 72, 524, "that the company is limited by shares, and the situation of its registered"),
-            ("F1", 11, 72, 508, "office is in England and Wales."),
-            ("F1", 11, 72, 470, "Given at Companies House, Cardiff, on 15th March 2024."),
-        ]
-        for (index, line) in extraLines.enumerated() {
-            lines.append(("F1", 10, 72, 400 - index * 16, line))
-        }
-        lines.append(("F1", 7, 72, 60, "Hostile specimen written by the Paperwork sample maker - fictional company."))
-        var content = "0.11 0.18 0.37 RG 2 w 50 50 495.28 741.89 re S\n"
-        for line in lines {
-            content += "BT /\(line.font) \(line.size) Tf \(line.x) \(line.y) Td \(literal(line.text)) Tj ET\n"
-        }
-        let contents = pdf.addStream(Array(content.utf8))
+        let lines = certificateLines(companyName: companyName, extraLines: extraLines)
+        let contents = pdf.addStream(Array(pageContent(lines).utf8))
         let pageExtra = pageExtras(&pdf)
         pdf.set(page, "<< /Type /Page /Parent \(pages) 0 R /MediaBox [0 0 595.28 841.89] /Contents \(contents) 0 R /Resources << /Font << /F1 \(font) 0 R /F2 \(bold) 0 R >> >> \(pageExtra) >>")
         pdf.set(pages, "<< /Type /Pages /Kids [\(page) 0 R] /Count 1 >>")

@@ -30,7 +30,13 @@ struct PaperworkSamples: ParsableCommand {
         // Realistic certificates.
         let uk = try UKCertificate.pdf()
         try writer.write("uk-certificate-of-incorporation.pdf", uk)
-        try writer.write("fr-extrait-kbis.pdf", FrenchKbis.pdf())
+        let kbis = try FrenchKbis.pdf()
+        try writer.write("fr-extrait-kbis.pdf", kbis)
+        if let signed = writer.existing("fr-extrait-kbis-signe.pdf"), signed.starts(with: kbis) {
+            writer.keep("fr-extrait-kbis-signe.pdf", signed)
+        } else {
+            try writer.write("fr-extrait-kbis-signe.pdf", TamperedSamples.signedKbis(kbis))
+        }
         try writer.write("de-handelsregister-auszug.pdf", GermanHandelsregister.pdf())
         try writer.write("sg-acra-business-profile.pdf", SingaporeBusinessProfile.pdf())
         try writer.write("jp-rireki-jiko-zenbu-shomeisho.pdf", JapaneseRegistryCertificate.pdf())
@@ -45,7 +51,17 @@ struct PaperworkSamples: ParsableCommand {
         let scanPNG = try scan.pngData()
         try writer.write("scan-certificate.pdf", Scan.pdf(of: scan))
         try writer.write("scan-certificate.png", scanPNG)
-        try writer.write("scan-certificate.jpg", scan.jpegData(quality: 85))
+        let scanJPEG = try scan.jpegData(quality: 85)
+        try writer.write("scan-certificate.jpg", scanJPEG)
+        try writer.write("scan-certificate-ocr.pdf", TamperedSamples.scanWithOCRLayer(jpeg: scanJPEG, width: scan.width, height: scan.height))
+
+        // Altered certificates, one alteration each, for the forensic signals.
+        try writer.write("tampered/uk-name-rewritten.pdf", TamperedSamples.nameRewrittenByIncrementalUpdate())
+        try writer.write("tampered/uk-number-whited-out.pdf", TamperedSamples.numberWhitedOut())
+        try writer.write("tampered/uk-name-pasted.pdf", TamperedSamples.namePastedInAnotherFont())
+        try writer.write("tampered/uk-saved-by-ilovepdf.pdf", TamperedSamples.savedByOnlineEditor())
+        try writer.write("tampered/fr-kbis-wrong-siren.pdf", FrenchKbis.pdf(.wrongCheckDigit))
+        try writer.write("tampered/fr-kbis-2021.pdf", FrenchKbis.pdf(.threeYearsOld))
 
         // Bad inputs.
         try writer.write("bad/empty.pdf", [])
@@ -84,7 +100,15 @@ final class SampleWriter {
 
     init(root: URL) throws {
         self.root = root
-        try FileManager.default.createDirectory(at: root.appendingPathComponent("bad", isDirectory: true), withIntermediateDirectories: true)
+        for folder in ["bad", "tampered"] {
+            try FileManager.default.createDirectory(at: root.appendingPathComponent(folder, isDirectory: true), withIntermediateDirectories: true)
+        }
+    }
+
+    /// Leaves an existing file as it is (one whose bytes legitimately differ on every run),
+    /// and counts it in the summary.
+    func keep(_ relativePath: String, _ bytes: [UInt8]) {
+        written.append((relativePath, bytes.count))
     }
 
     func existing(_ relativePath: String) -> [UInt8]? {

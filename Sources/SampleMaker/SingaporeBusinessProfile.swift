@@ -6,7 +6,7 @@ enum SingaporeBusinessProfile {
     static let metadata = PDFMetadata(
         title: "Business Profile (Company) - STRAITS INTERCONNECT PTE. LTD.",
         author: "Accounting and Corporate Regulatory Authority",
-        subject: "Business Profile, Registration No. 201912345K",
+        subject: "Business Profile, Registration No. 201912345R",
         creator: "Paperwork sample maker",
         creationDate: "2024-03-15T10:42:00+08:00"
     )
@@ -29,7 +29,7 @@ enum SingaporeBusinessProfile {
 
         y = band("Company Details", on: canvas, y: y)
         let details: [(String, String)] = [
-            ("Registration No.:", "201912345K"),
+            ("Registration No.:", "201912345R"),
             ("Company Name:", "STRAITS INTERCONNECT PTE. LTD."),
             ("Former Name if any:", "-"),
             ("Incorporation Date:", "08/04/2019"),
@@ -66,7 +66,7 @@ enum SingaporeBusinessProfile {
         canvas.newPage()
         header(on: canvas)
         y = 150
-        canvas.text("STRAITS INTERCONNECT PTE. LTD. (201912345K) — continued", at: Point(x: margin, y: y), font: FontFamily.sans, size: 8.5, color: .gray(0.35))
+        canvas.text("STRAITS INTERCONNECT PTE. LTD. (201912345R) — continued", at: Point(x: margin, y: y), font: FontFamily.sans, size: 8.5, color: .gray(0.35))
         y += 22
         y = band("Officers/Authorised Representative(s)", on: canvas, y: y)
         y = table(
@@ -160,7 +160,7 @@ enum SingaporeBusinessProfile {
     private static func footer(on canvas: Canvas, pageNumber: Int) {
         let page = canvas.pageSize
         canvas.line(from: Point(x: margin, y: page.height - 58), to: Point(x: page.width - margin, y: page.height - 58), stroke: Stroke(color: .gray(0.6), width: 0.4))
-        canvas.text("Business Profile (Company) · 201912345K · Receipt No. ACRA240315104200081", at: Point(x: margin, y: page.height - 52), font: FontFamily.sans, size: 7, color: ink)
+        canvas.text("Business Profile (Company) · 201912345R · Receipt No. ACRA240315104200081", at: Point(x: margin, y: page.height - 52), font: FontFamily.sans, size: 7, color: ink)
         canvas.text("Page \(pageNumber) of 2", at: Point(x: page.width - margin, y: page.height - 52), font: FontFamily.sans, size: 7, color: ink, alignment: .right)
         canvas.text("Specimen drawn by the Paperwork sample maker · fictional company", at: Point(x: page.width / 2, y: page.height - 40), font: FontFamily.sans, size: 6, color: .gray(0.5), alignment: .center)
     }

@@ -14,8 +14,18 @@ enum UKCertificate {
         creationDate: "2024-03-15T10:12:00Z"
     )
 
+    /// How a forger changed the certificate, for the tampered samples.
+    enum Tampering {
+        /// The genuine certificate.
+        case none
+        /// The company name typed again in another font, as when a value is pasted in.
+        case pastedName(String, font: String)
+        /// A white box over the company number, and another number typed on it.
+        case whitedOutNumber(String)
+    }
+
     /// Draws the single page; used both for the text PDF and for the fake scan.
-    static func draw(on canvas: Canvas) {
+    static func draw(on canvas: Canvas, tampering: Tampering = .none) {
         let page = canvas.pageSize
         let navy = Color(hex: 0x1D2F5E)
         let ink = Color(hex: 0x161616)
@@ -32,7 +42,12 @@ enum UKCertificate {
             y += canvas.text(line, at: Point(x: page.width / 2, y: y), font: FontFamily.serif, size: size, weight: .bold, color: navy, alignment: .center, letterSpacing: 1.2).height + 4
         }
         y += 22
-        canvas.text("Company Number \(companyNumber)", at: Point(x: page.width / 2, y: y), font: FontFamily.serif, size: 14, color: ink, alignment: .center)
+        let numberLine = canvas.text("Company Number \(companyNumber)", at: Point(x: page.width / 2, y: y), font: FontFamily.serif, size: 14, color: ink, alignment: .center)
+        if case let .whitedOutNumber(forged) = tampering {
+            // What an editor's "white-out" does: an opaque box over the line, the new value on top.
+            canvas.rectangle(Rect(x: page.width / 2 - numberLine.width / 2 - 4, y: y - 2, width: numberLine.width + 8, height: numberLine.height + 4), fill: .white)
+            canvas.text("Company Number \(forged)", at: Point(x: page.width / 2, y: y), font: FontFamily.serif, size: 14, color: ink, alignment: .center)
+        }
         y += 48
 
         let margin = 88.0
@@ -41,7 +56,11 @@ enum UKCertificate {
             "The Registrar of Companies for England and Wales, hereby certifies that",
             at: Point(x: margin, y: y), width: bodyWidth, font: FontFamily.serif, size: 12.5, italic: true, color: ink, alignment: .center
         ).height + 26
-        y += canvas.text(companyName, at: Point(x: margin, y: y), width: bodyWidth, font: FontFamily.serif, size: 20, weight: .bold, color: ink, alignment: .center).height + 26
+        if case let .pastedName(name, font) = tampering {
+            y += canvas.text(name, at: Point(x: margin, y: y), width: bodyWidth, font: font, size: 20, weight: .bold, color: ink, alignment: .center).height + 26
+        } else {
+            y += canvas.text(companyName, at: Point(x: margin, y: y), width: bodyWidth, font: FontFamily.serif, size: 20, weight: .bold, color: ink, alignment: .center).height + 26
+        }
         y += canvas.text(
             "is this day incorporated under the Companies Act 2006 as a private company, that the company is limited by shares, and the situation of its registered office is in England and Wales.",
             at: Point(x: margin, y: y), width: bodyWidth, font: FontFamily.serif, size: 12.5, italic: true, color: ink, alignment: .center, lineSpacing: 1.35
@@ -74,9 +93,9 @@ enum UKCertificate {
         )
     }
 
-    static func pdf() throws -> [UInt8] {
+    static func pdf(tampering: Tampering = .none, metadata: PDFMetadata = metadata) throws -> [UInt8] {
         let canvas = try PDFCanvas(pageSize: .a4, metadata: metadata)
-        draw(on: canvas)
+        draw(on: canvas, tampering: tampering)
         return try canvas.finish()
     }
 }

@@ -197,6 +197,15 @@ public enum CertificateRepository {
             .first(decoding: Row.self)?.record
     }
 
+    /// Certificates of other companies with the same file (same SHA-256), newest first, at
+    /// most `limit`.
+    public static func certificates(sha256: String, excludingCompany companyID: String, limit: Int = 20, on database: any SQLDatabase) async throws -> [CertificateRecord] {
+        try await database.select().columns(columns.map { SQLColumn($0) }).from("certificates")
+            .where("sha256", .equal, SQLBind(sha256)).where("company_id", .notEqual, SQLBind(companyID))
+            .orderBy("created_at", .descending).orderBy("id").limit(max(1, limit))
+            .all(decoding: Row.self).map(\.record)
+    }
+
     /// The stored inspection (JSON) of a certificate.
     public static func inspectionJSON(id: String, on database: any SQLDatabase) async throws -> String? {
         try await database.select().column("inspection").from("certificates").where("id", .equal, SQLBind(id)).first(decodingColumn: "inspection", as: String.self)
@@ -306,18 +315,39 @@ public enum CertificateRepository {
         public var legalName: String
         /// The company's declared registration number.
         public var registrationNumber: String
+        /// The company's country of registration.
+        public var country: String
+        /// When the certificate was uploaded: the day its age is counted to.
+        public var createdAt: String
         /// The verdict last recorded.
         public var verdict: String
         /// The reason codes last recorded, comma-separated.
         public var reasons: String
 
         enum CodingKeys: String, CodingKey {
-            case id, sha256, verdict, reasons
+            case id, sha256, verdict, reasons, country
             case fileName = "file_name"
             case declaredType = "declared_type"
             case legalName = "legal_name"
             case registrationNumber = "registration_number"
+            case createdAt = "created_at"
         }
+    }
+
+    /// The forensic signal codes stored with each certificate's inspection, by id.
+    public static func signalCodes(ids: [String], on database: any SQLDatabase) async throws -> [String: [String]] {
+        guard !ids.isEmpty else { return [:] }
+        struct Row: Decodable { var id: String; var inspection: String }
+        struct Stored: Decodable {
+            struct Signal: Decodable { var code: String }
+            var signals: [Signal]?
+        }
+        let decoder = JSONDecoder()
+        var codes: [String: [String]] = [:]
+        for row in try await database.select().column("id").column("inspection").from("certificates").where("id", .in, SQLBind.group(ids)).all(decoding: Row.self) {
+            codes[row.id] = (try? decoder.decode(Stored.self, from: Data(row.inspection.utf8)))?.signals?.map(\.code) ?? []
+        }
+        return codes
     }
 
     /// The revalidation inputs of some certificates (those that exist).
@@ -327,6 +357,7 @@ public enum CertificateRepository {
             .column(SQLColumn("id", table: "certificates")).column(SQLColumn("sha256", table: "certificates"))
             .column(SQLColumn("file_name", table: "certificates")).column(SQLColumn("declared_type", table: "certificates"))
             .column(SQLColumn("legal_name", table: "companies")).column(SQLColumn("registration_number", table: "companies"))
+            .column(SQLColumn("country", table: "companies")).column(SQLColumn("created_at", table: "certificates"))
             .column(SQLColumn("verdict", table: "certificates")).column(SQLColumn("reasons", table: "certificates"))
             .from("certificates").join("companies", on: SQLColumn("company_id", table: "certificates"), .equal, SQLColumn("id", table: "companies"))
             .where(SQLColumn("id", table: "certificates"), .in, SQLBind.group(ids))

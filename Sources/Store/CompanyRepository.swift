@@ -71,6 +71,22 @@ public enum CompanyRepository {
         return (company, membership)
     }
 
+    /// A registration number as compared across companies: upper case, without the spaces,
+    /// dots, dashes and slashes people type differently. Indexed (migration 12).
+    static let registrationKeySQL = "UPPER(REPLACE(REPLACE(REPLACE(REPLACE(registration_number, ' ', ''), '.', ''), '-', ''), '/', ''))"
+
+    /// Other companies registered in `country` under the same number as `registrationNumber`
+    /// (compared as ``registrationKeySQL`` does), oldest first, at most `limit`.
+    public static func companies(registeredAs registrationNumber: String, in country: String, excluding companyID: String, limit: Int = 20, on database: any SQLDatabase) async throws -> [Company] {
+        let key = registrationNumber.uppercased().filter { !" .-/".contains($0) }
+        guard !key.isEmpty else { return [] }
+        return try await database.raw("""
+            SELECT \(unsafeRaw: columns.joined(separator: ", ")) FROM companies
+            WHERE country = \(bind: country) AND \(unsafeRaw: registrationKeySQL) = \(bind: key) AND id <> \(bind: companyID)
+            ORDER BY created_at, id LIMIT \(unsafeRaw: String(max(1, limit)))
+            """).all(decoding: Row.self).map(\.company)
+    }
+
     /// The companies a user belongs to, oldest first.
     public static func companies(ofUser userID: String, on database: any SQLDatabase) async throws -> [Company] {
         try await database.select().columns(columns.map { SQLColumn($0, table: "companies") }).from("companies")

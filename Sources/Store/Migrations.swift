@@ -375,6 +375,15 @@ public enum Schema {
                 .primaryKey("certificate_id", "page", "dpi")
                 .run()
         },
+        Migration(12, "find the same file, or the same registration, sent for another company") { database, _ in
+            // `duplicate_document`: every review view asks for other certificates with the
+            // same digest, and for other companies registered under the same number.
+            try await database.create(index: "certificates_sha256").on("certificates").column("sha256").run()
+            // On the number as `registrationKeySQL` writes it (no spaces, dots, dashes or
+            // slashes, upper case): both SQLite and PostgreSQL index an expression, and use the
+            // index for a query that repeats it.
+            try await database.raw(SQLQueryString("CREATE INDEX companies_registration_key ON companies (country, \(unsafeRaw: CompanyRepository.registrationKeySQL))")).run()
+        },
     ]
 }
 

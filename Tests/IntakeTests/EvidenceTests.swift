@@ -49,7 +49,7 @@ private enum CertificateTexts {
         ACCOUNTING AND CORPORATE REGULATORY AUTHORITY
         BUSINESS PROFILE (COMPANY)
         Name of Company : STRAITS INTERCONNECT PTE. LTD.
-        UEN : 201912345K
+        UEN : 201912345R
         Incorporation Date : 2019-04-12
         Paid-up Capital : SGD 100000
         Tel: +65 6123 4567
@@ -267,8 +267,8 @@ struct EvidenceTests {
 
     @Test("a Singapore UEN with its check letter matches whole, and its digits alone do not match inside it")
     func singaporeUEN() throws {
-        let whole = try #require(find(number: "201912345K", in: CertificateTexts.acraProfile).registrationNumber)
-        #expect(whole == EvidenceMatch(declared: "201912345K", found: true, pages: [1], kind: .exact))
+        let whole = try #require(find(number: "201912345R", in: CertificateTexts.acraProfile).registrationNumber)
+        #expect(whole == EvidenceMatch(declared: "201912345R", found: true, pages: [1], kind: .exact))
         let digits = try #require(find(number: "201912345", in: CertificateTexts.acraProfile).registrationNumber)
         #expect(!digits.found)
     }
@@ -299,9 +299,9 @@ struct EvidenceTests {
         #expect(match == EvidenceMatch(declared: "12345678", found: true, pages: [1], kind: .exact))
     }
 
-    @Test("a label typed before the number is not needed in the text", arguments: ["UEN 201912345K", "UEN: 201912345K", "Company No. 201912345K"])
+    @Test("a label typed before the number is not needed in the text", arguments: ["UEN 201912345R", "UEN: 201912345R", "Company No. 201912345R"])
     func declaredLabel(declared: String) throws {
-        let match = try #require(find(number: declared, in: "Unique Entity Number\n201912345K").registrationNumber)
+        let match = try #require(find(number: declared, in: "Unique Entity Number\n201912345R").registrationNumber)
         #expect(match.kind == .normalized)
     }
 
@@ -316,7 +316,7 @@ struct EvidenceTests {
     @Test("candidates include register numbers and leave out dates, times, amounts and phone numbers")
     func candidates() {
         let evidence = find(in: CertificateTexts.handelsregister, CertificateTexts.acraProfile, CertificateTexts.kbis, CertificateTexts.japaneseSpaced)
-        #expect(evidence.registrationNumberCandidates == ["HRB 123456", "201912345K", "912 345 678", "0104-01-123456"])
+        #expect(evidence.registrationNumberCandidates == ["HRB 123456", "201912345R", "912 345 678", "0104-01-123456"])
     }
 
     @Test("a UK company number written in two groups is one candidate")

@@ -27,6 +27,17 @@ struct SampleVerdictTests {
         .init(file: "scan-certificate.pdf", verdict: .needsVisualReview),
         .init(file: "scan-certificate.png", verdict: .needsVisualReview),
         .init(file: "scan-certificate.jpg", verdict: .needsVisualReview),
+        // A registry-signed e-extract, and a scan with an OCR text layer: genuine, accepted.
+        .init(file: "fr-extrait-kbis-signe.pdf", verdict: .accepted),
+        .init(file: "scan-certificate-ocr.pdf", verdict: .accepted),
+        // Altered certificates are valid files: intake accepts them, and their forensic
+        // signals tell the reviewer what was altered (ForensicSignalTests).
+        .init(file: "tampered/uk-name-rewritten.pdf", verdict: .accepted),
+        .init(file: "tampered/uk-number-whited-out.pdf", verdict: .accepted),
+        .init(file: "tampered/uk-name-pasted.pdf", verdict: .accepted),
+        .init(file: "tampered/uk-saved-by-ilovepdf.pdf", verdict: .accepted),
+        .init(file: "tampered/fr-kbis-wrong-siren.pdf", verdict: .accepted),
+        .init(file: "tampered/fr-kbis-2021.pdf", verdict: .accepted),
         // Hostile and broken files are refused with every reason that applies.
         .init(file: "bad/empty.pdf", verdict: .rejected, reasons: [.emptyFile]),
         .init(file: "bad/truncated.pdf", verdict: .rejected, reasons: [.corruptDocument]),

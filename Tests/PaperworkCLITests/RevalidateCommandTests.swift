@@ -149,7 +149,7 @@ struct RevalidateCommandTests {
             let reported = Set(lines.compactMap { (try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])?["document_id"] as? String })
             #expect(lines.count == twoPages.count)
             #expect(reported == twoPages)
-            #expect(run.policyVersion.hasPrefix("r1-") && run.libmagicVersion.count > 0 && run.popplerVersion.count > 0)
+            #expect(run.policyVersion.hasPrefix("r\(CertificateInspector.rulesRevision)-") && run.libmagicVersion.count > 0 && run.popplerVersion.count > 0)
         } catch {
             await store.close()
             throw error

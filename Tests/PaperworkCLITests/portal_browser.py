@@ -197,7 +197,7 @@ try:
     assert "Enterprise" in driver.find_element(By.ID, "type-hint").text and "En cas de doute" in driver.find_element(By.ID, "type-hint").text
     shoot("entreprise")
     driver.find_element(By.ID, "legal_name").send_keys("Société des Réseaux du Léman SAS")
-    driver.find_element(By.ID, "registration_number").send_keys("912 345 678")
+    driver.find_element(By.ID, "registration_number").send_keys("912 345 675")
     submit()
     assert "pays" in driver.find_element(By.ID, "country-error").text, "a missing country is explained beside its field"
     assert driver.find_element(By.ID, "legal_name").get_attribute("value") == "Société des Réseaux du Léman SAS"

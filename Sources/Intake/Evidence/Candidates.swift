@@ -4,7 +4,7 @@ import Foundation
 
 extension EvidenceFinder {
     /// Collects strings that look like registration numbers: groups of ASCII digits (a group may
-    /// carry up to four letters, never more letters than digits: "SC123456", "201912345K")
+    /// carry up to four letters, never more letters than digits: "SC123456", "201912345R")
     /// joined by single spaces, dashes, dots or slashes, at least 5 and at most 20 digits in all.
     /// German register prefixes (HRB, HRA, GnR, PR, VR, PartR) are kept with the number.
     ///

@@ -9,16 +9,21 @@
 public struct CompanyClaims: Sendable, Hashable, Codable {
     /// The legal name as the company typed it, legal form included ("Northwind Connect Ltd").
     public var legalName: String?
-    /// The registration number as the company typed it ("12345678", "HRB 123456", "201912345K").
+    /// The registration number as the company typed it ("12345678", "HRB 123456", "201912345R").
     public var registrationNumber: String?
+    /// The country of registration (ISO 3166-1 alpha-2): which number format and which
+    /// maximum age apply.
+    public var country: String?
 
     /// The declaration to look for; nil, empty or blank parts are not looked for.
-    public init(legalName: String? = nil, registrationNumber: String? = nil) {
+    public init(legalName: String? = nil, registrationNumber: String? = nil, country: String? = nil) {
         self.legalName = legalName
         self.registrationNumber = registrationNumber
+        self.country = country
     }
 
     enum CodingKeys: String, CodingKey {
+        case country
         case legalName = "legal_name"
         case registrationNumber = "registration_number"
     }

@@ -87,7 +87,7 @@ extension EvidenceFinder {
 
         var isSearchable: Bool { !whole.pattern.isEmpty }
 
-        /// Words that name a number rather than belong to it: "UEN 201912345K", "Company No.
+        /// Words that name a number rather than belong to it: "UEN 201912345R", "Company No.
         /// 12345678", "N° 912 345 678". Register prefixes that are part of the number (HRB, RCS)
         /// are not labels.
         static let labels: Set<String> = [

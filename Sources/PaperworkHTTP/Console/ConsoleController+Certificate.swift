@@ -109,6 +109,41 @@ extension ConsoleController {
         return try page("certificate", base(session, title: view.company.legalName, values), status: status)
     }
 
+    /// One forensic signal as the certificate page shows it: its evidence in words and links.
+    func signalValues(_ signal: ForensicSignal) -> [String: Any] {
+        [
+            "code": signal.code.rawValue, "label": texts.label("signal", signal.code.rawValue), "message": signal.message,
+            "facts": signal.facts.map { ["name": $0.name, "value": $0.value] }, "hasFacts": !signal.facts.isEmpty,
+            "removed": signal.textRemoved, "added": signal.textAdded, "hasDiff": !signal.textRemoved.isEmpty || !signal.textAdded.isEmpty,
+            "pageLinks": signal.pages, "hasPages": !signal.pages.isEmpty, "hasAreas": !signal.areas.isEmpty,
+            "related": signal.related.map { related -> [String: Any] in
+                [
+                    "href": related.certificateID.isEmpty ? false : "/console/certificates/\(related.certificateID)",
+                    "companyName": related.companyName, "relation": texts.label("relation", related.relation),
+                ]
+            },
+            "hasRelated": !signal.related.isEmpty,
+        ]
+    }
+
+    /// The signals' areas on one page, as percentages of the page, to outline on its image.
+    func areaValues(_ inspection: Inspection, page: Int) -> [[String: Any]] {
+        guard page >= 1, page <= inspection.pageSizes.count else { return [] }
+        let size = inspection.pageSizes[page - 1]
+        guard size.width > 0, size.height > 0 else { return [] }
+        func percent(_ value: Double, of total: Double) -> String { String(format: "%.2f", max(0, min(100, value / total * 100))) }
+        return inspection.signals.flatMap { signal in
+            signal.areas.filter { $0.page == page }.map { area -> [String: Any] in
+                // A little margin, so the outline does not hide the glyphs it points at.
+                [
+                    "code": signal.code.rawValue, "label": texts.label("signal", signal.code.rawValue),
+                    "left": percent(area.x - 2, of: size.width), "top": percent(area.y - 2, of: size.height),
+                    "width": percent(area.width + 4, of: size.width), "height": percent(area.height + 4, of: size.height),
+                ]
+            }
+        }
+    }
+
     /// What intake could not back, each a sentence: the reviewer confirms them before approving.
     static func approvalWarnings(_ view: CertificateViews.Review) -> [String] {
         var warnings: [String] = []
@@ -116,6 +151,9 @@ extension ConsoleController {
         if let name = evidence.legalName, !name.found { warnings.append("The declared legal name “\(name.declared)” was not found in the text.") }
         if let number = evidence.registrationNumber, !number.found { warnings.append("The declared registration number “\(number.declared)” was not found in the text.") }
         if !view.certificate.flags.isEmpty { warnings.append("Intake set flags: \(view.certificate.flags.joined(separator: ", ")).") }
+        if !view.inspection.signals.isEmpty {
+            warnings.append("Forensic signals: \(view.inspection.signals.map(\.code.rawValue).joined(separator: ", ")).")
+        }
         return warnings
     }
 
@@ -174,10 +212,12 @@ extension ConsoleController {
             "zoom": zoom, "rotate": rotate,
             "zoomLinks": Self.zoomLevels.map { ["level": $0, "label": $0 == "fit" ? "Fit" : "\($0) %", "href": viewLink(zoom: $0, rotate: rotate), "current": $0 == zoom] },
             "rotateLink": viewLink(zoom: zoom, rotate: (rotate + 90) % 360),
+            "signals": inspection.signals.map { signalValues($0) }, "hasSignals": !inspection.signals.isEmpty,
             "pageList": (1...pageCount).map { number -> [String: Any] in
                 let text = number <= pageTexts.count ? pageTexts[number - 1] : ""
                 return [
                     "number": number, "certificateID": certificate.id, "segments": Self.highlighted(text, needles),
+                    "areas": rotate == 0 ? areaValues(inspection, page: number) : [],
                     // Enlarged, the page is drawn from the 300 dpi image so that small print stays sharp.
                     "sharp": zoom == "200" || zoom == "400",
                     "noText": text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty,
@@ -234,7 +274,8 @@ extension ConsoleController {
     /// The document information as label and value rows, empty values left out.
     static func metadataRows(_ metadata: DocumentMetadata?) -> [[String: String]] {
         guard let metadata else { return [] }
-        return [("Title", metadata.title), ("Author", metadata.author), ("Creator", metadata.creator), ("Producer", metadata.producer), ("Created", moment(metadata.creationDate)?["text"] ?? metadata.creationDate)]
+        return [("Title", metadata.title), ("Author", metadata.author), ("Creator", metadata.creator), ("Producer", metadata.producer), ("Created", moment(metadata.creationDate)?["text"] ?? metadata.creationDate),
+                ("Modified", moment(metadata.modificationDate)?["text"] ?? metadata.modificationDate)]
             .compactMap { label, value in value.flatMap { $0.isEmpty ? nil : ["label": label, "value": $0] } }
     }
 

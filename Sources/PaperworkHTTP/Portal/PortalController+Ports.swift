@@ -196,7 +196,6 @@ extension PortalController {
                 "free": free, "full": free == 0,
             ]
         }
-        let locale = Locale(identifier: reader.language)
         var values: [String: Any] = [
             "id": datacenter.id, "name": datacenter.name, "aka": datacenter.aka, "operator": datacenter.orgName,
             "address": [datacenter.address1, datacenter.address2, [datacenter.zipcode, datacenter.city].filter { !$0.isEmpty }.joined(separator: " "), datacenter.state]

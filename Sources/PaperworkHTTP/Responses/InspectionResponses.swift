@@ -46,6 +46,7 @@ struct DocumentMetadataResponse: Encodable {
     var creator: String?
     var producer: String?
     var creation_date: String?
+    var modification_date: String?
 
     init(_ metadata: DocumentMetadata) {
         title = metadata.title
@@ -53,5 +54,35 @@ struct DocumentMetadataResponse: Encodable {
         creator = metadata.creator
         producer = metadata.producer
         creation_date = metadata.creationDate
+        modification_date = metadata.modificationDate
+    }
+}
+
+/// A forensic signal with its evidence (`ForensicSignal` in `openapi.yaml`): staff only.
+struct SignalResponse: Encodable {
+    struct Fact: Encodable { var name: String; var value: String }
+    struct Area: Encodable { var page: Int; var x: Double; var y: Double; var width: Double; var height: Double }
+    struct Related: Encodable { var certificate_id: String?; var company_id: String; var company_name: String; var relation: String }
+
+    var code: String
+    var message: String
+    var pages: [Int]
+    var facts: [Fact]
+    var text_removed: [String]
+    var text_added: [String]
+    var areas: [Area]
+    var related: [Related]
+
+    init(_ signal: ForensicSignal) {
+        code = signal.code.rawValue
+        message = signal.message
+        pages = signal.pages
+        facts = signal.facts.map { Fact(name: $0.name, value: $0.value) }
+        text_removed = signal.textRemoved
+        text_added = signal.textAdded
+        areas = signal.areas.map { Area(page: $0.page, x: $0.x, y: $0.y, width: $0.width, height: $0.height) }
+        related = signal.related.map {
+            Related(certificate_id: $0.certificateID.isEmpty ? nil : $0.certificateID, company_id: $0.companyID, company_name: $0.companyName, relation: $0.relation)
+        }
     }
 }

@@ -1,5 +1,5 @@
-public import Foundation
-public import Store
+import Foundation
+import Store
 
 /// Forgotten and changed passwords. A new password ends every way in that the old one opened:
 /// a reset revokes all the account's tokens (portal sessions and API tokens alike), a change

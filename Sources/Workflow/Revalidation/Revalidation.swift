@@ -43,19 +43,35 @@ public struct Revalidation: Sendable {
         public var loaExpiringWithinDays: Int?
         /// With `loaExpiringWithinDays`: reissue them (the old ones are superseded).
         public var reissueExpiring: Bool
+        /// Also recompute every accepted or image-only certificate's forensic signals, and
+        /// report those whose signals changed (`signals_changed`): what to run after the
+        /// forensic rules change. Each such certificate is inspected in full, which costs
+        /// more than judging its verdict alone.
+        public var signals: Bool
 
         /// A request.
-        public init(certificates: CertificateSelection? = CertificateSelection(), loas: Bool = false, loaExpiringWithinDays: Int? = nil, reissueExpiring: Bool = false) {
+        public init(certificates: CertificateSelection? = CertificateSelection(), loas: Bool = false, loaExpiringWithinDays: Int? = nil, reissueExpiring: Bool = false, signals: Bool = false) {
             self.certificates = certificates
             self.loas = loas
             self.loaExpiringWithinDays = loaExpiringWithinDays
             self.reissueExpiring = reissueExpiring
+            self.signals = signals
         }
 
         enum CodingKeys: String, CodingKey {
-            case certificates, loas
+            case certificates, loas, signals
             case loaExpiringWithinDays = "loa_expiring_within_days"
             case reissueExpiring = "reissue_expiring"
+        }
+
+        /// Runs recorded before `signals` existed did not recompute them.
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            certificates = try container.decodeIfPresent(CertificateSelection.self, forKey: .certificates)
+            loas = try container.decode(Bool.self, forKey: .loas)
+            loaExpiringWithinDays = try container.decodeIfPresent(Int.self, forKey: .loaExpiringWithinDays)
+            reissueExpiring = try container.decode(Bool.self, forKey: .reissueExpiring)
+            signals = try container.decodeIfPresent(Bool.self, forKey: .signals) ?? false
         }
     }
 
@@ -245,7 +261,7 @@ public struct Revalidation: Sendable {
             var examined: [Examined] = []
             examined.reserveCapacity(claimed.count)
             let certificates = claimed.filter { $0.documentType == "certificate" }.map(\.documentID)
-            examined += try await examineCertificates(certificates)
+            examined += try await examineCertificates(certificates, signals: request.signals)
             for loa in claimed where loa.documentType == "loa" {
                 examined.append(try await examineLOA(loa.documentID, request: request, actor: run.startedBy))
             }
@@ -261,9 +277,14 @@ public struct Revalidation: Sendable {
         var inspection: Inspection?
     }
 
-    private func examineCertificates(_ ids: [String]) async throws -> [Examined] {
+    private func examineCertificates(_ ids: [String], signals: Bool) async throws -> [Examined] {
         guard !ids.isEmpty else { return [] }
-        let inputs = try await store.withSession { try await CertificateRepository.revalidationInputs(ids: ids, on: $0) }
+        let (inputs, storedSignals) = try await store.withSession { database in
+            (
+                try await CertificateRepository.revalidationInputs(ids: ids, on: database),
+                signals ? try await CertificateRepository.signalCodes(ids: ids, on: database) : [:]
+            )
+        }
         var results: [Examined] = []
         let found = Set(inputs.map(\.id))
         for id in ids where !found.contains(id) {
@@ -292,24 +313,41 @@ public struct Revalidation: Sendable {
             // enough to know that, and only a changed one is inspected in full, for reviewers.
             // The full inspection's verdict is the one recorded (the two agree unless a worker
             // failed on one of the passes).
+            //
+            // Signals need the whole text and layout, so a run that recomputes them inspects
+            // in full every document a reviewer could see (not the refused ones). The day the
+            // file was received stays the day its age is counted to.
             let declared = DeclaredType(fileName: input.fileName, mimeType: input.declaredType)
-            var latest = await inspector.judge(bytes, sha256: input.sha256, declared: declared, limits: settings.limits)
+            let recomputeSignals = signals && input.verdict != Verdict.rejected.rawValue
+            var latest = recomputeSignals ? nil : await inspector.judge(bytes, sha256: input.sha256, declared: declared, limits: settings.limits)
             var inspection: Inspection?
-            if latest.verdict.rawValue != input.verdict || Self.reasonList(latest) != input.reasons {
-                latest = await inspector.inspect(
-                    bytes, declared: declared, claims: CompanyClaims(legalName: input.legalName, registrationNumber: input.registrationNumber),
-                    limits: settings.limits, previews: .none
+            if latest.map({ $0.verdict.rawValue != input.verdict || Self.reasonList($0) != input.reasons }) ?? true {
+                inspection = await inspector.inspect(
+                    bytes, declared: declared, claims: CompanyClaims(legalName: input.legalName, registrationNumber: input.registrationNumber, country: input.country),
+                    limits: settings.limits, previews: .none, receivedOn: CalendarDay(iso: String(input.createdAt.prefix(10)))
                 )
-                inspection = latest
+                latest = inspection
             }
+            guard let latest else { continue }
             let reasons = Self.reasonList(latest)
             let verdictChanged = latest.verdict.rawValue != input.verdict
             let reasonsChanged = reasons != input.reasons
-            let outcome = verdictChanged ? "verdict_changed" : reasonsChanged ? "reasons_changed" : "unchanged"
+            var detail: String?
+            var signalsChanged = false
+            if recomputeSignals, let inspection {
+                let before = Set(storedSignals[input.id] ?? []), after = Set(inspection.signals.map(\.code.rawValue))
+                if before != after {
+                    signalsChanged = true
+                    func list(_ codes: Set<String>) -> String { codes.isEmpty ? "none" : codes.sorted().joined(separator: ", ") }
+                    detail = "signals: \(list(before)) → \(list(after))"
+                }
+            }
+            let changed = verdictChanged || reasonsChanged || signalsChanged
+            let outcome = verdictChanged ? "verdict_changed" : reasonsChanged ? "reasons_changed" : signalsChanged ? "signals_changed" : "unchanged"
             results.append(Examined(
                 result: RevalidationResult(documentType: "certificate", documentID: input.id, outcome: outcome, previousVerdict: input.verdict, previousReasons: input.reasons,
-                                           verdict: latest.verdict.rawValue, reasons: reasons, changed: verdictChanged || reasonsChanged, requeued: false, detail: nil),
-                inspection: verdictChanged || reasonsChanged ? inspection : nil
+                                           verdict: latest.verdict.rawValue, reasons: reasons, changed: changed, requeued: false, detail: detail),
+                inspection: changed ? inspection : nil
             ))
         }
         return results

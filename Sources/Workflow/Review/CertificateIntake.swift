@@ -110,8 +110,8 @@ public struct CertificateIntake: Sendable {
         limits.maxFileBytes = policy.maxUploadBytes
         let inspection = await inspector.inspect(
             upload.bytes, declared: DeclaredType(fileName: upload.fileName, mimeType: upload.mimeType),
-            claims: CompanyClaims(legalName: view.company.legalName, registrationNumber: view.company.registrationNumber),
-            limits: limits, previews: .none
+            claims: CompanyClaims(legalName: view.company.legalName, registrationNumber: view.company.registrationNumber, country: view.company.country),
+            limits: limits, previews: .none, receivedOn: CalendarDay(clock())
         )
         _ = try await store.blobs.put(file)
         let now = clock()

@@ -70,14 +70,17 @@ public struct CertificateViews: Sendable {
         guard case .staff = principal else {
             throw WorkflowError(.forbidden, code: "reviewers_only", "the review view is for reviewers and operators")
         }
-        let inspection = try await inspection(id, by: principal)
-        let (company, decisions, uploader) = try await queue.store.withSession { database in
-            (
-                try await CompanyRepository.company(id: record.companyID, on: database), try await DecisionRepository.decisions(certificateID: id, on: database),
-                try await AccountRepository.user(id: record.uploadedBy, on: database)
+        var inspection = try await inspection(id, by: principal)
+        let (company, decisions, uploader, duplicate) = try await queue.store.withSession { database in
+            let company = try await CompanyRepository.company(id: record.companyID, on: database)
+            return (
+                company, try await DecisionRepository.decisions(certificateID: id, on: database),
+                try await AccountRepository.user(id: record.uploadedBy, on: database),
+                try await company.asyncMap { try await DuplicateDocuments.signal(for: record, of: $0, on: database) } ?? nil
             )
         }
         guard let company else { throw WorkflowError.notFound("company") }
+        if let duplicate { inspection.signals.append(duplicate) }
         return Review(certificate: record, inspection: inspection, company: company, decisions: decisions, uploader: uploader)
     }
 
