@@ -126,22 +126,22 @@ extension ConsoleController {
         ]
     }
 
-    /// The signals' areas on one page, as percentages of the page, to outline on its image.
+    /// The signals' areas on one page, in its points, to outline on its image.
     func areaValues(_ inspection: Inspection, page: Int) -> [[String: Any]] {
-        guard page >= 1, page <= inspection.pageSizes.count else { return [] }
-        let size = inspection.pageSizes[page - 1]
-        guard size.width > 0, size.height > 0 else { return [] }
-        func percent(_ value: Double, of total: Double) -> String { String(format: "%.2f", max(0, min(100, value / total * 100))) }
-        return inspection.signals.flatMap { signal in
+        inspection.signals.flatMap { signal in
             signal.areas.filter { $0.page == page }.map { area -> [String: Any] in
                 // A little margin, so the outline does not hide the glyphs it points at.
                 [
                     "code": signal.code.rawValue, "label": texts.label("signal", signal.code.rawValue),
-                    "left": percent(area.x - 2, of: size.width), "top": percent(area.y - 2, of: size.height),
-                    "width": percent(area.width + 4, of: size.width), "height": percent(area.height + 4, of: size.height),
+                    "x": Self.decimal(area.x - 2), "y": Self.decimal(area.y - 2), "width": Self.decimal(area.width + 4), "height": Self.decimal(area.height + 4),
                 ]
             }
         }
+    }
+
+    /// A length in points for SVG attributes, to a hundredth.
+    static func decimal(_ value: Double) -> String {
+        String(format: "%.2f", value.isFinite ? value : 0)
     }
 
     /// What intake could not back, each a sentence: the reviewer confirms them before approving.
@@ -215,9 +215,13 @@ extension ConsoleController {
             "signals": inspection.signals.map { signalValues($0) }, "hasSignals": !inspection.signals.isEmpty,
             "pageList": (1...pageCount).map { number -> [String: Any] in
                 let text = number <= pageTexts.count ? pageTexts[number - 1] : ""
+                // The signals' areas are outlined on the upright page only.
+                let pageSize = number <= inspection.pageSizes.count ? inspection.pageSizes[number - 1] : nil
+                let areas = rotate == 0 && pageSize != nil ? areaValues(inspection, page: number) : []
                 return [
                     "number": number, "certificateID": certificate.id, "segments": Self.highlighted(text, needles),
-                    "areas": rotate == 0 ? areaValues(inspection, page: number) : [],
+                    "areas": areas, "hasAreas": !areas.isEmpty,
+                    "pageWidth": Self.decimal(pageSize?.width ?? 0), "pageHeight": Self.decimal(pageSize?.height ?? 0),
                     // Enlarged, the page is drawn from the 300 dpi image so that small print stays sharp.
                     "sharp": zoom == "200" || zoom == "400",
                     "noText": text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty,
