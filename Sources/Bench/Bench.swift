@@ -37,6 +37,9 @@ struct IntakeBench: AsyncParsableCommand {
     @Flag(help: "Also measure through the worker pool: 1 worker, and one per core.")
     var isolated = false
 
+    @Flag(help: "Also time inspection without the forensic checks, and print what they add (CPU per document in the same process).")
+    var forensicsCost = false
+
     @Option(help: "The paperwork binary that runs the workers (default: beside this one).")
     var paperwork: String?
 
@@ -66,11 +69,12 @@ struct IntakeBench: AsyncParsableCommand {
 
         // Every round runs each contender back to back on the same files, so that a drift in
         // the machine's speed hits them alike; ratios are taken within a round.
-        var reference: [Double] = [], ours: [Double] = [], oursPreviews: [Double] = []
+        var reference: [Double] = [], ours: [Double] = [], oursPreviews: [Double] = [], withoutForensics: [Double] = []
         var pooled: [Int: [Double]] = [:]
         for _ in 0..<rounds {
             if let referenceBinary { reference.append(try Self.runReference(referenceBinary, files: workload)) }
             ours.append(try Self.inspectAll(workload, previews: .none))
+            if forensicsCost { withoutForensics.append(try Self.inspectAll(workload, previews: .none, forensics: false)) }
             if withPreviews { oursPreviews.append(try Self.inspectAll(workload, previews: .allPages)) }
             for (size, pool) in pools {
                 pooled[size, default: []].append(try await Self.inspectAll(workload, through: pool, concurrency: size * 2))
@@ -82,6 +86,10 @@ struct IntakeBench: AsyncParsableCommand {
         print(String(format: "paperwork intake, in process:     %7.3f ms/document", Self.median(ours)))
         if withPreviews {
             print(String(format: "  with a PNG preview of every page: %7.3f ms/document", Self.median(oursPreviews)))
+        }
+        if forensicsCost {
+            print(String(format: "  without the forensic checks:      %7.3f ms/document", Self.median(withoutForensics)))
+            Self.printRatio("with / without forensics", ours, withoutForensics)
         }
         for (size, times) in pooled.sorted(by: { $0.key < $1.key }) {
             print(String(format: "paperwork intake, %d worker(s):    %7.3f ms/document (wall time / documents)", size, Self.median(times)))
@@ -104,13 +112,16 @@ struct IntakeBench: AsyncParsableCommand {
                      median(ratios), ratios[ratios.count / 4], ratios[(3 * ratios.count) / 4]))
     }
 
-    /// Milliseconds per document: read the file, inspect it, as `paperwork inspect` does.
-    static func inspectAll(_ paths: [String], previews: PreviewSelection) throws -> Double {
+    /// Milliseconds per document: read the file, inspect it against the company's claims (see
+    /// ``SampleClaims``), as an upload is.
+    static func inspectAll(_ paths: [String], previews: PreviewSelection, forensics: Bool = true) throws -> Double {
         let start = ContinuousClock.now
         var accepted = 0
         for path in paths {
             let bytes = try readFile(path)
-            let inspection = CertificateInspector.inspect(bytes, declared: DeclaredType(fileName: path), previews: previews)
+            let inspection = CertificateInspector.inspect(
+                bytes, declared: DeclaredType(fileName: path), claims: SampleClaims.claims(for: path), previews: previews, forensics: forensics
+            )
             if inspection.verdict != .rejected { accepted += 1 }
         }
         precondition(accepted > 0 || paths.isEmpty, "no file was accepted: benchmark the samples, not the bad inputs")

@@ -84,20 +84,23 @@ public enum CertificateInspector {
     ///   - previews: which pages to render as PNG.
     ///   - receivedOn: the day the file was received, which the certificate's age is counted
     ///     to (`document_outdated`); today (UTC) when nil.
+    ///   - forensics: false skips the forensic checks (no signals): for the benchmark that
+    ///     measures what they cost.
     public static func inspect(
         _ bytes: [UInt8],
         declared: DeclaredType = DeclaredType(),
         claims: CompanyClaims = CompanyClaims(),
         limits: IntakeLimits = IntakeLimits(),
         previews: PreviewSelection = .none,
-        receivedOn: CalendarDay? = nil
+        receivedOn: CalendarDay? = nil,
+        forensics: Bool = true
     ) -> Inspection {
         bytes.withUnsafeBytes { raw in
-            var work = Work(raw: raw, declared: declared, limits: limits, previews: previews, claims: claims)
+            var work = Work(raw: raw, declared: declared, limits: limits, previews: previews, claims: forensics ? claims : nil)
             work.run()
             var inspection = work.inspection
             inspection.evidence = EvidenceFinder.find(claims, inPages: inspection.pageTexts)
-            if inspection.verdict != .rejected {
+            if forensics, inspection.verdict != .rejected {
                 inspection.signals = ForensicExaminer.signals(ForensicMaterial(
                     metadata: inspection.metadata, pageTexts: inspection.pageTexts, pageLayouts: work.pageLayouts,
                     revisionChange: work.revisionChange, claims: claims, receivedOn: receivedOn ?? CalendarDay(Date()), rules: limits.forensics
@@ -316,7 +319,10 @@ private struct Work {
                 reading.metadata = false
             } else if let claims {
                 reading.layout = [claims.legalName ?? "", claims.registrationNumber ?? ""]
-                reading.revisionEnds = scan.revisionEnds
+                // A signature appended by a registry changes no page: no need to compare.
+                if !RevisionUpdateScan.onlyAnnotatesOrSigns(raw, revisionEnds: scan.revisionEnds) {
+                    reading.revisionEnds = scan.revisionEnds
+                }
             }
             facts = try PopplerReader.read(raw, limits: limits, reading: reading)
         } catch {

@@ -76,6 +76,15 @@ struct ForensicSignalTests {
         #expect(!inspection.signals.contains { $0.code == .editedAfterCreation })
     }
 
+    @Test("a signature-only update is told apart from its bytes, without comparing pages; an edit is not")
+    func signatureOnlyFromBytes() throws {
+        for (file, onlySigns) in [("fr-extrait-kbis-signe.pdf", true), ("tampered/uk-name-rewritten.pdf", false), ("uk-certificate-of-incorporation.pdf", false)] {
+            let bytes = try Samples.bytes(file)
+            let answer = bytes.withUnsafeBytes { RevisionUpdateScan.onlyAnnotatesOrSigns($0, revisionEnds: PDFByteScan($0).revisionEnds) }
+            #expect(answer == onlySigns, "\(file)")
+        }
+    }
+
     @Test("a white box with another number typed on it: covered text, outlined where the old number is")
     func whitedOutNumber() throws {
         let inspection = try Self.inspect("tampered/uk-number-whited-out.pdf", .init(legalName: "NORTHWIND CONNECT LIMITED", registrationNumber: "87654321", country: "GB"))
