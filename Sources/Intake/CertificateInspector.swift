@@ -343,6 +343,7 @@ private struct Work {
         inspection.textCharacters = facts.visibleCharacters
         pageLayouts = facts.pageLayouts
         revisionChange = facts.revisionChange
+        inspection.firstPageHash = facts.firstPageHash.map(Self.hexHash)
         if facts.textTruncated { flag(.textTruncated) }
 
         if facts.pageCount == 0 {
@@ -413,12 +414,18 @@ private struct Work {
             reject(.corruptDocument, "the image could not be scaled")
             return
         }
+        inspection.firstPageHash = Self.hexHash(thumbnail.differenceHash())
         if thumbnail.inkFraction() <= 0.0005 {
             reject(.noContent, "the image is blank")
         }
         if previewSelection.includes(1), let picture = decoded.picture.scaled(toFit: limits.maxPreviewPixelsPerSide), let png = picture.pngData() {
             inspection.previews = [PagePreview(page: 1, width: picture.width, height: picture.height, png: png)]
         }
+    }
+
+    /// A 64-bit hash as 16 hexadecimal digits.
+    static func hexHash(_ hash: UInt64) -> String {
+        hexadecimal((0..<8).map { UInt8(truncatingIfNeeded: hash >> (56 - 8 * $0)) })
     }
 
     private mutating func applyPolicy() {

@@ -123,6 +123,10 @@ public struct Inspection: Sendable, Hashable, Codable {
     /// What a reviewer cannot see by eye (edits, hidden text, pasted values, impossible
     /// numbers, outdated extracts), each with its evidence; never a reason to refuse.
     public var signals: [ForensicSignal]
+    /// The first page's difference hash (16 hexadecimal digits), when the first page was
+    /// drawn: always for an image, for a PDF when its previews were rendered. Near-identical
+    /// first pages have hashes a few bits apart (`duplicate_document`).
+    public var firstPageHash: String?
     /// Rendered previews, when they were asked for.
     public var previews: [PagePreview]
     /// The versions of the parsers that produced this verdict, for revalidation runs.
@@ -136,6 +140,7 @@ public struct Inspection: Sendable, Hashable, Codable {
         case textCharacters = "text_chars"
         case pageTexts = "page_texts"
         case libraryVersions = "library_versions"
+        case firstPageHash = "first_page_hash"
     }
 
     /// Every field; what intake builds.
@@ -182,6 +187,7 @@ public struct Inspection: Sendable, Hashable, Codable {
         metadata = try container.decodeIfPresent(DocumentMetadata.self, forKey: .metadata)
         evidence = try container.decode(Evidence.self, forKey: .evidence)
         signals = try container.decodeIfPresent([ForensicSignal].self, forKey: .signals) ?? []
+        firstPageHash = try container.decodeIfPresent(String.self, forKey: .firstPageHash)
         previews = try container.decode([PagePreview].self, forKey: .previews)
         libraryVersions = try container.decode(LibraryVersions.self, forKey: .libraryVersions)
     }

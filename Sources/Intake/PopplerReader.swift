@@ -30,6 +30,8 @@ struct PDFFacts {
     /// What the last revision changed from the first; nil for a file with one revision, or
     /// when the first revision cannot be opened on its own.
     var revisionChange: RevisionChange?
+    /// Page 1's difference hash, when page 1 was rendered as a preview.
+    var firstPageHash: UInt64?
 }
 
 /// How much of a PDF to read: all of it for an inspection, less for a judgement.
@@ -235,8 +237,10 @@ private final class Document {
             facts.pagesWithContent = pages.filter(Self.showsAnything).count
         }
         for (index, page) in pages.enumerated() where reading.previewPages(index + 1) {
-            if let preview = Self.preview(of: page, number: index + 1, limits: limits) {
-                facts.previews.append(preview)
+            guard let surface = Self.render(page, maxSide: limits.maxPreviewPixelsPerSide, dotsPerInch: limits.previewDotsPerInch) else { continue }
+            if index == 0 { facts.firstPageHash = surface.differenceHash() }
+            if let png = surface.pngData() {
+                facts.previews.append(PagePreview(page: index + 1, width: surface.width, height: surface.height, png: png))
             }
         }
         return facts

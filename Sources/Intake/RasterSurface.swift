@@ -88,6 +88,38 @@ final class RasterSurface {
     }
 
     /// The share of pixels that are visibly darker than paper: 0 for a blank page.
+    /// The page's difference hash (dHash): the picture shrunk to 9 × 8 cells of mean
+    /// luminance, one bit per pair of neighbours in a row (is the left one brighter?). Two
+    /// renderings of the same page (another encoding, another resolution, a re-saved copy)
+    /// differ in a few of the 64 bits; different pages in about half.
+    func differenceHash() -> UInt64 {
+        guard let data = cairo_image_surface_get_data(surface) else { return 0 }
+        cairo_surface_flush(surface)
+        let stride = Int(cairo_image_surface_get_stride(surface))
+        let w = width, h = height
+        guard w > 0, h > 0 else { return 0 }
+        var sums = [Double](repeating: 0, count: 72), counts = [Double](repeating: 0, count: 72)
+        for y in 0..<h {
+            let row = UnsafeRawPointer(data + y * stride).assumingMemoryBound(to: UInt32.self)
+            let cellY = min(7, y * 8 / h)
+            for x in 0..<w {
+                let p = row[x]
+                let luminance = 0.299 * Double((p >> 16) & 0xFF) + 0.587 * Double((p >> 8) & 0xFF) + 0.114 * Double(p & 0xFF)
+                let cell = cellY * 9 + min(8, x * 9 / w)
+                sums[cell] += luminance
+                counts[cell] += 1
+            }
+        }
+        var hash: UInt64 = 0
+        for y in 0..<8 {
+            for x in 0..<8 {
+                let left = sums[y * 9 + x] / max(1, counts[y * 9 + x]), right = sums[y * 9 + x + 1] / max(1, counts[y * 9 + x + 1])
+                hash = hash << 1 | (left > right ? 1 : 0)
+            }
+        }
+        return hash
+    }
+
     func inkFraction() -> Double {
         cairo_surface_flush(surface)
         guard let data = cairo_image_surface_get_data(surface) else { return 0 }

@@ -206,6 +206,28 @@ public enum CertificateRepository {
             .all(decoding: Row.self).map(\.record)
     }
 
+    /// Records a certificate's first-page difference hash (16 hexadecimal digits), once its
+    /// first page was drawn (at upload for an image, with its previews for a PDF).
+    public static func setFirstPageHash(id: String, hash: String, on database: any SQLDatabase) async throws {
+        try await database.update("certificates").set("first_page_hash", to: SQLBind(hash)).where("id", .equal, SQLBind(id)).run()
+    }
+
+    /// A certificate's first-page difference hash, when known.
+    public static func firstPageHash(id: String, on database: any SQLDatabase) async throws -> String? {
+        struct Row: Decodable { var first_page_hash: String? }
+        return try await database.select().column("first_page_hash").from("certificates").where("id", .equal, SQLBind(id)).first(decoding: Row.self)?.first_page_hash
+    }
+
+    /// Every other company's certificates whose first-page hash is known, newest first:
+    /// compared by Hamming distance in the caller (64-bit hashes; a scan of one short column).
+    public static func firstPageHashes(excludingCompany companyID: String, on database: any SQLDatabase) async throws -> [(id: String, companyID: String, hash: String)] {
+        struct Row: Decodable { var id: String; var company_id: String; var first_page_hash: String }
+        return try await database.select().column("id").column("company_id").column("first_page_hash").from("certificates")
+            .where("first_page_hash", .isNot, SQLLiteral.null).where("company_id", .notEqual, SQLBind(companyID))
+            .orderBy("created_at", .descending)
+            .all(decoding: Row.self).map { ($0.id, $0.company_id, $0.first_page_hash) }
+    }
+
     /// The stored inspection (JSON) of a certificate.
     public static func inspectionJSON(id: String, on database: any SQLDatabase) async throws -> String? {
         try await database.select().column("inspection").from("certificates").where("id", .equal, SQLBind(id)).first(decodingColumn: "inspection", as: String.self)

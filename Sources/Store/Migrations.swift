@@ -384,6 +384,9 @@ public enum Schema {
             // index for a query that repeats it.
             try await database.raw(SQLQueryString("CREATE INDEX companies_registration_key ON companies (country, \(unsafeRaw: CompanyRepository.registrationKeySQL))")).run()
         },
+        Migration(13, "the first page's difference hash, to find near-identical copies") { database, _ in
+            try await database.alter(table: "certificates").column("first_page_hash", type: .text).run()
+        },
     ]
 }
 

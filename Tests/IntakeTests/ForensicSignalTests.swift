@@ -76,6 +76,20 @@ struct ForensicSignalTests {
         #expect(!inspection.signals.contains { $0.code == .editedAfterCreation })
     }
 
+    @Test("the same scan as PNG and as JPEG has first pages a few bits apart; another certificate's is far")
+    func firstPageHashes() throws {
+        func hash(_ file: String, previews: PreviewSelection = .none) throws -> UInt64 {
+            let inspection = CertificateInspector.inspect(try Samples.bytes(file), declared: DeclaredType(fileName: file), previews: previews)
+            return try #require(inspection.firstPageHash.flatMap { UInt64($0, radix: 16) }, "\(file)")
+        }
+        let png = try hash("scan-certificate.png"), jpeg = try hash("scan-certificate.jpg")
+        #expect((png ^ jpeg).nonzeroBitCount <= Self.rules.duplicateFirstPageDistance)
+        let kbis = try hash("fr-extrait-kbis.pdf", previews: .firstPage)
+        #expect((png ^ kbis).nonzeroBitCount > 16)
+        // A PDF's first page is drawn only with its previews.
+        #expect(CertificateInspector.inspect(try Samples.bytes("fr-extrait-kbis.pdf")).firstPageHash == nil)
+    }
+
     @Test("a signature-only update is told apart from its bytes, without comparing pages; an edit is not")
     func signatureOnlyFromBytes() throws {
         for (file, onlySigns) in [("fr-extrait-kbis-signe.pdf", true), ("tampered/uk-name-rewritten.pdf", false), ("uk-certificate-of-incorporation.pdf", false)] {

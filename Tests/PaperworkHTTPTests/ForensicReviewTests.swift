@@ -49,6 +49,29 @@ struct ForensicReviewTests {
         }
     }
 
+    @Test("the same scan sent as a PNG by one company and as a JPEG by another: a near-identical first page")
+    func nearIdenticalScan() async throws {
+        let service = try await TestService.make()
+        try await service.run { client in
+            let reviewer = try await staffToken(service, role: .reviewer, name: "rita")
+            let first = try await signUp(client, service, email: "admin@one.example")
+            let one = try #require(try await client.call(.post, "/v1/companies", token: first, json: [
+                "legal_name": "Northwind Connect Limited", "country": "GB", "registration_number": "12345678",
+            ]).string("id"))
+            let second = try await signUp(client, service, email: "admin@two.example")
+            let two = try #require(try await client.call(.post, "/v1/companies", token: second, json: [
+                "legal_name": "Harbour Peering Limited", "country": "HK", "registration_number": "3123456",
+            ]).string("id"))
+            let png = try #require(try await uploadSample(client, token: first, company: one, "scan-certificate.png", type: "image/png").string("id"))
+            let jpeg = try #require(try await uploadSample(client, token: second, company: two, "scan-certificate.jpg", type: "image/jpeg").string("id"))
+            let duplicate = try #require(try await signals(client, certificate: jpeg, token: reviewer).first { $0["code"] as? String == "duplicate_document" })
+            let related = try #require(duplicate["related"] as? [[String: Any]])
+            #expect(related.map { $0["relation"] as? String } == ["same_first_page"])
+            #expect(related.first?["certificate_id"] as? String == png)
+            #expect((duplicate["message"] as? String)?.contains("first page looks the same") == true)
+        }
+    }
+
     @Test("another company declaring the same registration number is a duplicate too")
     func sameRegistration() async throws {
         let service = try await TestService.make()

@@ -139,6 +139,12 @@ public struct CertificateIntake: Sendable {
             if let key, let replay = try await replay(companyID: companyID, key: key, sha256: sha256) { return replay }
             throw error
         }
+        // An image's first page was drawn at intake: its hash finds near-identical copies sent
+        // for other companies. Derived data, so it is written after the commit, and only for
+        // the files that have it (PDFs get theirs when their previews are rendered).
+        if let hash = inspection.firstPageHash {
+            try await store.withSession { try await CertificateRepository.setFirstPageHash(id: record.id, hash: hash, on: $0) }
+        }
         return Outcome(certificate: record, replayed: false)
     }
 

@@ -76,7 +76,9 @@ public struct CertificateViews: Sendable {
             return (
                 company, try await DecisionRepository.decisions(certificateID: id, on: database),
                 try await AccountRepository.user(id: record.uploadedBy, on: database),
-                try await company.asyncMap { try await DuplicateDocuments.signal(for: record, of: $0, on: database) } ?? nil
+                try await company.asyncMap {
+                    try await DuplicateDocuments.signal(for: record, of: $0, pageDistance: queue.intake.policy.limits.forensics.duplicateFirstPageDistance, on: database)
+                } ?? nil
             )
         }
         guard let company else { throw WorkflowError.notFound("company") }
@@ -110,7 +112,10 @@ public struct CertificateViews: Sendable {
             if preview.page == page { wanted = preview.png }
         }
         let pages = saved
-        try await store.transaction { try await CertificateRepository.savePreviews(certificateID: id, pages: pages, on: $0) }
+        try await store.transaction { database in
+            try await CertificateRepository.savePreviews(certificateID: id, pages: pages, on: database)
+            if let hash = rendered.firstPageHash { try await CertificateRepository.setFirstPageHash(id: id, hash: hash, on: database) }
+        }
         guard let wanted else {
             throw WorkflowError(.notFound, code: "preview_unavailable", "page \(page) could not be rendered (\(rendered.reasons.map(\.rawValue).joined(separator: ", ")))")
         }
