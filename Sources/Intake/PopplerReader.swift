@@ -239,6 +239,13 @@ private final class Document {
         for (index, page) in pages.enumerated() where reading.previewPages(index + 1) {
             guard let surface = Self.render(page, maxSide: limits.maxPreviewPixelsPerSide, dotsPerInch: limits.previewDotsPerInch) else { continue }
             if index == 0 { facts.firstPageHash = surface.differenceHash() }
+            // Drawn anyway: say which words it does not show.
+            if let layout = facts.pageLayouts.firstIndex(where: { $0.page == index + 1 }), !facts.pageLayouts[layout].words.isEmpty,
+               index < facts.pageSizes.count, facts.pageSizes[index].width > 0,
+               !PageLayoutReader.isScanned(page, width: facts.pageSizes[index].width, height: facts.pageSizes[index].height) {
+                let scale = Double(surface.width) / facts.pageSizes[index].width
+                facts.pageLayouts[layout].hidden += InkCheck.invisibleWords(facts.pageLayouts[layout].words, on: surface, scale: scale)
+            }
             if let png = surface.pngData() {
                 facts.previews.append(PagePreview(page: index + 1, width: surface.width, height: surface.height, png: png))
             }

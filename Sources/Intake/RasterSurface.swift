@@ -120,6 +120,26 @@ final class RasterSurface {
         return hash
     }
 
+    /// The spread of luminance (0–255) in a rectangle of pixels, clipped to the surface; nil
+    /// when nothing of it is on the surface.
+    func contrast(x: Range<Int>, y: Range<Int>) -> Double? {
+        guard let data = cairo_image_surface_get_data(surface) else { return nil }
+        let stride = Int(cairo_image_surface_get_stride(surface))
+        let xs = x.clamped(to: 0..<width), ys = y.clamped(to: 0..<height)
+        guard !xs.isEmpty, !ys.isEmpty else { return nil }
+        var low = 255.0, high = 0.0
+        for row in ys {
+            let pixels = UnsafeRawPointer(data + row * stride).assumingMemoryBound(to: UInt32.self)
+            for column in xs {
+                let p = pixels[column]
+                let luminance = 0.299 * Double((p >> 16) & 0xFF) + 0.587 * Double((p >> 8) & 0xFF) + 0.114 * Double(p & 0xFF)
+                low = min(low, luminance)
+                high = max(high, luminance)
+            }
+        }
+        return high - low
+    }
+
     func inkFraction() -> Double {
         cairo_surface_flush(surface)
         guard let data = cairo_image_surface_get_data(surface) else { return 0 }

@@ -129,6 +129,7 @@ struct HandWrittenPDF {
         title: String,
         companyName: String = "NORTHWIND CONNECT LIMITED",
         extraLines: [String] = [],
+        extraContent: String = "",
         catalogExtras: (inout HandWrittenPDF) -> String = { _ in "" },
         pageExtras: (inout HandWrittenPDF) -> String = { _ in "" }
     ) -> [UInt8] {
@@ -139,7 +140,7 @@ struct HandWrittenPDF {
         let font = pdf.add("<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>")
         let bold = pdf.add("<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica-Bold /Encoding /WinAnsiEncoding >>")
         let lines = certificateLines(companyName: companyName, extraLines: extraLines)
-        let contents = pdf.addStream(Array(pageContent(lines).utf8))
+        let contents = pdf.addStream(Array((pageContent(lines) + extraContent).utf8))
         let pageExtra = pageExtras(&pdf)
         pdf.set(page, "<< /Type /Page /Parent \(pages) 0 R /MediaBox [0 0 595.28 841.89] /Contents \(contents) 0 R /Resources << /Font << /F1 \(font) 0 R /F2 \(bold) 0 R >> >> \(pageExtra) >>")
         pdf.set(pages, "<< /Type /Pages /Kids [\(page) 0 R] /Count 1 >>")

@@ -58,6 +58,7 @@ struct PaperworkSamples: ParsableCommand {
         // Altered certificates, one alteration each, for the forensic signals.
         try writer.write("tampered/uk-name-rewritten.pdf", TamperedSamples.nameRewrittenByIncrementalUpdate())
         try writer.write("tampered/uk-number-whited-out.pdf", TamperedSamples.numberWhitedOut())
+        try writer.write("tampered/uk-invisible-name.pdf", TamperedSamples.invisibleName())
         try writer.write("tampered/uk-name-pasted.pdf", TamperedSamples.namePastedInAnotherFont())
         try writer.write("tampered/uk-saved-by-ilovepdf.pdf", TamperedSamples.savedByOnlineEditor())
         try writer.write("tampered/fr-kbis-wrong-siren.pdf", FrenchKbis.pdf(.wrongCheckDigit))

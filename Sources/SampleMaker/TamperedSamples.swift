@@ -23,6 +23,16 @@ enum TamperedSamples {
         return HandWrittenPDF.appendingUpdate(to: original, objects: [8: stream, 3: Array(page.utf8)], root: 1, info: 7)
     }
 
+    /// The hand-written certificate with the forger's company name in invisible text (render
+    /// mode 3): a text search finds SOUTHWIND HOLDINGS LIMITED, a reader of the page sees only
+    /// NORTHWIND CONNECT LIMITED.
+    static func invisibleName() -> [UInt8] {
+        HandWrittenPDF.certificate(
+            title: "Certificate of Incorporation - NORTHWIND CONNECT LIMITED",
+            extraContent: "BT 3 Tr /F2 16 Tf 72 440 Td \(HandWrittenPDF.literal(forgedName)) Tj ET\n"
+        )
+    }
+
     /// The UK certificate with a white box over its company number and another number on it.
     static func numberWhitedOut() throws -> [UInt8] {
         try UKCertificate.pdf(tampering: .whitedOutNumber("87654321"))

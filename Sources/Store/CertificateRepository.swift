@@ -233,6 +233,12 @@ public enum CertificateRepository {
         try await database.select().column("inspection").from("certificates").where("id", .equal, SQLBind(id)).first(decodingColumn: "inspection", as: String.self)
     }
 
+    /// Replaces a certificate's stored inspection (JSON), when something learnt later (the
+    /// pages, drawn) adds to it.
+    public static func replaceInspectionJSON(id: String, json: String, on database: any SQLDatabase) async throws {
+        try await database.update("certificates").set("inspection", to: SQLBind(json)).where("id", .equal, SQLBind(id)).run()
+    }
+
     /// A company's certificates, newest first.
     public static func certificates(ofCompany companyID: String, on database: any SQLDatabase) async throws -> [CertificateRecord] {
         try await database.select().columns(columns).from("certificates").where("company_id", .equal, SQLBind(companyID))

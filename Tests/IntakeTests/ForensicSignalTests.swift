@@ -109,6 +109,34 @@ struct ForensicSignalTests {
         #expect(area.page == 1 && area.width > 20 && area.height > 5 && area.y > 200 && area.y < 320)
     }
 
+    @Test("a name in invisible text: once the page is drawn, covered text, the words in the file but not on the page")
+    func invisibleName() throws {
+        let claims = CompanyClaims(legalName: "SOUTHWIND HOLDINGS LIMITED", registrationNumber: "12345678", country: "GB")
+        var limits = IntakeLimits()
+        limits.forensics = Self.rules
+        let bytes = try Samples.bytes("tampered/uk-invisible-name.pdf")
+        // Text searches find the forger's name: that is the point of the forgery.
+        let upload = CertificateInspector.inspect(bytes, claims: claims, limits: limits, receivedOn: Self.received)
+        #expect(upload.evidence.legalName?.found == true)
+        // Telling it from visible text needs the page drawn: uploads do not draw pages.
+        #expect(upload.signals.isEmpty)
+        let drawn = CertificateInspector.inspect(bytes, claims: claims, limits: limits, previews: .allPages, receivedOn: Self.received)
+        let signal = try Self.signal(.coveredText, in: drawn)
+        #expect(Set(signal.facts.filter { $0.name == "Page 1: in the file, not on the page" }.map(\.value)) == ["SOUTHWIND", "HOLDINGS", "LIMITED"])
+        #expect(signal.message.contains("does not show"))
+        #expect(signal.areas.count == 3)
+    }
+
+    @Test("drawn, no genuine certificate shows text it does not show: an OCR layer over a scan is no hidden text", arguments: genuine.filter { $0.file.hasSuffix(".pdf") })
+    func genuineDrawn(_ sample: Genuine) throws {
+        var limits = IntakeLimits()
+        limits.forensics = Self.rules
+        let inspection = CertificateInspector.inspect(
+            try Samples.bytes(sample.file), declared: DeclaredType(fileName: sample.file), claims: sample.claims, limits: limits, previews: .allPages, receivedOn: Self.received
+        )
+        #expect(inspection.signals.isEmpty, "\(inspection.signals.map { "\($0.code): \($0.facts)" })")
+    }
+
     @Test("a name pasted in another typeface: font mismatch, naming both fonts")
     func pastedName() throws {
         let inspection = try Self.inspect("tampered/uk-name-pasted.pdf", .init(legalName: "SOUTHWIND HOLDINGS LIMITED", registrationNumber: "12345678", country: "GB"))

@@ -110,6 +110,24 @@ struct ForensicReviewTests {
         }
     }
 
+    @Test("text in the file but not on the page is found when the review view draws the pages, and kept with the certificate")
+    func invisibleTextInReview() async throws {
+        let service = try await TestService.make()
+        try await service.run { client in
+            let reviewer = try await staffToken(service, role: .reviewer, name: "rita")
+            let admin = try await signUp(client, service, email: "admin@southwind.example")
+            let company = try #require(try await client.call(.post, "/v1/companies", token: admin, json: [
+                "legal_name": "Southwind Holdings Limited", "country": "GB", "registration_number": "12345678",
+            ]).string("id"))
+            let certificate = try #require(try await uploadSample(client, token: admin, company: company, "tampered/uk-invisible-name.pdf").string("id"))
+            for _ in 0..<2 {
+                let covered = try #require(try await signals(client, certificate: certificate, token: reviewer).first { $0["code"] as? String == "covered_text" })
+                let facts = try #require(covered["facts"] as? [[String: Any]])
+                #expect(Set(facts.compactMap { $0["value"] as? String }) == ["SOUTHWIND", "HOLDINGS", "LIMITED"])
+            }
+        }
+    }
+
     @Test("after the rules change, a revalidation run with signals reports the certificates whose signals changed, and the review shows the new ones", arguments: Backend.available)
     func rulesChange(_ backend: Backend) async throws {
         var strict = ForensicRules()

@@ -84,13 +84,21 @@ enum ForensicExaminer {
                 facts.append(SignalFact("Page \(item.area.page): drawn on the same spot", "“\(item.text)” and “\(other)”"))
             case .offPage:
                 facts.append(SignalFact("Page \(item.area.page): off the page", item.text))
+            case .notVisible:
+                facts.append(SignalFact("Page \(item.area.page): in the file, not on the page", item.text))
             }
         }
-        let overlapping = hidden.filter { if case .overlapping = $0.cause { true } else { false } }.count
-        var message = overlapping > 0
-            ? "Different texts are drawn on the same spot: one covers the other, as when a value is whited out and retyped. The page image shows which one is visible; the other is hidden under it."
-            : "Text lies outside the page, where nobody reading the page can see it."
-        if overlapping > 0, overlapping < hidden.count { message += " Other text lies outside the page." }
+        var sentences: [String] = []
+        if hidden.contains(where: { if case .overlapping = $0.cause { true } else { false } }) {
+            sentences.append("Different texts are drawn on the same spot: one covers the other, as when a value is whited out and retyped. The page image shows which one is visible; the other is hidden under it.")
+        }
+        if hidden.contains(where: { $0.cause == .notVisible }) {
+            sentences.append("Text is in the file but the page does not show it: a shape or an image covers it, or it is drawn invisible. Text searches find it; readers of the page do not.")
+        }
+        if hidden.contains(where: { $0.cause == .offPage }) {
+            sentences.append("Text lies outside the page, where nobody reading the page can see it.")
+        }
+        let message = sentences.joined(separator: " ")
         return ForensicSignal(
             .coveredText, message, pages: Array(Set(hidden.map(\.area.page))).sorted(), facts: facts,
             areas: hidden.prefix(20).map(\.area)

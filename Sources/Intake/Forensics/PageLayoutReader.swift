@@ -17,6 +17,9 @@ struct HiddenText: Sendable, Hashable {
         case overlapping(String)
         /// It lies outside the page's box.
         case offPage
+        /// The page, drawn, shows nothing where it is: an opaque shape or image covers it, or
+        /// it is drawn invisible (render mode 3 or 7) or in the paper's colour.
+        case notVisible
     }
     var text: String
     var area: PageArea
@@ -42,6 +45,15 @@ struct PageLayoutFindings: Sendable, Hashable {
     var page: Int
     var hidden: [HiddenText] = []
     var claimFonts: [ClaimFont] = []
+    /// The page's words (at least ``PageLayoutReader/minimumCoveredLength`` characters, on
+    /// the page), kept for the ink check when the page is drawn.
+    var words: [PlacedWord] = []
+}
+
+/// A word and where it is, in points from the page's top-left corner.
+struct PlacedWord: Sendable, Hashable {
+    var text: String
+    var area: PageArea
 }
 
 /// Reads the layout of a page poppler already extracted text from; used under
@@ -70,6 +82,14 @@ enum PageLayoutReader {
 
         let words = Self.words(scalars, boxes)
         findings.hidden = hiddenWords(words, scalars: scalars, page: number, width: width, height: height)
+        let overlapping = Set(findings.hidden.map(\.text))
+        for word in words where word.range.count >= minimumCoveredLength && word.x1 >= 0 && word.y1 >= 0 && word.x2 <= width && word.y2 <= height {
+            var text = String.UnicodeScalarView()
+            text.append(contentsOf: scalars[word.range])
+            let string = String(text)
+            guard !overlapping.contains(string) else { continue }
+            findings.words.append(PlacedWord(text: string, area: PageArea(page: number, x: word.x1, y: word.y1, width: word.x2 - word.x1, height: word.y2 - word.y1)))
+        }
         let occurrences = claims.enumerated().flatMap { claim in
             Self.occurrences(of: claim.element, in: scalars).map { (claim: claim.offset, range: $0) }
         }
@@ -77,6 +97,23 @@ enum PageLayoutReader {
             findings.claimFonts = claimFonts(occurrences, page: page, number: number, scalars: scalars, boxes: boxes)
         }
         return findings
+    }
+
+    /// Whether one image covers at least 90 % of the page: a scan, whose text, if any, is an
+    /// invisible OCR layer by design. Runs the page's content again (poppler finds images by
+    /// drawing), so it is asked only when the page is drawn anyway.
+    static func isScanned(_ page: OpaquePointer, width: Double, height: Double) -> Bool {
+        guard width > 0, height > 0, let mapping = poppler_page_get_image_mapping(page) else { return false }
+        defer { poppler_page_free_image_mapping(mapping) }
+        var node: UnsafeMutablePointer<GList>? = mapping
+        while let current = node {
+            if let data = current.pointee.data {
+                let area = data.assumingMemoryBound(to: PopplerImageMapping.self).pointee.area
+                if abs(area.x2 - area.x1) * abs(area.y2 - area.y1) >= 0.9 * width * height { return true }
+            }
+            node = current.pointee.next
+        }
+        return false
     }
 
     static func isSpace(_ scalar: Unicode.Scalar) -> Bool {
@@ -354,5 +391,24 @@ enum TextDifference {
         }
         func cap(_ lines: [String]) -> [String] { lines.prefix(maxReported).map { String($0.prefix(maxLineLength)) } }
         return (cap(removed), cap(added))
+    }
+}
+
+/// Whether the words of a page can be seen on its drawing.
+enum InkCheck {
+    /// A word whose box shows less contrast than this (0–255 luminance) shows nothing.
+    static let minimumContrast = 24.0
+
+    /// The words whose box, on `surface` (the page drawn at `scale` pixels per point), is one
+    /// flat colour: text that is in the file but not on the page.
+    static func invisibleWords(_ words: [PlacedWord], on surface: RasterSurface, scale: Double) -> [HiddenText] {
+        words.compactMap { word in
+            // The middle of the box: glyphs fill it, and its edges may touch a neighbour's ink.
+            let area = word.area
+            let x0 = Int(((area.x + area.width * 0.1) * scale).rounded(.down)), x1 = Int(((area.x + area.width * 0.9) * scale).rounded(.up))
+            let y0 = Int(((area.y + area.height * 0.2) * scale).rounded(.down)), y1 = Int(((area.y + area.height * 0.8) * scale).rounded(.up))
+            guard x1 > x0, y1 > y0, let contrast = surface.contrast(x: x0..<x1, y: y0..<y1), contrast < minimumContrast else { return nil }
+            return HiddenText(text: word.text, area: area, cause: .notVisible)
+        }
     }
 }

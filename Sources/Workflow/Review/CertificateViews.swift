@@ -64,11 +64,18 @@ public struct CertificateViews: Sendable {
         public var customerLanguage: String { uploader?.preferredLanguage.flatMap { MailComposer.languages.contains($0) ? $0 : nil } ?? "en" }
     }
 
-    /// The reviewer's view of a certificate.
+    /// The reviewer's view of a certificate. Its pages are drawn first if nobody has looked at
+    /// them yet: the reviewer is about to, and drawing them completes the forensic checks (text
+    /// the page does not show, the first page's hash).
     public func review(_ id: String, by principal: Principal) async throws -> Review {
         let record = try await certificate(id, by: principal)
         guard case .staff = principal else {
             throw WorkflowError(.forbidden, code: "reviewers_only", "the review view is for reviewers and operators")
+        }
+        if record.verdict != Verdict.rejected.rawValue,
+           try await queue.store.withSession({ try await CertificateRepository.preview(certificateID: id, page: 1, on: $0) }) == nil {
+            // A page that cannot be drawn is said on the page itself; the review goes on.
+            _ = try? await preview(id, page: 1, by: principal)
         }
         var inspection = try await inspection(id, by: principal)
         let (company, decisions, uploader, duplicate) = try await queue.store.withSession { database in
@@ -115,6 +122,18 @@ public struct CertificateViews: Sendable {
         try await store.transaction { database in
             try await CertificateRepository.savePreviews(certificateID: id, pages: pages, on: database)
             if let hash = rendered.firstPageHash { try await CertificateRepository.setFirstPageHash(id: id, hash: hash, on: database) }
+            // Drawing the pages showed which words they do not show: that completes the stored
+            // `covered_text` (the other signals do not depend on the drawing).
+            if let json = try await CertificateRepository.inspectionJSON(id: id, on: database),
+               var stored = try? JSONDecoder().decode(Inspection.self, from: Data(json.utf8)) {
+                let drawn = rendered.signals.first { $0.code == .coveredText }
+                let before = stored.signals.first { $0.code == .coveredText }
+                if drawn != before, rendered.verdict == stored.verdict {
+                    stored.signals.removeAll { $0.code == .coveredText }
+                    if let drawn { stored.signals.append(drawn) }
+                    try await CertificateRepository.replaceInspectionJSON(id: id, json: String(decoding: try JSONEncoder().encode(stored), as: UTF8.self), on: database)
+                }
+            }
         }
         guard let wanted else {
             throw WorkflowError(.notFound, code: "preview_unavailable", "page \(page) could not be rendered (\(rendered.reasons.map(\.rawValue).joined(separator: ", ")))")
