@@ -60,6 +60,7 @@ struct PaperworkSamples: ParsableCommand {
         try writer.write("tampered/uk-number-whited-out.pdf", TamperedSamples.numberWhitedOut())
         try writer.write("tampered/uk-invisible-name.pdf", TamperedSamples.invisibleName())
         try writer.write("tampered/uk-name-pasted.pdf", TamperedSamples.namePastedInAnotherFont())
+        try writer.write("tampered/uk-number-resized.pdf", TamperedSamples.numberInAnotherSize())
         try writer.write("tampered/uk-saved-by-ilovepdf.pdf", TamperedSamples.savedByOnlineEditor())
         try writer.write("tampered/fr-kbis-wrong-siren.pdf", FrenchKbis.pdf(.wrongCheckDigit))
         try writer.write("tampered/fr-kbis-2021.pdf", FrenchKbis.pdf(.threeYearsOld))

@@ -38,18 +38,37 @@ enum TamperedSamples {
         try UKCertificate.pdf(tampering: .whitedOutNumber("87654321"))
     }
 
+    /// The UK certificate whose company number was typed again, smaller than its label.
+    static func numberInAnotherSize() throws -> [UInt8] {
+        try UKCertificate.pdf(tampering: .resizedNumber("87654321", size: 10.5))
+    }
+
     /// The UK certificate whose company name was typed again in another typeface.
     static func namePastedInAnotherFont() throws -> [UInt8] {
         try UKCertificate.pdf(tampering: .pastedName(forgedName, font: "DejaVu Sans"))
     }
 
-    /// The UK certificate as an online editor re-saves it: its name in `/Creator`, and a
-    /// modification date months after the creation date.
+    /// The UK certificate as an online editor re-saves it: its name in `/Producer` and
+    /// `/Creator`, and a modification date months after the creation date. cairo always
+    /// writes its own name as the producer, so that string is overwritten in place, padded
+    /// with spaces to the same length, which keeps every cross-reference offset right.
     static func savedByOnlineEditor() throws -> [UInt8] {
         var metadata = UKCertificate.metadata
         metadata.creator = "iLovePDF"
         metadata.modificationDate = "2024-09-02T16:20:00Z"
-        return try UKCertificate.pdf(metadata: metadata)
+        var bytes = try UKCertificate.pdf(metadata: metadata)
+        let key = Array("/Producer (".utf8)
+        guard let start = bytes.indices.first(where: { bytes[$0...].starts(with: key) }) else { return bytes }
+        // The value's closing parenthesis, nested parentheses counted.
+        var depth = 0, end = start + key.count - 1
+        repeat {
+            if bytes[end] == UInt8(ascii: "(") { depth += 1 } else if bytes[end] == UInt8(ascii: ")") { depth -= 1 }
+            end += 1
+        } while depth > 0 && end < bytes.count
+        let replacement = Array("/Producer (iLovePDF)".utf8)
+        guard replacement.count <= end - start else { return bytes }
+        bytes.replaceSubrange(start..<end, with: replacement + [UInt8](repeating: UInt8(ascii: " "), count: end - start - replacement.count))
+        return bytes
     }
 
     /// The Kbis signed by its greffe, as Infogreffe signs e-extracts: an incremental update

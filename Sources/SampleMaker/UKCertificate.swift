@@ -22,6 +22,8 @@ enum UKCertificate {
         case pastedName(String, font: String)
         /// A white box over the company number, and another number typed on it.
         case whitedOutNumber(String)
+        /// The company number replaced by another typed in a smaller size, in the same face.
+        case resizedNumber(String, size: Double)
     }
 
     /// Draws the single page; used both for the text PDF and for the fake scan.
@@ -42,7 +44,13 @@ enum UKCertificate {
             y += canvas.text(line, at: Point(x: page.width / 2, y: y), font: FontFamily.serif, size: size, weight: .bold, color: navy, alignment: .center, letterSpacing: 1.2).height + 4
         }
         y += 22
-        let numberLine = canvas.text("Company Number \(companyNumber)", at: Point(x: page.width / 2, y: y), font: FontFamily.serif, size: 14, color: ink, alignment: .center)
+        let numberLine: Size
+        if case let .resizedNumber(forged, size) = tampering {
+            numberLine = canvas.text("Company Number", at: Point(x: page.width / 2 - 2, y: y), font: FontFamily.serif, size: 14, color: ink, alignment: .right)
+            canvas.text(forged, at: Point(x: page.width / 2 + 4, y: y + (14 - size) * 0.8), font: FontFamily.serif, size: size, color: ink)
+        } else {
+            numberLine = canvas.text("Company Number \(companyNumber)", at: Point(x: page.width / 2, y: y), font: FontFamily.serif, size: 14, color: ink, alignment: .center)
+        }
         if case let .whitedOutNumber(forged) = tampering {
             // What an editor's "white-out" does: an opaque box over the line, the new value on top.
             canvas.rectangle(Rect(x: page.width / 2 - numberLine.width / 2 - 4, y: y - 2, width: numberLine.width + 8, height: numberLine.height + 4), fill: .white)

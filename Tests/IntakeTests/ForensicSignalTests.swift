@@ -147,6 +147,14 @@ struct ForensicSignalTests {
         #expect(signal.areas.count == 1)
     }
 
+    @Test("a number typed smaller than its label, in the same face: font mismatch by size, against its line")
+    func resizedNumber() throws {
+        let inspection = try Self.inspect("tampered/uk-number-resized.pdf", .init(legalName: "NORTHWIND CONNECT LIMITED", registrationNumber: "87654321", country: "GB"))
+        let signal = try Self.signal(.fontMismatch, in: inspection)
+        #expect(signal.facts.contains(SignalFact("Page 1: registration number", "NotoSerif 10.5 pt")))
+        #expect(signal.facts.contains(SignalFact("Page 1: the rest of its line", "14.0 pt")))
+    }
+
     @Test("the genuine name in the certificate's own font is no mismatch, though set larger")
     func genuineNameIsNoMismatch() throws {
         let inspection = try Self.inspect("uk-certificate-of-incorporation.pdf", Self.uk)
@@ -158,7 +166,7 @@ struct ForensicSignalTests {
         let inspection = try Self.inspect("tampered/uk-saved-by-ilovepdf.pdf", Self.uk)
         let signal = try Self.signal(.editingTool, in: inspection)
         #expect(signal.facts.contains(SignalFact("Tool", "iLovePDF (online_editor)")))
-        #expect(signal.facts.contains(SignalFact("Creator", "iLovePDF")))
+        #expect(signal.facts.contains(SignalFact("Producer", "iLovePDF")))
         #expect(signal.message.contains("171 days after it was created"))
     }
 

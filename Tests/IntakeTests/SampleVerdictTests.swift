@@ -36,6 +36,7 @@ struct SampleVerdictTests {
         .init(file: "tampered/uk-number-whited-out.pdf", verdict: .accepted),
         .init(file: "tampered/uk-name-pasted.pdf", verdict: .accepted),
         .init(file: "tampered/uk-invisible-name.pdf", verdict: .accepted),
+        .init(file: "tampered/uk-number-resized.pdf", verdict: .accepted),
         .init(file: "tampered/uk-saved-by-ilovepdf.pdf", verdict: .accepted),
         .init(file: "tampered/fr-kbis-wrong-siren.pdf", verdict: .accepted),
         .init(file: "tampered/fr-kbis-2021.pdf", verdict: .accepted),

@@ -105,19 +105,34 @@ enum ForensicExaminer {
         )
     }
 
+    /// A value set in a size more than this fraction away from every other size on its line
+    /// stands out from its row (a pasted value keeps the size it was typed in).
+    static let lineSizeTolerance = 0.15
+
     static func fontMismatch(_ layouts: [PageLayoutFindings], claims: CompanyClaims) -> ForensicSignal? {
-        let odd = layouts.flatMap(\.claimFonts).filter { !$0.otherFamilies.isEmpty && !$0.otherFamilies.contains($0.family) }
+        func foreignFamily(_ item: ClaimFont) -> Bool { !item.otherFamilies.isEmpty && !item.otherFamilies.contains(item.family) }
+        // Size counts only against the value's own line: a heading that sets the name larger
+        // than the body is how genuine certificates look.
+        func foreignSize(_ item: ClaimFont) -> Bool {
+            !item.lineSizes.isEmpty && item.size > 0 && item.lineSizes.allSatisfy { abs($0 - item.size) > lineSizeTolerance * item.size }
+        }
+        let odd = layouts.flatMap(\.claimFonts).filter { foreignFamily($0) || foreignSize($0) }
         guard !odd.isEmpty else { return nil }
         let labels = ["legal name", "registration number"]
         var facts: [SignalFact] = []
         for item in odd.prefix(6) {
             facts.append(SignalFact("Page \(item.area.page): \(labels[item.claim])", "\(item.family) \(String(format: "%.1f", item.size)) pt"))
-            facts.append(SignalFact("Page \(item.area.page): the rest of the page", item.otherFamilies.prefix(4).joined(separator: ", ")))
+            if foreignFamily(item) {
+                facts.append(SignalFact("Page \(item.area.page): the rest of the page", item.otherFamilies.prefix(4).joined(separator: ", ")))
+            }
+            if foreignSize(item) {
+                facts.append(SignalFact("Page \(item.area.page): the rest of its line", item.lineSizes.map { String(format: "%.1f pt", $0) }.joined(separator: ", ")))
+            }
         }
         let which = Set(odd.map(\.claim)).sorted().map { labels[$0] }.joined(separator: " and the ")
         return ForensicSignal(
             .fontMismatch,
-            "The declared \(which) is set in a font no other text on the page uses, as when a value is pasted in.",
+            "The declared \(which) is set in a font, or a size, that the rest of the page (or of its line) does not use, as when a value is pasted in.",
             pages: Array(Set(odd.map(\.area.page))).sorted(), facts: facts, areas: odd.prefix(20).map(\.area)
         )
     }

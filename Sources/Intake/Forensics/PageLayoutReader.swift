@@ -38,6 +38,9 @@ struct ClaimFont: Sendable, Hashable {
     var area: PageArea
     /// The families the page's other characters use, most used first.
     var otherFamilies: [String]
+    /// The sizes of the other characters on its line (a label, the rest of a table row),
+    /// rounded to a tenth of a point, ascending; empty when it stands alone, as a heading does.
+    var lineSizes: [Double] = []
 }
 
 /// One page's layout findings.
@@ -283,6 +286,8 @@ enum PageLayoutReader {
             if characters > 0 { elsewhere[run.family, default: 0] += characters }
         }
         let otherFamilies = elsewhere.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.map(\.key)
+        var sizeOf = [Double](repeating: 0, count: scalars.count)
+        for run in runs { for i in run.range where i < sizeOf.count { sizeOf[i] = run.size } }
 
         return occurrences.compactMap { occurrence in
             // The family and size most of the occurrence's characters are set in.
@@ -297,9 +302,16 @@ enum PageLayoutReader {
                 x1 = min(x1, boxes[i].x1); y1 = min(y1, boxes[i].y1); x2 = max(x2, boxes[i].x2); y2 = max(y2, boxes[i].y2)
             }
             guard x1.isFinite, y1.isFinite else { return nil }
+            // The other characters whose middle lies within the value's height: its line.
+            var lineSizes = Set<Double>()
+            for i in 0..<min(boxes.count, scalars.count) where !insideClaim[i] && !isSpace(scalars[i]) && sizeOf[i] > 0 {
+                let middle = (boxes[i].y1 + boxes[i].y2) / 2
+                if middle > y1, middle < y2 { lineSizes.insert((sizeOf[i] * 10).rounded() / 10) }
+            }
             return ClaimFont(
                 claim: occurrence.claim, family: main.key, size: main.value.size,
-                area: PageArea(page: number, x: x1, y: y1, width: x2 - x1, height: y2 - y1), otherFamilies: otherFamilies
+                area: PageArea(page: number, x: x1, y: y1, width: x2 - x1, height: y2 - y1), otherFamilies: otherFamilies,
+                lineSizes: lineSizes.sorted()
             )
         }
     }
