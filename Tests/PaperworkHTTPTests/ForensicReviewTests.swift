@@ -10,6 +10,15 @@ import Testing
 /// and a revalidation run after a rules change reports the certificates whose signals changed.
 @Suite("Forensic signals in review")
 struct ForensicReviewTests {
+    /// Signs someone up at `email` and registers a company; returns their token and its id.
+    func company(_ client: some TestClientProtocol, _ service: TestService, email: String, name: String, country: String, number: String) async throws -> (token: String, id: String) {
+        let token = try await signUp(client, service, email: email)
+        let id = try #require(try await client.call(.post, "/v1/companies", token: token, json: [
+            "legal_name": name, "country": country, "registration_number": number,
+        ]).string("id"))
+        return (token, id)
+    }
+
     func signals(_ client: some TestClientProtocol, certificate: String, token: String) async throws -> [[String: Any]] {
         let review = try await client.call(.get, "/v1/certificates/\(certificate)/review", token: token)
         #expect(review.status == .ok)
@@ -21,14 +30,8 @@ struct ForensicReviewTests {
         let service = try await TestService.make(backend)
         try await service.run { client in
             let reviewer = try await staffToken(service, role: .reviewer, name: "rita")
-            let first = try await signUp(client, service, email: "admin@northwind.example")
-            let northwind = try #require(try await client.call(.post, "/v1/companies", token: first, json: [
-                "legal_name": "Northwind Connect Limited", "country": "GB", "registration_number": "12345678",
-            ]).string("id"))
-            let second = try await signUp(client, service, email: "admin@southwind.example")
-            let southwind = try #require(try await client.call(.post, "/v1/companies", token: second, json: [
-                "legal_name": "Southwind Holdings Limited", "country": "GB", "registration_number": "SC123456",
-            ]).string("id"))
+            let (first, northwind) = try await company(client, service, email: "admin@northwind.example", name: "Northwind Connect Limited", country: "GB", number: "12345678")
+            let (second, southwind) = try await company(client, service, email: "admin@southwind.example", name: "Southwind Holdings Limited", country: "GB", number: "SC123456")
             let original = try #require(try await uploadSample(client, token: first, company: northwind, "uk-certificate-of-incorporation.pdf").string("id"))
             #expect(try await signals(client, certificate: original, token: reviewer).isEmpty, "one upload is no duplicate")
             let copy = try #require(try await uploadSample(client, token: second, company: southwind, "uk-certificate-of-incorporation.pdf").string("id"))
@@ -54,14 +57,8 @@ struct ForensicReviewTests {
         let service = try await TestService.make()
         try await service.run { client in
             let reviewer = try await staffToken(service, role: .reviewer, name: "rita")
-            let first = try await signUp(client, service, email: "admin@one.example")
-            let one = try #require(try await client.call(.post, "/v1/companies", token: first, json: [
-                "legal_name": "Northwind Connect Limited", "country": "GB", "registration_number": "12345678",
-            ]).string("id"))
-            let second = try await signUp(client, service, email: "admin@two.example")
-            let two = try #require(try await client.call(.post, "/v1/companies", token: second, json: [
-                "legal_name": "Harbour Peering Limited", "country": "HK", "registration_number": "3123456",
-            ]).string("id"))
+            let (first, one) = try await company(client, service, email: "admin@one.example", name: "Northwind Connect Limited", country: "GB", number: "12345678")
+            let (second, two) = try await company(client, service, email: "admin@two.example", name: "Harbour Peering Limited", country: "HK", number: "3123456")
             let png = try #require(try await uploadSample(client, token: first, company: one, "scan-certificate.png", type: "image/png").string("id"))
             let jpeg = try #require(try await uploadSample(client, token: second, company: two, "scan-certificate.jpg", type: "image/jpeg").string("id"))
             let duplicate = try #require(try await signals(client, certificate: jpeg, token: reviewer).first { $0["code"] as? String == "duplicate_document" })
@@ -79,10 +76,7 @@ struct ForensicReviewTests {
             let reviewer = try await staffToken(service, role: .reviewer, name: "rita")
             let first = try await signUp(client, service, email: "admin@one.example")
             _ = try await client.call(.post, "/v1/companies", token: first, json: ["legal_name": "Northwind Connect Limited", "country": "GB", "registration_number": "12345678"])
-            let second = try await signUp(client, service, email: "admin@two.example")
-            let twin = try #require(try await client.call(.post, "/v1/companies", token: second, json: [
-                "legal_name": "Northwind Connect Ltd", "country": "GB", "registration_number": "1234 5678",
-            ]).string("id"))
+            let (second, twin) = try await company(client, service, email: "admin@two.example", name: "Northwind Connect Ltd", country: "GB", number: "1234 5678")
             let certificate = try #require(try await uploadSample(client, token: second, company: twin, "uk-certificate-of-incorporation.pdf").string("id"))
             let duplicate = try #require(try await signals(client, certificate: certificate, token: reviewer).first { $0["code"] as? String == "duplicate_document" })
             let related = try #require(duplicate["related"] as? [[String: Any]])
@@ -97,11 +91,8 @@ struct ForensicReviewTests {
         let service = try await TestService.make()
         try await service.run { client in
             let reviewer = try await staffToken(service, role: .reviewer, name: "rita")
-            let admin = try await signUp(client, service, email: "admin@southwind.example")
-            let company = try #require(try await client.call(.post, "/v1/companies", token: admin, json: [
-                "legal_name": "Southwind Holdings Limited", "country": "GB", "registration_number": "12345678",
-            ]).string("id"))
-            let certificate = try #require(try await uploadSample(client, token: admin, company: company, "tampered/uk-name-rewritten.pdf").string("id"))
+            let (admin, registered) = try await company(client, service, email: "admin@southwind.example", name: "Southwind Holdings Limited", country: "GB", number: "12345678")
+            let certificate = try #require(try await uploadSample(client, token: admin, company: registered, "tampered/uk-name-rewritten.pdf").string("id"))
             let edited = try #require(try await signals(client, certificate: certificate, token: reviewer).first { $0["code"] as? String == "edited_after_creation" })
             #expect(edited["pages"] as? [Int] == [1])
             #expect(edited["text_removed"] as? [String] == ["NORTHWIND CONNECT LIMITED"])
@@ -115,11 +106,8 @@ struct ForensicReviewTests {
         let service = try await TestService.make()
         try await service.run { client in
             let reviewer = try await staffToken(service, role: .reviewer, name: "rita")
-            let admin = try await signUp(client, service, email: "admin@southwind.example")
-            let company = try #require(try await client.call(.post, "/v1/companies", token: admin, json: [
-                "legal_name": "Southwind Holdings Limited", "country": "GB", "registration_number": "12345678",
-            ]).string("id"))
-            let certificate = try #require(try await uploadSample(client, token: admin, company: company, "tampered/uk-invisible-name.pdf").string("id"))
+            let (admin, registered) = try await company(client, service, email: "admin@southwind.example", name: "Southwind Holdings Limited", country: "GB", number: "12345678")
+            let certificate = try #require(try await uploadSample(client, token: admin, company: registered, "tampered/uk-invisible-name.pdf").string("id"))
             for _ in 0..<2 {
                 let covered = try #require(try await signals(client, certificate: certificate, token: reviewer).first { $0["code"] as? String == "covered_text" })
                 let facts = try #require(covered["facts"] as? [[String: Any]])
@@ -137,11 +125,8 @@ struct ForensicReviewTests {
         try await service.run { client in
             let operatorToken = try await staffToken(service, role: .operator, name: "olga")
             let reviewer = try await staffToken(service, role: .reviewer, name: "rita")
-            let admin = try await signUp(client, service, email: "admin@leman.example")
-            let company = try #require(try await client.call(.post, "/v1/companies", token: admin, json: [
-                "legal_name": "SOCIÉTÉ DES RÉSEAUX DU LÉMAN", "country": "FR", "registration_number": "912 345 675",
-            ]).string("id"))
-            let old = try #require(try await uploadSample(client, token: admin, company: company, "tampered/fr-kbis-2021.pdf").string("id"))
+            let (admin, registered) = try await company(client, service, email: "admin@leman.example", name: "SOCIÉTÉ DES RÉSEAUX DU LÉMAN", country: "FR", number: "912 345 675")
+            let old = try #require(try await uploadSample(client, token: admin, company: registered, "tampered/fr-kbis-2021.pdf").string("id"))
             #expect(try await signals(client, certificate: old, token: reviewer).isEmpty)
 
             // Without signals, a run judges verdicts only: nothing changed.
