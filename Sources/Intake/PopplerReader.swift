@@ -86,7 +86,7 @@ enum PopplerReader {
             let document = try Document(bytes)
             var facts = document.facts(limits: limits, reading: reading)
             if reading.revisionEnds.count > 1, let firstEnd = reading.revisionEnds.first, firstEnd < bytes.count {
-                facts.revisionChange = document.changes(since: UnsafeRawBufferPointer(rebasing: bytes[0..<firstEnd]), revisions: reading.revisionEnds.count, facts: facts, limits: limits)
+                facts.revisionChange = document.changes(since: UnsafeRawBufferPointer(rebasing: bytes[0..<firstEnd]), revisions: reading.revisionEnds.count, limits: limits)
             }
             return facts
         }
@@ -287,7 +287,7 @@ private final class Document {
     /// images. Signature and metadata updates change none of them (annotations are not part of
     /// a page's text), so only an edit of what a page shows is reported. Nil when the first
     /// revision does not open on its own or nothing a page shows changed.
-    func changes(since firstRevision: UnsafeRawBufferPointer, revisions: Int, facts: PDFFacts, limits: IntakeLimits) -> RevisionChange? {
+    func changes(since firstRevision: UnsafeRawBufferPointer, revisions: Int, limits: IntakeLimits) -> RevisionChange? {
         guard let original = try? Document(firstRevision) else { return nil }
         let pages = min(max(pageCount, original.pageCount), limits.maxPages)
         var change = RevisionChange(revisions: revisions, changedPages: [], removed: [], added: [])

@@ -199,9 +199,14 @@ struct CertificateInspectorTests {
     @Test("damaged copies of good files always get a verdict, never a crash")
     func mutatedFilesGetVerdicts() throws {
         var generator = SplitMix64(seed: 0x5EED)
-        for file in ["uk-certificate-of-incorporation.pdf", "fr-extrait-kbis.pdf", "scan-certificate.png", "scan-certificate.jpg"] {
+        let files = [
+            "uk-certificate-of-incorporation.pdf", "fr-extrait-kbis.pdf", "scan-certificate.png", "scan-certificate.jpg",
+            // Incremental updates: the revisions scan and the first revision's comparison.
+            "fr-extrait-kbis-signe.pdf", "tampered/uk-name-rewritten.pdf",
+        ]
+        for file in files {
             let original = try Samples.bytes(file)
-            for _ in 0..<40 {
+            for round in 0..<40 {
                 var bytes = original
                 switch generator.next() % 3 {
                 case 0: bytes = Array(bytes.prefix(Int(generator.next() % UInt64(bytes.count))))
@@ -211,7 +216,12 @@ struct CertificateInspectorTests {
                     let at = Int(generator.next() % UInt64(bytes.count))
                     bytes.removeSubrange(at..<min(bytes.count, at + 512))
                 }
-                let inspection = CertificateInspector.inspect(bytes, declared: DeclaredType(fileName: file))
+                // With claims, and one time in four with a drawn page, so that every forensic check
+                // runs on the damage too.
+                let inspection = CertificateInspector.inspect(
+                    bytes, declared: DeclaredType(fileName: file), claims: CompanyClaims(legalName: "NORTHWIND CONNECT LIMITED", registrationNumber: "12345678", country: "GB"),
+                    previews: round % 4 == 0 ? .firstPage : .none
+                )
                 #expect(inspection.verdict == .rejected || inspection.reasons.isEmpty)
             }
         }

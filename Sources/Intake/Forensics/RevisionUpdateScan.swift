@@ -22,6 +22,15 @@ enum RevisionUpdateScan {
         let updates = UnsafeBufferPointer(rebasing: b[firstEnd..<b.count])
         let objects = definitions(in: updates)
         guard !objects.isEmpty else { return false }
+        // The first revision's objects by number, read once (a hostile update may redefine
+        // thousands of pages).
+        var earlier: [Int: Definition]?
+        func latestDefinition(of number: Int) -> Definition? {
+            if earlier == nil {
+                earlier = Dictionary(definitions(in: original).map { ($0.number, $0) }, uniquingKeysWith: { _, last in last })
+            }
+            return earlier?[number]
+        }
         for object in objects {
             let body = normalized(object.body)
             if object.isStream {
@@ -31,12 +40,12 @@ enum RevisionUpdateScan {
                 continue
             }
             if has("/Type/Page", in: body) {
-                guard let before = latestDefinition(of: object.number, in: original),
+                guard let before = latestDefinition(of: object.number),
                       withoutEntry("/Annots", normalized(before.body)) == withoutEntry("/Annots", body) else { return false }
                 continue
             }
             if has("/Type/Catalog", in: body) {
-                guard let before = latestDefinition(of: object.number, in: original),
+                guard let before = latestDefinition(of: object.number),
                       entry("/Pages", in: normalized(before.body)) == entry("/Pages", in: body), entry("/Pages", in: body) != nil else { return false }
                 continue
             }
@@ -53,24 +62,38 @@ enum RevisionUpdateScan {
         var isStream: Bool
     }
 
-    /// The objects defined in `region`, in order.
+    /// The objects defined in `region`, in order. A stream's data is skipped to its
+    /// `endstream`, so bytes inside it are never read as objects.
     static func definitions(in region: UnsafeBufferPointer<UInt8>) -> [Definition] {
         var found: [Definition] = []
-        let keyword = Array("obj".utf8), end = Array("endobj".utf8), stream = Array("stream".utf8)
+        let keyword = Array("obj".utf8), end = Array("endobj".utf8), stream = Array("stream".utf8), endstream = Array("endstream".utf8)
         var i = 0
         while let at = PDFByteScan.find(keyword, in: region, from: i, to: region.count) {
             i = at + keyword.count
             // "N G obj": digits, white space, digits, white space, then the keyword, and not "endobj".
             guard at > 0, PDFByteScan.isWhiteSpace(region[at - 1]), let (number, _) = objectNumber(endingBefore: at - 1, in: region) else { continue }
             guard let close = PDFByteScan.find(end, in: region, from: i, to: region.count) else { break }
-            var body = Array(region[i..<close])
-            var isStream = false
-            if let streamAt = PDFByteScan.find(stream, in: region, from: i, to: close) {
-                body = Array(region[i..<streamAt])
-                isStream = true
+            // `stream` as a keyword: after the dictionary's ">>" (and white space), before the object ends.
+            var streamAt: Int?
+            var from = i
+            while let candidate = PDFByteScan.find(stream, in: region, from: from, to: close) {
+                var k = candidate - 1
+                while k >= i, PDFByteScan.isWhiteSpace(region[k]) { k -= 1 }
+                if k >= i + 1, region[k] == UInt8(ascii: ">"), region[k - 1] == UInt8(ascii: ">") {
+                    streamAt = candidate
+                    break
+                }
+                from = candidate + stream.count
             }
-            found.append(Definition(number: number, body: body, isStream: isStream))
-            i = close + end.count
+            if let streamAt {
+                found.append(Definition(number: number, body: Array(region[i..<streamAt]), isStream: true))
+                guard let dataEnd = PDFByteScan.find(endstream, in: region, from: streamAt + stream.count, to: region.count),
+                      let objectEnd = PDFByteScan.find(end, in: region, from: dataEnd + endstream.count, to: region.count) else { break }
+                i = objectEnd + end.count
+            } else {
+                found.append(Definition(number: number, body: Array(region[i..<close]), isStream: false))
+                i = close + end.count
+            }
         }
         return found
     }
@@ -93,12 +116,6 @@ enum RevisionUpdateScan {
         while j >= 0, PDFByteScan.isWhiteSpace(b[j]) { j -= 1 }
         guard let number = digits() else { return nil }
         return (number, generation)
-    }
-
-    /// The last definition of object `number` in `region` (the first revision's own updates
-    /// included), found by its bytes; nil when it is not there in the clear.
-    static func latestDefinition(of number: Int, in region: UnsafeBufferPointer<UInt8>) -> Definition? {
-        definitions(in: region).last { $0.number == number }
     }
 
     /// A dictionary's text with comments dropped and white space removed where PDF does not
