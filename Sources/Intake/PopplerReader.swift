@@ -398,13 +398,15 @@ private final class Document {
 /// A table of the white-space scalars is much faster than asking for Unicode properties.
 func visibleCharacterCount(_ text: String) -> Int {
     var count = 0
-    for scalar in text.unicodeScalars {
-        switch scalar.value {
-        case 0x09...0x0D, 0x20, 0x85, 0xA0, 0x1680, 0x2000...0x200A, 0x2028, 0x2029, 0x202F, 0x205F, 0x3000:
-            continue
-        default:
-            count += 1
-        }
-    }
+    for scalar in text.unicodeScalars where !isWhiteSpaceScalar(scalar) { count += 1 }
     return count
+}
+
+/// White space as the text layer counts it (and the forensic layout splits words at it).
+@inline(__always)
+func isWhiteSpaceScalar(_ scalar: Unicode.Scalar) -> Bool {
+    switch scalar.value {
+    case 0x09...0x0D, 0x20, 0x85, 0xA0, 0x1680, 0x2000...0x200A, 0x2028, 0x2029, 0x202F, 0x205F, 0x3000: true
+    default: false
+    }
 }

@@ -119,12 +119,7 @@ enum PageLayoutReader {
         return false
     }
 
-    static func isSpace(_ scalar: Unicode.Scalar) -> Bool {
-        switch scalar.value {
-        case 0x09...0x0D, 0x20, 0x85, 0xA0, 0x1680, 0x2000...0x200A, 0x2028, 0x2029, 0x202F, 0x205F, 0x3000: true
-        default: false
-        }
-    }
+    static func isSpace(_ scalar: Unicode.Scalar) -> Bool { isWhiteSpaceScalar(scalar) }
 
     /// Runs of characters drawn side by side on one line, with the box around them.
     ///
