@@ -5,7 +5,7 @@
 // neither Isolation nor any wrapper, Workflow uses Isolation, Intake and LOA directly):
 //   C module maps → wrappers (Intake, Drawing, LOA, CSandbox) → Isolation → Store → Workflow
 //   → PaperworkHTTP → Composition → PaperworkCLI → `paperwork` (the executable)
-// Intake, Drawing and LOA are the only targets that import the system libraries' module maps;
+// Intake (with Tesseract for OCR), Drawing and LOA are the only targets that import the system libraries' module maps;
 // CSandbox, a little C of our own for process hardening and spawning, is called by Isolation alone.
 // LOA does not draw through Drawing: it uses cairo, pango and libqrencode itself. Drawing is the
 // canvas of the samples (SampleMaker); the LOA tests use it only to make a signature image.
@@ -55,6 +55,7 @@ let package = Package(
         .systemLibrary(name: "CPangoCairo", pkgConfig: "pangocairo", providers: [.apt(["libpango1.0-dev"])]),
         .systemLibrary(name: "CTurboJPEG", pkgConfig: "libturbojpeg", providers: [.apt(["libturbojpeg0-dev"])]),
         .systemLibrary(name: "CQREncode", pkgConfig: "libqrencode", providers: [.apt(["libqrencode-dev"])]),
+        .systemLibrary(name: "CTesseract", pkgConfig: "tesseract", providers: [.apt(["libtesseract-dev"])]),
 
         .target(name: "CSandbox"),
 
@@ -62,7 +63,7 @@ let package = Package(
         .target(
             name: "Intake",
             dependencies: [
-                "CMagic", "CPoppler", "CCairo", "CTurboJPEG",
+                "CMagic", "CPoppler", "CCairo", "CTurboJPEG", "CTesseract",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings

@@ -33,7 +33,7 @@ int paperwork_leave_network(void) {
 
 extern char **environ;
 
-int paperwork_spawn(const char *path, const char *args, size_t args_length, int *to_child, int *from_child, int *errors_from_child, int *pid) {
+int paperwork_spawn(const char *path, const char *args, size_t args_length, const char *extra_env, size_t extra_env_length, int *to_child, int *from_child, int *errors_from_child, int *pid) {
     size_t count = 0;
     for (size_t i = 0; i < args_length; i++) if (args[i] == '\0') count++;
     char **argv = calloc(count + 1, sizeof(char *));
@@ -67,16 +67,30 @@ int paperwork_spawn(const char *path, const char *args, size_t args_length, int 
        should die at once, not spend a second symbolicating. */
     size_t variables = 0;
     while (environ[variables]) variables++;
-    char **envp = calloc(variables + 2, sizeof(char *));
+    size_t extra = 0;
+    for (size_t i = 0; i < extra_env_length; i++) if (extra_env[i] == '\0') extra++;
+    char **envp = calloc(variables + extra + 2, sizeof(char *));
     if (!envp) {
         posix_spawn_file_actions_destroy(&actions); free(argv);
         close(in_pipe[0]); close(in_pipe[1]); close(out_pipe[0]); close(out_pipe[1]);
         if (errors_from_child) { close(err_pipe[0]); close(err_pipe[1]); }
         return -1;
     }
+    /* Then the caller's variables ("NAME=value\0" each), which replace the parent's of the
+       same name. */
     size_t e = 0;
     for (size_t v = 0; v < variables; v++) {
-        if (strncmp(environ[v], "SWIFT_BACKTRACE=", 16) != 0) envp[e++] = environ[v];
+        if (strncmp(environ[v], "SWIFT_BACKTRACE=", 16) == 0) continue;
+        int replaced = 0;
+        for (size_t i = 0; i < extra_env_length; i += strlen(&extra_env[i]) + 1) {
+            const char *equals = strchr(&extra_env[i], '=');
+            size_t name_length = equals ? (size_t)(equals - &extra_env[i]) + 1 : 0;
+            if (name_length && strncmp(environ[v], &extra_env[i], name_length) == 0) { replaced = 1; break; }
+        }
+        if (!replaced) envp[e++] = environ[v];
+    }
+    for (size_t i = 0; i < extra_env_length && e < variables + extra + 1; i += strlen(&extra_env[i]) + 1) {
+        envp[e++] = (char *)&extra_env[i];
     }
     envp[e++] = "SWIFT_BACKTRACE=enable=no";
     pid_t child = 0;

@@ -86,6 +86,9 @@ public enum CertificateInspector {
     ///     to (`document_outdated`); today (UTC) when nil.
     ///   - forensics: false skips the forensic checks (no signals): for the benchmark that
     ///     measures what they cost.
+    ///   - ocr: when set, an image-only document's pages are read by OCR under this policy
+    ///     (``Inspection/ocr``) and the evidence is searched for in that text. Never changes
+    ///     the verdict.
     public static func inspect(
         _ bytes: [UInt8],
         declared: DeclaredType = DeclaredType(),
@@ -93,7 +96,8 @@ public enum CertificateInspector {
         limits: IntakeLimits = IntakeLimits(),
         previews: PreviewSelection = .none,
         receivedOn: CalendarDay? = nil,
-        forensics: Bool = true
+        forensics: Bool = true,
+        ocr: OCRPolicy? = nil
     ) -> Inspection {
         bytes.withUnsafeBytes { raw in
             var work = Work(raw: raw, declared: declared, limits: limits, previews: previews, claims: forensics ? claims : nil)
@@ -106,8 +110,23 @@ public enum CertificateInspector {
                     revisionChange: work.revisionChange, claims: claims, receivedOn: receivedOn ?? CalendarDay(Date()), rules: limits.forensics
                 ))
             }
+            if let ocr, inspection.verdict == .needsVisualReview {
+                inspection.ocr = ScanReader.read(raw, inspection: inspection, limits: limits, policy: ocr)
+                inspection.evidence = Self.evidence(claims, fromOCR: inspection.ocr)
+            }
             return inspection
         }
+    }
+
+    /// The evidence a scan's OCR text gives: the claims searched for in the recognised pages
+    /// (a page not recognised counts as empty), marked as coming from OCR.
+    public static func evidence(_ claims: CompanyClaims, fromOCR pages: [PageOCR]) -> Evidence {
+        let count = pages.map(\.page).max() ?? 0
+        var texts = [String](repeating: "", count: count)
+        for page in pages where page.status == .recognized && page.page >= 1 { texts[page.page - 1] = page.text }
+        var evidence = EvidenceFinder.find(claims, inPages: texts)
+        evidence.fromOCR = true
+        return evidence
     }
 
     /// The verdict, reasons and page count of a stored file, computed with no more work than

@@ -127,13 +127,16 @@ public struct Inspection: Sendable, Hashable, Codable {
     /// drawn: always for an image, for a PDF when its previews were rendered. Near-identical
     /// first pages have hashes a few bits apart (`duplicate_document`).
     public var firstPageHash: String?
+    /// The OCR of an image-only document's pages, when it was asked for (an OCR job, or
+    /// `paperwork inspect --ocr`); empty otherwise. The evidence then comes from it.
+    public var ocr: [PageOCR] = []
     /// Rendered previews, when they were asked for.
     public var previews: [PagePreview]
     /// The versions of the parsers that produced this verdict, for revalidation runs.
     public var libraryVersions: LibraryVersions
 
     enum CodingKeys: String, CodingKey {
-        case sha256, size, verdict, reasons, findings, flags, pages, metadata, evidence, signals, previews
+        case sha256, size, verdict, reasons, findings, flags, pages, metadata, evidence, signals, previews, ocr
         case declaredType = "declared_type"
         case sniffedMIME = "sniffed_mime"
         case pageSizes = "page_sizes"
@@ -169,7 +172,7 @@ public struct Inspection: Sendable, Hashable, Codable {
         self.libraryVersions = libraryVersions
     }
 
-    /// Inspections stored before forensic signals existed have none.
+    /// Inspections stored before forensic signals (or OCR) existed have none.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         sha256 = try container.decode(String.self, forKey: .sha256)
@@ -189,6 +192,7 @@ public struct Inspection: Sendable, Hashable, Codable {
         signals = try container.decodeIfPresent([ForensicSignal].self, forKey: .signals) ?? []
         firstPageHash = try container.decodeIfPresent(String.self, forKey: .firstPageHash)
         previews = try container.decode([PagePreview].self, forKey: .previews)
+        ocr = try container.decodeIfPresent([PageOCR].self, forKey: .ocr) ?? []
         libraryVersions = try container.decode(LibraryVersions.self, forKey: .libraryVersions)
     }
 }

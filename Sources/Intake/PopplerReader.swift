@@ -104,6 +104,39 @@ enum PopplerReader {
     }
 }
 
+extension PopplerReader {
+    /// A page drawn for OCR, or why it was not.
+    enum OCRDrawing {
+        case drawn(GrayImage)
+        case skipped(String)
+    }
+
+    /// Draws one page (1-based) in grey at the policy's resolution, or lower when the page
+    /// would have more pixels than the policy allows, down to its lowest readable resolution.
+    static func drawForOCR(_ bytes: UnsafeRawBufferPointer, page: Int, policy: OCRPolicy) throws(PDFOpenFailure) -> OCRDrawing {
+        try lock.withLock { anchor throws(PDFOpenFailure) -> OCRDrawing in
+            anchor.hold()
+            let document = try Document(bytes)
+            guard page >= 1, page <= document.pageCount, let handle = document.page(page - 1) else { return .skipped("the page does not exist") }
+            defer { g_object_unref(gpointer(handle)) }
+            var width = 0.0, height = 0.0
+            poppler_page_get_size(handle, &width, &height)
+            guard width > 0, height > 0, width.isFinite, height.isFinite else { return .skipped("the page has no size") }
+            let areaInches = width / 72 * height / 72
+            let fitting = (Double(policy.maxPixelsPerPage) / areaInches).squareRoot()
+            let dotsPerInch = min(policy.dotsPerInch, fitting.rounded(.down))
+            guard dotsPerInch >= policy.minDotsPerInch else {
+                return .skipped("the page (\(Int(width / 72 * 25.4))×\(Int(height / 72 * 25.4)) mm) is larger than \(policy.maxPixelsPerPage) pixels at \(Int(policy.minDotsPerInch)) dpi")
+            }
+            let side = Int((max(width, height) * dotsPerInch / 72).rounded(.up))
+            guard side <= RasterSurface.maxSide, let surface = Document.render(handle, maxSide: side, dotsPerInch: dotsPerInch) else {
+                return .skipped("the page could not be drawn at \(Int(dotsPerInch)) dpi")
+            }
+            return .drawn(surface.grayImage(dotsPerInch: Int(dotsPerInch)))
+        }
+    }
+}
+
 /// Keeps poppler's global state alive for the life of the process.
 ///
 /// poppler-glib builds its global state (unicode maps, name-to-unicode tables, CMap

@@ -140,6 +140,26 @@ final class RasterSurface {
         return high - low
     }
 
+    /// The picture in grey (Rec. 601 luma), one byte per pixel, for OCR.
+    func grayImage(dotsPerInch: Int?) -> GrayImage {
+        cairo_surface_flush(surface)
+        let w = width, h = height
+        var pixels = [UInt8](repeating: 255, count: w * h)
+        guard let data = cairo_image_surface_get_data(surface) else { return GrayImage(width: w, height: h, pixels: pixels, dotsPerInch: dotsPerInch) }
+        let stride = Int(cairo_image_surface_get_stride(surface))
+        pixels.withUnsafeMutableBufferPointer { out in
+            for y in 0..<h {
+                let row = UnsafeRawPointer(data + y * stride).assumingMemoryBound(to: UInt32.self)
+                let base = y * w
+                for x in 0..<w {
+                    let p = row[x]
+                    out[base + x] = UInt8((299 * ((p >> 16) & 0xFF) + 587 * ((p >> 8) & 0xFF) + 114 * (p & 0xFF)) / 1000)
+                }
+            }
+        }
+        return GrayImage(width: w, height: h, pixels: pixels, dotsPerInch: dotsPerInch)
+    }
+
     func inkFraction() -> Double {
         cairo_surface_flush(surface)
         guard let data = cairo_image_surface_get_data(surface) else { return 0 }

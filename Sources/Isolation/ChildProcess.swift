@@ -26,8 +26,8 @@ public enum ChildProcess {
         var toChild: Int32 = -1, fromChild: Int32 = -1, errorsFromChild: Int32 = -1, pid: Int32 = 0
         let argv = ([executable] + arguments).map { $0 + "\0" }.joined()
         let spawned = capturingErrors
-            ? paperwork_spawn(executable, argv, argv.utf8.count, &toChild, &fromChild, &errorsFromChild, &pid)
-            : paperwork_spawn(executable, argv, argv.utf8.count, &toChild, &fromChild, nil, &pid)
+            ? paperwork_spawn(executable, argv, argv.utf8.count, nil, 0, &toChild, &fromChild, &errorsFromChild, &pid)
+            : paperwork_spawn(executable, argv, argv.utf8.count, nil, 0, &toChild, &fromChild, nil, &pid)
         guard spawned == 0 else {
             throw WorkerPoolError(code: "spawn_failed", message: "\(executable) could not be started: \(String(cString: strerror(errno)))")
         }
@@ -104,7 +104,7 @@ extension ChildProcess {
     public static func start(_ executable: String, _ arguments: [String]) throws -> Running {
         var toChild: Int32 = -1, fromChild: Int32 = -1, pid: Int32 = 0
         let argv = ([executable] + arguments).map { $0 + "\0" }.joined()
-        guard paperwork_spawn(executable, argv, argv.utf8.count, &toChild, &fromChild, nil, &pid) == 0 else {
+        guard paperwork_spawn(executable, argv, argv.utf8.count, nil, 0, &toChild, &fromChild, nil, &pid) == 0 else {
             throw WorkerPoolError(code: "spawn_failed", message: "\(executable) could not be started: \(String(cString: strerror(errno)))")
         }
         return Running(pid: pid, input: FileHandle(fileDescriptor: toChild, closeOnDealloc: true), output: FileHandle(fileDescriptor: fromChild, closeOnDealloc: true))

@@ -15,6 +15,9 @@ public protocol DocumentInspector: Sendable {
     /// Judges a file again and renders one page (1-based) at the limits' resolution: the
     /// inspection with that page alone in its previews (none when refused or out of range).
     func render(_ document: [UInt8], page: Int, declared: DeclaredType, limits: IntakeLimits) async -> Inspection
+    /// Inspects a file and, when it has no text layer, reads its pages by OCR under `policy`:
+    /// the inspection with ``Inspection/ocr`` set and the evidence searched for in that text.
+    func recognize(_ document: [UInt8], declared: DeclaredType, claims: CompanyClaims, limits: IntakeLimits, policy: OCRPolicy, receivedOn: CalendarDay?) async -> Inspection
 }
 
 extension DocumentInspector {
@@ -25,6 +28,10 @@ extension DocumentInspector {
 }
 
 extension WorkerPool: DocumentInspector {
+    public func recognize(_ document: [UInt8], declared: DeclaredType, claims: CompanyClaims, limits: IntakeLimits, policy: OCRPolicy, receivedOn: CalendarDay?) async -> Inspection {
+        await recognize(document, declared: declared, claims: claims, limits: limits, policy: policy, receivedOn: receivedOn, fault: nil)
+    }
+
     public func inspect(_ document: [UInt8], declared: DeclaredType, claims: CompanyClaims, limits: IntakeLimits, previews: PreviewSelection, receivedOn: CalendarDay?) async -> Inspection {
         await inspect(document, declared: declared, claims: claims, limits: limits, previews: previews, receivedOn: receivedOn, fault: nil)
     }
@@ -59,6 +66,10 @@ public struct InProcessInspector: DocumentInspector {
 
     public func render(_ document: [UInt8], page: Int, declared: DeclaredType, limits: IntakeLimits) async -> Inspection {
         await Self.inTurn { CertificateInspector.inspect(document, declared: declared, renderingPage: page, limits: limits) }
+    }
+
+    public func recognize(_ document: [UInt8], declared: DeclaredType, claims: CompanyClaims, limits: IntakeLimits, policy: OCRPolicy, receivedOn: CalendarDay?) async -> Inspection {
+        await Self.inTurn { CertificateInspector.inspect(document, declared: declared, claims: claims, limits: limits, receivedOn: receivedOn, ocr: policy) }
     }
 
     /// Runs `work` on ``queue`` after the documents handed over before it.

@@ -31,7 +31,8 @@ public enum IsolatedWorker {
 
         while let frame = WireProtocol.readFrame(from: input) {
             guard frame.kind == .request, let (header, document) = WireProtocol.decodeRequest(frame.payload) else { return 65 }
-            sandbox.armCPULimit()
+            // An OCR request may use one document's CPU budget plus each page's.
+            sandbox.armCPULimit(extraSeconds: header.ocr.map { Int($0.secondsPerPage.rounded(.up)) * header.limits.maxPages } ?? 0)
             let fault = faultsAllowed ? header.fault : nil
             if let fault { commit(fault) }
             let inspection = if let oversized = header.oversized {
@@ -41,7 +42,10 @@ public enum IsolatedWorker {
             } else if let sha256 = header.judgeStoredFile {
                 CertificateInspector.judge(document, sha256: sha256, declared: header.declared, limits: header.limits)
             } else {
-                CertificateInspector.inspect(document, declared: header.declared, claims: header.claims, limits: header.limits, previews: header.previews, receivedOn: header.receivedOn)
+                CertificateInspector.inspect(
+                    document, declared: header.declared, claims: header.claims, limits: header.limits, previews: header.previews,
+                    receivedOn: header.receivedOn, ocr: header.ocr
+                )
             }
             let encoded = header.judgeStoredFile == nil ? try? WireProtocol.encodeResult(inspection) : try? WireProtocol.encodeJudgement(inspection)
             guard let reply = encoded,

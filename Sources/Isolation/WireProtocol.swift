@@ -74,6 +74,9 @@ enum WireProtocol {
         /// Set to render this page (1-based) at the limits' resolution, after judging the file
         /// again: the reviewers' full-resolution view.
         var renderPage: Int?
+        /// Set to read an image-only document's pages by OCR under this policy, after
+        /// inspecting it: an OCR job.
+        var ocr: OCRPolicy? = nil
         /// A test-only fault, obeyed only by a worker started with fault injection enabled.
         var fault: WorkerFault?
     }

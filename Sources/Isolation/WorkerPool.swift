@@ -48,6 +48,10 @@ public final class WorkerPool: Sendable {
         public var sandbox = WorkerSandbox()
         /// Lets tests make workers commit ``WorkerFault``s.
         public var allowsFaultInjection = false
+        /// Variables set in each worker's environment over this process's. OpenMP, which
+        /// Tesseract uses, starts a thread per core in every process unless told otherwise:
+        /// one thread per worker, since the pool's processes are its parallelism.
+        public var environment: [String: String] = ["OMP_THREAD_LIMIT": "1"]
 
         /// A configuration for workers started from `executable` (the `paperwork` binary).
         public init(executable: String = Configuration.currentExecutable) {
@@ -132,6 +136,15 @@ public final class WorkerPool: Sendable {
         return await run(header, document: document)
     }
 
+    /// Inspects a file and, when it is image-only, reads its pages by OCR under `policy` (see
+    /// ``CertificateInspector/inspect(_:declared:claims:limits:previews:receivedOn:forensics:ocr:)``),
+    /// in a worker like any other document. The worker may take the pool's timeout plus
+    /// each examined page's OCR time limit.
+    public func recognize(_ document: [UInt8], declared: DeclaredType, claims: CompanyClaims, limits: IntakeLimits, policy: OCRPolicy, receivedOn: CalendarDay? = nil, fault: WorkerFault? = nil) async -> Inspection {
+        let header = WireProtocol.RequestHeader(declared: declared, claims: claims, limits: limits, previews: .none, receivedOn: receivedOn, ocr: policy, fault: fault)
+        return await run(header, document: document)
+    }
+
     /// Judges a stored file whose digest is known: verdict and reasons only (see
     /// ``CertificateInspector/judge(_:sha256:declared:limits:)``), in a worker like any other document.
     public func judge(_ document: [UInt8], sha256: String, declared: DeclaredType, limits: IntakeLimits) async -> Inspection {
@@ -151,7 +164,9 @@ public final class WorkerPool: Sendable {
             return Self.failure(.processingFailed, "the request could not be encoded", document: document, declared: header.declared)
         }
         return await withCheckedContinuation { continuation in
-            let job = Job(request: request, document: document, declared: header.declared, judged: header.judgeStoredFile != nil, continuation: continuation)
+            var timeout = configuration.timeout
+            if let ocr = header.ocr { timeout += .seconds(ocr.secondsPerPage * Double(header.limits.maxPages)) }
+            let job = Job(request: request, document: document, declared: header.declared, judged: header.judgeStoredFile != nil, timeout: timeout, continuation: continuation)
             if let refused = queue.put(job) {
                 refused.continuation.resume(returning: Self.failure(.processingFailed, "the worker pool is shut down", document: document, declared: header.declared))
             }
@@ -211,7 +226,7 @@ public final class WorkerPool: Sendable {
                 job.continuation.resume(returning: Self.failure(.processingFailed, "no worker could be started", document: job.document, declared: job.declared))
                 continue
             }
-            switch current.exchange(job.request, timeout: configuration.timeout) {
+            switch current.exchange(job.request, timeout: job.timeout) {
             case let .replied(frame):
                 // The answer must be of the kind asked for: a judgement never stands in for an inspection.
                 let decoded = job.judged
@@ -234,7 +249,7 @@ public final class WorkerPool: Sendable {
                 forget(current, signal: signal, failed: true)
                 worker = nil
                 if timedOut {
-                    job.continuation.resume(returning: Self.failure(.processingTimeout, "processing took longer than \(configuration.timeout)", document: job.document, declared: job.declared))
+                    job.continuation.resume(returning: Self.failure(.processingTimeout, "processing took longer than \(job.timeout)", document: job.document, declared: job.declared))
                 } else if job.attempt < 2 {
                     // One more try on a fresh worker: this one may have died of something else
                     // before it read the document. A document that kills two is the culprit.
@@ -264,7 +279,7 @@ public final class WorkerPool: Sendable {
     private func spawn() throws -> WorkerProcess {
         var arguments = configuration.arguments + configuration.sandbox.arguments
         if configuration.allowsFaultInjection { arguments.append(IsolatedWorker.faultInjectionFlag) }
-        let worker = try WorkerProcess(executable: configuration.executable, arguments: arguments)
+        let worker = try WorkerProcess(executable: configuration.executable, arguments: arguments, environment: configuration.environment)
         let hello = worker.hello
         state.withLock { state in
             state.pids.insert(worker.pid)
@@ -305,6 +320,8 @@ struct Job: Sendable {
     let declared: DeclaredType
     /// Whether this is a judge request, answered by a ``Judgement``.
     let judged: Bool
+    /// How long the worker may take: the pool's timeout, more for an OCR request.
+    let timeout: Duration
     let continuation: CheckedContinuation<Inspection, Never>
     var attempt = 1
 }

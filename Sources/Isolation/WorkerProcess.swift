@@ -29,11 +29,13 @@ final class WorkerProcess {
     /// How long a new worker may take to say hello.
     static let startTimeoutMilliseconds: Int32 = 30_000
 
-    /// Starts a worker and waits for its hello; throws if it does not say hello in time.
-    init(executable: String, arguments: [String]) throws {
+    /// Starts a worker with `environment` over this process's, and waits for its hello;
+    /// throws if it does not say hello in time.
+    init(executable: String, arguments: [String], environment: [String: String] = [:]) throws {
         var toChild: Int32 = -1, fromChild: Int32 = -1, pid: Int32 = 0
         let argv = ([executable] + arguments).map { $0 + "\0" }.joined()
-        guard paperwork_spawn(executable, argv, argv.utf8.count, &toChild, &fromChild, nil, &pid) == 0 else {
+        let variables = environment.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)\0" }.joined()
+        guard paperwork_spawn(executable, argv, argv.utf8.count, variables, variables.utf8.count, &toChild, &fromChild, nil, &pid) == 0 else {
             throw WorkerPoolError.workerDidNotStart
         }
         self.pid = pid

@@ -61,12 +61,13 @@ public struct WorkerSandbox: Sendable, Hashable, Codable {
         return (enforced, notEnforced)
     }
 
-    /// Re-arms the CPU limit: the worker's CPU time so far plus one document's budget.
-    func armCPULimit() {
+    /// Re-arms the CPU limit: the worker's CPU time so far plus one document's budget, plus
+    /// `extraSeconds` (an OCR request's pages).
+    func armCPULimit(extraSeconds: Int = 0) {
         var usage = rusage()
         getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
         let used = Int(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + 1
-        var r = rlimit(rlim_cur: rlim_t(used + cpuSecondsPerDocument), rlim_max: rlim_t.max)
+        var r = rlimit(rlim_cur: rlim_t(used + cpuSecondsPerDocument + extraSeconds), rlim_max: rlim_t.max)
         _ = setrlimit(__rlimit_resource_t(RLIMIT_CPU.rawValue), &r)
     }
 }

@@ -59,6 +59,15 @@ public struct InspectCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Seconds one document may take in a worker before it is killed.")
     var timeout: Int = 30
 
+    @Flag(name: .long, help: "Read the pages of image-only files (scans) by OCR in the same run; evidence then comes from the OCR text.")
+    var ocr = false
+
+    @Option(name: .long, help: "OCR languages as Tesseract codes joined by + (default: the --country's languages and English).")
+    var ocrLanguages: String?
+
+    @Option(name: .long, help: "Seconds of OCR one page may take (default: 60).")
+    var ocrSecondsPerPage: Double?
+
     @Argument(help: "The files to inspect.")
     var files: [String]
 
@@ -71,6 +80,12 @@ public struct InspectCommand: AsyncParsableCommand {
             throw ValidationError("limits must be positive")
         }
         if let receivedOn, CalendarDay(iso: receivedOn) == nil { throw ValidationError("--received-on must be a day, YYYY-MM-DD") }
+        if !ocr, ocrLanguages != nil || ocrSecondsPerPage != nil { throw ValidationError("--ocr-languages and --ocr-seconds-per-page need --ocr") }
+        if ocr, previewDir != nil { throw ValidationError("--ocr and --preview-dir cannot be combined; run them separately") }
+        if let ocrSecondsPerPage, !(ocrSecondsPerPage > 0) { throw ValidationError("--ocr-seconds-per-page must be positive") }
+        if let ocrLanguages, ocrLanguages.split(separator: "+").isEmpty || !ocrLanguages.allSatisfy({ $0.isLetter || $0 == "_" || $0 == "+" }) {
+            throw ValidationError("--ocr-languages must be Tesseract codes joined by +, e.g. jpn+eng")
+        }
         if let country, country.count != 2 || !country.allSatisfy(\.isLetter) { throw ValidationError("--country must be a two-letter ISO 3166 code") }
     }
 
@@ -103,6 +118,14 @@ public struct InspectCommand: AsyncParsableCommand {
         }
         let previews: PreviewSelection = previewDir == nil ? .none : .allPages
         let declaredMime = self.declaredMime
+        var policy: OCRPolicy?
+        if ocr {
+            var chosen = OCRPolicy(country: claims.country)
+            if let ocrLanguages { chosen.languages = ocrLanguages.split(separator: "+").map(String.init) }
+            if let ocrSecondsPerPage { chosen.secondsPerPage = ocrSecondsPerPage }
+            policy = chosen
+        }
+        let ocrPolicy = policy
 
         // Inspect concurrently (the pool bounds the parallelism), print in the order given.
         var unreadable = 0
@@ -119,6 +142,9 @@ public struct InspectCommand: AsyncParsableCommand {
                     do {
                         switch try LoadedFile.load(path: path, limits: limits) {
                         case let .whole(bytes):
+                            if let ocrPolicy {
+                                return (index, .success(await inspector.recognize(bytes, declared: declared, claims: claims, limits: limits, policy: ocrPolicy, receivedOn: received)))
+                            }
                             return (index, .success(await inspector.inspect(bytes, declared: declared, claims: claims, limits: limits, previews: previews, receivedOn: received)))
                         case let .oversized(head, size, sha256):
                             return (index, .success(await inspector.inspectOversized(head: head, size: size, sha256: sha256, declared: declared, limits: limits)))

@@ -53,8 +53,15 @@ struct InspectionReport: Encodable {
         for finding in i.findings {
             row("reason", "\(finding.code): \(finding.message)")
         }
-        if let match = i.evidence.legalName { row("name", Self.describe(match)) }
-        if let match = i.evidence.registrationNumber { row("number", Self.describe(match)) }
+        for page in i.ocr {
+            let detail = page.status == .recognized
+                ? "\(visibleCharacters(page.text)) characters, confidence \(page.confidence) %"
+                : "\(page.status.rawValue)\(page.reason.map { ": \($0)" } ?? "")"
+            row("ocr", "page \(page.page) (\(page.languages.joined(separator: "+"))): \(detail)")
+        }
+        let source = i.evidence.fromOCR ? " by OCR" : ""
+        if let match = i.evidence.legalName { row("name", Self.describe(match) + (match.found ? source : "")) }
+        if let match = i.evidence.registrationNumber { row("number", Self.describe(match) + (match.found ? source : "")) }
         if !i.evidence.registrationNumberCandidates.isEmpty {
             row("numbers", i.evidence.registrationNumberCandidates.joined(separator: "; "))
         }
@@ -65,8 +72,16 @@ struct InspectionReport: Encodable {
                 lines.append("  --- page \(n + 1) ---")
                 lines.append(text)
             }
+            for page in i.ocr where page.status == .recognized {
+                lines.append("  --- page \(page.page), OCR ---")
+                lines.append(page.text)
+            }
         }
         return lines.joined(separator: "\n")
+    }
+
+    private func visibleCharacters(_ text: String) -> Int {
+        text.unicodeScalars.filter { !$0.properties.isWhitespace }.count
     }
 
     private static func describe(_ match: EvidenceMatch) -> String {

@@ -19,11 +19,13 @@ int paperwork_leave_network(void);
 #define PAPERWORK_CSANDBOX_SPAWN
 #include <stddef.h>
 /* Starts `path` with arguments `args` (argv[0] first, each ended by a NUL byte, `args_length`
-   bytes in all) and this process's environment, its stdin and stdout on new pipes, and its
+   bytes in all) and this process's environment with `extra_env` over it ("NAME=value" each
+   ended by a NUL byte, `extra_env_length` bytes in all; a name there replaces the parent's),
+   its stdin and stdout on new pipes, and its
    stderr on a third pipe when `errors_from_child` is not NULL (else it shares ours). The
    pipes are close-on-exec, so no other child inherits them. Sets the parent's ends and the
    child's pid. */
-int paperwork_spawn(const char *path, const char *args, size_t args_length, int *to_child, int *from_child, int *errors_from_child, int *pid);
+int paperwork_spawn(const char *path, const char *args, size_t args_length, const char *extra_env, size_t extra_env_length, int *to_child, int *from_child, int *errors_from_child, int *pid);
 /* Waits for `pid` to end and reaps it. Sets the signal that killed it (0 if none) and its
    exit status. */
 int paperwork_wait(int pid, int *signal_number, int *exit_status);

@@ -79,17 +79,31 @@ public struct Evidence: Sendable, Hashable, Codable {
     /// normalisation, trimmed), in order of first occurrence, unique by their letters and digits,
     /// at most 20: what the certificate says the number is, whatever was declared.
     public var registrationNumberCandidates: [String]
+    /// True when this was searched for in OCR text, the document having no text layer: a
+    /// match is then as good as the recognition, and a miss may be a misread.
+    public var fromOCR: Bool
 
     /// Evidence as the finder reports it; the defaults are "nothing declared, nothing found".
-    public init(legalName: EvidenceMatch? = nil, registrationNumber: EvidenceMatch? = nil, registrationNumberCandidates: [String] = []) {
+    public init(legalName: EvidenceMatch? = nil, registrationNumber: EvidenceMatch? = nil, registrationNumberCandidates: [String] = [], fromOCR: Bool = false) {
         self.legalName = legalName
         self.registrationNumber = registrationNumber
         self.registrationNumberCandidates = registrationNumberCandidates
+        self.fromOCR = fromOCR
     }
 
     enum CodingKeys: String, CodingKey {
         case legalName = "legal_name"
         case registrationNumber = "registration_number"
         case registrationNumberCandidates = "registration_number_candidates"
+        case fromOCR = "from_ocr"
+    }
+
+    /// Evidence stored before OCR existed came from a text layer.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        legalName = try container.decodeIfPresent(EvidenceMatch.self, forKey: .legalName)
+        registrationNumber = try container.decodeIfPresent(EvidenceMatch.self, forKey: .registrationNumber)
+        registrationNumberCandidates = try container.decode([String].self, forKey: .registrationNumberCandidates)
+        fromOCR = try container.decodeIfPresent(Bool.self, forKey: .fromOCR) ?? false
     }
 }
