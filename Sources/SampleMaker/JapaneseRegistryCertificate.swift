@@ -94,6 +94,41 @@ enum JapaneseRegistryCertificate {
 
     static let pageCount = 2
 
+    /// A one-page 現在事項一部証明書 (certificate of some current matters) of the same company:
+    /// the number, name, head office and date of incorporation, as a company scans it when it
+    /// has only the paper copy. Drawn on any canvas (the scan sample draws it on a raster).
+    static func drawExcerpt(on canvas: Canvas) {
+        let page = canvas.pageSize
+        let font = FontFamily.japaneseSerif
+        let ink = Color(hex: 0x111111)
+        let margin = 54.0
+        let right = page.width - margin
+        pageHeader(on: canvas, font: font, ink: ink)
+        canvas.text("現在事項一部証明書", at: Point(x: page.width / 2, y: 80), font: font, size: 17, color: ink, alignment: .center, letterSpacing: 4)
+        let rows: [(String, [Entry])] = [
+            ("会社法人等番号", [Entry(text: "0104-01-123456")]),
+            ("商　号", [Entry(text: "株式会社東京ネットワークス")]),
+            ("本　店", [Entry(text: "東京都千代田区大手町一丁目1番1号", note: "令和３年４月１日移転\n令和３年４月８日登記")]),
+            ("会社成立の年月日", [Entry(text: "令和元年５月７日")]),
+            ("資本金の額", [Entry(text: "金１億円", note: "令和３年４月１日変更\n令和３年４月８日登記")]),
+        ]
+        let layout = TableLayout(margin: margin, right: right, font: font, ink: ink)
+        var y = layout.top
+        canvas.line(from: Point(x: margin, y: y), to: Point(x: right, y: y), stroke: Stroke(color: ink, width: 1.4))
+        for (label, entries) in rows {
+            y += layout.row(label: label, entries: entries, top: y, on: canvas, draw: true)
+        }
+        layout.closeTable(bottom: y, on: canvas)
+        y += 18
+        canvas.text("これは登記簿に記録されている現に効力を有する事項の一部であることを証明した書面である。", at: Point(x: margin + 12, y: y), width: right - margin - 24, font: font, size: 10, color: ink)
+        y += 48
+        canvas.text("令和６年３月１５日", at: Point(x: margin + 60, y: y), font: font, size: 10.5, color: ink)
+        canvas.text("東京法務局", at: Point(x: margin + 60, y: y + 22), font: font, size: 10.5, color: ink)
+        canvas.text("登記官　　　　法　務　　太　郎", at: Point(x: margin + 210, y: y + 22), font: font, size: 11, color: ink)
+        officialSeal(on: canvas, rect: Rect(x: margin + 390, y: y - 6, width: 58, height: 58))
+        footer(on: canvas, pageNumber: 1, font: font, ink: ink)
+    }
+
     /// Company address and name, top right of every page.
     private static func pageHeader(on canvas: Canvas, font: String, ink: Color) {
         canvas.text("東京都千代田区大手町一丁目1番1号\n株式会社東京ネットワークス", at: Point(x: canvas.pageSize.width - 54, y: 44), font: font, size: 9.5, color: ink, alignment: .right)

@@ -54,6 +54,8 @@ struct PaperworkSamples: ParsableCommand {
         let scanJPEG = try scan.jpegData(quality: 85)
         try writer.write("scan-certificate.jpg", scanJPEG)
         try writer.write("scan-certificate-ocr.pdf", TamperedSamples.scanWithOCRLayer(jpeg: scanJPEG, width: scan.width, height: scan.height))
+        // A Japanese registry excerpt scanned at 200 dpi: OCR in Japanese.
+        try writer.write("jp-scan-genzai-jiko-ichibu.png", Scan.japaneseImage().pngData())
 
         // Altered certificates, one alteration each, for the forensic signals.
         try writer.write("tampered/uk-name-rewritten.pdf", TamperedSamples.nameRewrittenByIncrementalUpdate())

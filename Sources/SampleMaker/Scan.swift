@@ -10,20 +10,30 @@ enum Scan {
     static let seed: UInt64 = 0x5CA7_2024_0315
 
     static func image() throws -> RasterImage {
+        try image(dotsPerInch: dotsPerInch, seed: seed) { UKCertificate.draw(on: $0) }
+    }
+
+    /// The Japanese excerpt scanned the same way at 200 dpi, a common setting for CJK text,
+    /// whose strokes 150 dpi blurs together.
+    static func japaneseImage() throws -> RasterImage {
+        try image(dotsPerInch: 200, seed: 0x5CA7_2024_0316) { JapaneseRegistryCertificate.drawExcerpt(on: $0) }
+    }
+
+    private static func image(dotsPerInch: Double, seed: UInt64, draw: (Canvas) -> Void) throws -> RasterImage {
         let canvas = try RasterCanvas(pageSize: .a4, dotsPerInch: dotsPerInch, background: Color(hex: 0xA9A9A4))
         let page = canvas.pageSize
         canvas.withTransform(translateX: page.width / 2 + 2.5, translateY: page.height / 2 + 1.8, rotationDegrees: skewDegrees) {
             canvas.withTransform(translateX: -page.width / 2, translateY: -page.height / 2) {
                 canvas.rectangle(Rect(x: 0, y: 0, width: page.width, height: page.height), fill: Color(hex: 0xEDEBE4))
-                UKCertificate.draw(on: canvas)
+                draw(canvas)
             }
         }
-        addSpeckles(on: canvas, page: page)
+        addSpeckles(on: canvas, page: page, seed: seed)
         return try muddy(canvas.image())
     }
 
     /// Toner dots, dust and a couple of hairs, all from a fixed seed.
-    private static func addSpeckles(on canvas: Canvas, page: Size) {
+    private static func addSpeckles(on canvas: Canvas, page: Size, seed: UInt64) {
         var random = SeededGenerator(seed: seed)
         for _ in 0..<1400 {
             let center = Point(x: random.unit(0...page.width), y: random.unit(0...page.height))
