@@ -27,6 +27,7 @@ struct SampleVerdictTests {
         .init(file: "scan-certificate.pdf", verdict: .needsVisualReview),
         .init(file: "scan-certificate.png", verdict: .needsVisualReview),
         .init(file: "scan-certificate.jpg", verdict: .needsVisualReview),
+        .init(file: "jp-scan-genzai-jiko-ichibu.png", verdict: .needsVisualReview),
         // A registry-signed e-extract, and a scan with an OCR text layer: genuine, accepted.
         .init(file: "fr-extrait-kbis-signe.pdf", verdict: .accepted),
         .init(file: "scan-certificate-ocr.pdf", verdict: .accepted),
