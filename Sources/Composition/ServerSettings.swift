@@ -34,6 +34,24 @@ public struct ServerSettings: Sendable, Hashable {
     public var intakeMaxImagePixels: Int
     /// `intake.min.text.characters`: fewer non-blank characters than this count as a scan.
     public var intakeMinTextCharacters: Int
+    /// `ocr.enabled`: whether uploads with no text layer are read by OCR in the background.
+    public var ocrEnabled: Bool
+    /// `ocr.workers`: worker processes for OCR, apart from the document workers so that a
+    /// long scan never holds up an upload (default 1).
+    public var ocrWorkers: Int
+    /// `ocr.seconds.per.page`: time OCR may spend on one page (default 60).
+    public var ocrSecondsPerPage: Int
+    /// `ocr.max.pixels.per.page`: the largest page OCR reads (default 40 000 000 pixels).
+    public var ocrMaxPixelsPerPage: Int
+    /// `ocr.lease.seconds`: how long an instance holds a job without renewing it (default 60).
+    public var ocrLeaseSeconds: Int
+    /// `ocr.max.attempts`: attempts before a job is given up (default 3).
+    public var ocrMaxAttempts: Int
+    /// `ocr.retry.delay.seconds`: the wait before a failed attempt is retried, times the
+    /// attempts so far (default 30).
+    public var ocrRetryDelaySeconds: Int
+    /// `ocr.poll.milliseconds`: how often an idle instance looks for due jobs (default 1000).
+    public var ocrPollMilliseconds: Int
     /// `forensics.rules.file`: the forensic checks' editable rules (editing tools, maximum
     /// certificate ages, the near-duplicate distance).
     public var forensicRulesFile: String
@@ -101,6 +119,19 @@ public struct ServerSettings: Sendable, Hashable {
         policy.fourEyes = reviewFourEyes
         policy.maxUploadBytes = maxUploadBytes
         policy.limits = intakeLimits
+        policy.queuesOCR = ocrEnabled
+        return policy
+    }
+
+    /// How OCR jobs run, from the `ocr.*` settings.
+    public var scanRecognitionPolicy: ScanRecognition.Policy {
+        var policy = ScanRecognition.Policy()
+        policy.enabled = ocrEnabled
+        policy.lease = TimeInterval(max(3, ocrLeaseSeconds))
+        policy.maxAttempts = max(1, ocrMaxAttempts)
+        policy.retryDelay = TimeInterval(max(0, ocrRetryDelaySeconds))
+        policy.pages.secondsPerPage = Double(max(1, ocrSecondsPerPage))
+        policy.pages.maxPixelsPerPage = max(1_000_000, ocrMaxPixelsPerPage)
         return policy
     }
 
@@ -160,6 +191,14 @@ public struct ServerSettings: Sendable, Hashable {
         intakeMaxPages = config.int(forKey: "intake.max.pages", default: IntakeLimits().maxPages)
         intakeMaxImagePixels = config.int(forKey: "intake.max.image.pixels", default: IntakeLimits().maxImagePixels)
         intakeMinTextCharacters = config.int(forKey: "intake.min.text.characters", default: IntakeLimits().minTextCharacters)
+        ocrEnabled = config.bool(forKey: "ocr.enabled", default: true)
+        ocrWorkers = config.int(forKey: "ocr.workers", default: 1)
+        ocrSecondsPerPage = config.int(forKey: "ocr.seconds.per.page", default: 60)
+        ocrMaxPixelsPerPage = config.int(forKey: "ocr.max.pixels.per.page", default: OCRPolicy().maxPixelsPerPage)
+        ocrLeaseSeconds = config.int(forKey: "ocr.lease.seconds", default: 60)
+        ocrMaxAttempts = config.int(forKey: "ocr.max.attempts", default: 3)
+        ocrRetryDelaySeconds = config.int(forKey: "ocr.retry.delay.seconds", default: 30)
+        ocrPollMilliseconds = config.int(forKey: "ocr.poll.milliseconds", default: 1000)
         forensicRulesFile = config.string(forKey: "forensics.rules.file", default: "rules/forensics.json")
         do {
             forensicRules = try ForensicRules.load(from: forensicRulesFile)

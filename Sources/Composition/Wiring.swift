@@ -54,6 +54,32 @@ public struct Wiring: Sendable {
         return WorkerPool(configuration: configuration)
     }
 
+    /// The OCR worker pool, not started yet: `ocr.workers` workers, apart from the document
+    /// workers, each page bounded by `ocr.seconds.per.page` on top of `workers.timeout.seconds`.
+    public func ocrWorkerPool() -> WorkerPool {
+        var configuration = WorkerPool.Configuration()
+        configuration.size = max(1, settings.ocrWorkers)
+        configuration.timeout = .seconds(settings.workerTimeoutSeconds)
+        return WorkerPool(configuration: configuration)
+    }
+
+    /// OCR jobs over `store`, read by `recognizer` (the ``ocrWorkerPool()``), metrics into `metrics`.
+    public func scanRecognition(store: Store, recognizer: any DocumentInspector, metrics: PrometheusCollectorRegistry?) -> ScanRecognition {
+        ScanRecognition(
+            store: store, recognizer: recognizer, policy: settings.scanRecognitionPolicy, limits: settings.intakeLimits,
+            logger: logger, metrics: metrics.map { PrometheusMetricsFactory(registry: $0) }
+        )
+    }
+
+    /// The background service that works OCR jobs, or nil when `ocr.enabled` is false.
+    public func scanRecognitionService(_ recognition: ScanRecognition, concurrency: Int) -> ScanRecognitionService? {
+        guard settings.ocrEnabled else { return nil }
+        let owner = "\(ProcessInfo.processInfo.hostName)/\(getpid())"
+        return ScanRecognitionService(
+            recognition: recognition, concurrency: concurrency, pollInterval: .milliseconds(max(10, settings.ocrPollMilliseconds)), owner: owner, logger: logger
+        )
+    }
+
     /// Where e-mails go: `.eml` files under `<data>/outbox`, or an SMTP server.
     public func mailTransport() throws(WiringError) -> any MailTransport {
         switch settings.mailTransport {

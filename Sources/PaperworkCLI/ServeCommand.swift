@@ -79,6 +79,9 @@ public struct ServeCommand: AsyncParsableCommand {
         let store = try await wiring.openStore()
         logger.info("database ready", metadata: ["database": "\(store.location)"])
         let pool = wiring.workerPool()
+        // OCR has workers of its own, started on its first job: a long scan never holds up an upload.
+        let ocrPool = wiring.ocrWorkerPool()
+        let recognition = wiring.scanRecognition(store: store, recognizer: ocrPool, metrics: registry)
         let dependencies: ServiceDependencies
         do {
             try await pool.start()
@@ -89,6 +92,7 @@ public struct ServeCommand: AsyncParsableCommand {
             )
         } catch {
             await pool.shutdown()
+            await ocrPool.shutdown()
             await store.close()
             throw error
         }
@@ -130,10 +134,11 @@ public struct ServeCommand: AsyncParsableCommand {
             let app = buildApplication(
                 host: settings.host, port: settings.port,
                 dependencies: dependencies,
-                services: [
-                    OutboxDelivery(store: store, transport: transport, sender: settings.mailFrom, logger: logger) as any Service,
+                services: ([
+                    OutboxDelivery(store: store, transport: transport, sender: settings.mailFrom, logger: logger),
                     dependencies.revalidation.map { RevalidationService(revalidation: $0, logger: logger) },
-                ].compactMap { $0 },
+                    wiring.scanRecognitionService(recognition, concurrency: max(1, settings.ocrWorkers)),
+                ] as [(any Service)?]).compactMap { $0 },
                 logger: logger,
                 // Written straight to the descriptor, not through stdio's buffer: whoever started us
                 // through a pipe reads the address and the demo instructions at once.
@@ -142,10 +147,12 @@ public struct ServeCommand: AsyncParsableCommand {
             try await app.runService()
         } catch {
             await pool.shutdown()
+            await ocrPool.shutdown()
             await store.close()
             throw error
         }
         await pool.shutdown()
+        await ocrPool.shutdown()
         await store.close()
     }
 }

@@ -387,6 +387,24 @@ public enum Schema {
         Migration(13, "the first page's difference hash, to find near-identical copies") { database, _ in
             try await database.alter(table: "certificates").column("first_page_hash", type: .text).run()
         },
+        Migration(14, "OCR jobs: scans read in the background, under a lease, with retries") { database, _ in
+            try await database.create(table: "ocr_jobs")
+                .column("certificate_id", type: .text, .primaryKey(autoIncrement: false), .references("certificates", "id"))
+                .column("state", type: .text, .notNull)
+                .column("reason", type: .text, .notNull)
+                .column("attempts", type: .bigint, .notNull)
+                .column("available_at", type: .text, .notNull)
+                .column("lease_owner", type: .text)
+                .column("lease_until", type: .text)
+                .column("error_code", type: .text)
+                .column("error_message", type: .text)
+                .column("created_at", type: .text, .notNull)
+                .column("started_at", type: .text)
+                .column("finished_at", type: .text)
+                .run()
+            // The claim looks for the oldest job that is due, queued or with a lapsed lease.
+            try await database.create(index: "ocr_jobs_due").on("ocr_jobs").column("state").column("available_at").run()
+        },
     ]
 }
 

@@ -369,6 +369,6 @@ public enum RevalidationRepository {
 
 /// `elements` in pieces small enough for one `IN (…)` list each: every element is a bound
 /// parameter, and SQLite and PostgreSQL both cap how many one statement may have.
-private func inListChunks<Element>(_ elements: [Element]) -> [[Element]] {
+func inListChunks<Element>(_ elements: [Element]) -> [[Element]] {
     stride(from: 0, to: elements.count, by: 200).map { Array(elements[$0..<min($0 + 200, elements.count)]) }
 }

@@ -29,7 +29,7 @@ private struct Fixture {
         }
         let fixture = Fixture(store: store, user: user, companies: companies)
         for (company, status) in zip(companies, statuses) where status == .pendingReview {
-            #expect(await UploadCommitter.write([fixture.upload(for: company)], to: store).allSucceeded)
+            #expect(await UploadCommitter.write([fixture.upload(for: company)], to: store, queuingOCR: true).allSucceeded)
         }
         return fixture
     }
@@ -82,7 +82,7 @@ struct UploadCommitterTests {
         let earlier = try #require(try await fixture.certificates(of: waiting).first)
         let group = [fixture.upload(for: fresh), fixture.upload(for: waiting), fixture.upload(for: verified), fixture.upload(for: needsInfo, refused: true)]
 
-        let results = await UploadCommitter.write(group, to: fixture.store)
+        let results = await UploadCommitter.write(group, to: fixture.store, queuingOCR: true)
 
         #expect(results.map(outcome) == ["ok", "ok", "company_changed", "ok"])
         #expect(try await fixture.status(of: fresh) == .pendingReview)
@@ -108,9 +108,9 @@ struct UploadCommitterTests {
     func fallsBackToSingleUploads(_ backend: Backend) async throws {
         let fixture = try await Fixture.make(backend, statuses: [.unverified, .unverified])
         let (first, second) = (fixture.companies[0], fixture.companies[1])
-        #expect(await UploadCommitter.write([fixture.upload(for: first, key: "retry-1")], to: fixture.store).allSucceeded)
+        #expect(await UploadCommitter.write([fixture.upload(for: first, key: "retry-1")], to: fixture.store, queuingOCR: true).allSucceeded)
 
-        let results = await UploadCommitter.write([fixture.upload(for: second, key: "retry-1"), fixture.upload(for: first, key: "retry-1")], to: fixture.store)
+        let results = await UploadCommitter.write([fixture.upload(for: second, key: "retry-1"), fixture.upload(for: first, key: "retry-1")], to: fixture.store, queuingOCR: true)
 
         // Another company may use the same key; this company's key was taken.
         #expect(results.map(outcome) == ["ok", "failed"])
@@ -122,7 +122,7 @@ struct UploadCommitterTests {
     @Test("concurrent uploads of many companies: every one committed, each company left with its latest queued", arguments: Backend.available)
     func concurrentUploads(_ backend: Backend) async throws {
         let fixture = try await Fixture.make(backend, statuses: Array(repeating: .unverified, count: 8))
-        let committer = UploadCommitter(store: fixture.store)
+        let committer = UploadCommitter(store: fixture.store, queuesOCR: true)
         let uploads = (0..<5).flatMap { _ in fixture.companies.map { fixture.upload(for: $0) } }
         try await withThrowingTaskGroup(of: Void.self) { group in
             for upload in uploads { group.addTask { try await committer.commit(upload) } }

@@ -20,6 +20,8 @@ public struct CertificateIntake: Sendable {
         public var maxUploadBytes = 20 * 1024 * 1024
         /// The intake policy's other limits (pages, pixels, text); revalidation applies the same.
         public var limits = IntakeLimits()
+        /// Whether an upload with no text layer gets an OCR job (``ScanRecognition``).
+        public var queuesOCR = true
 
         /// The defaults: 72-hour SLA, 15-minute claims, one reviewer, 20 MiB.
         public init() {}
@@ -36,7 +38,7 @@ public struct CertificateIntake: Sendable {
     /// Intake over the account workflows' store and clock.
     public init(companies: Companies, inspector: any DocumentInspector, policy: Policy) {
         self.store = companies.store
-        self.committer = UploadCommitter(store: companies.store)
+        self.committer = UploadCommitter(store: companies.store, queuesOCR: policy.queuesOCR)
         self.inspector = inspector
         self.companies = companies
         self.policy = policy

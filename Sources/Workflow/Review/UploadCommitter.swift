@@ -1,5 +1,6 @@
 import Foundation
 import SQLKit
+import Intake
 import Store
 
 /// Commits examined uploads in groups (group commit).
@@ -31,11 +32,14 @@ actor UploadCommitter {
     static let maxGroup = 32
 
     private let store: Store
+    /// Whether image-only uploads get an OCR job (``ScanRecognition``).
+    private let queuesOCR: Bool
     private var waiting: [(upload: Pending, done: CheckedContinuation<Void, any Error>)] = []
     private var draining = false
 
-    init(store: Store) {
+    init(store: Store, queuesOCR: Bool) {
         self.store = store
+        self.queuesOCR = queuesOCR
     }
 
     /// Writes the upload (in a group with others waiting); returns once it is committed.
@@ -59,7 +63,7 @@ actor UploadCommitter {
             }
             waiting = later
             // While this awaits, new uploads join `waiting` for the next group.
-            let results = await Self.write(group.map(\.upload), to: store)
+            let results = await Self.write(group.map(\.upload), to: store, queuingOCR: queuesOCR)
             for (item, result) in zip(group, results) { item.done.resume(with: result) }
         }
         draining = false
@@ -67,15 +71,15 @@ actor UploadCommitter {
 
     /// Commits a group in one transaction, or, if that fails as a whole, each upload alone.
     /// Returns each upload's result, in order.
-    static func write(_ group: [Pending], to store: Store) async -> [Result<Void, any Error>] {
+    static func write(_ group: [Pending], to store: Store, queuingOCR: Bool) async -> [Result<Void, any Error>] {
         do {
-            return try await store.transaction { try await insert(group, on: $0) }
+            return try await store.transaction { try await insert(group, queuingOCR: queuingOCR, on: $0) }
         } catch {
             guard group.count > 1 else { return [.failure(error)] }
             var results: [Result<Void, any Error>] = []
             for upload in group {
                 do {
-                    results += try await store.transaction { try await insert([upload], on: $0) }
+                    results += try await store.transaction { try await insert([upload], queuingOCR: queuingOCR, on: $0) }
                 } catch {
                     results.append(.failure(error))
                 }
@@ -86,8 +90,9 @@ actor UploadCommitter {
 
     /// The group's writes, in the caller's transaction: uploads whose company was decided
     /// meanwhile fail alone (`company_changed`); the others supersede their company's queued
-    /// certificate, are stored, move their company to `pending_review`, and are audited.
-    static func insert(_ group: [Pending], on database: any SQLDatabase) async throws -> [Result<Void, any Error>] {
+    /// certificate, are stored, move their company to `pending_review`, and are audited; those
+    /// with no text layer get an OCR job when `queuingOCR`.
+    static func insert(_ group: [Pending], queuingOCR: Bool, on database: any SQLDatabase) async throws -> [Result<Void, any Error>] {
         let queuedCompanyIDs = group.filter { !$0.refused }.map(\.record.companyID)
         let companies = Dictionary(uniqueKeysWithValues: try await CompanyRepository.companies(ids: queuedCompanyIDs, on: database).map { ($0.id, $0) })
         var results: [Result<Void, any Error>] = []
@@ -113,6 +118,10 @@ actor UploadCommitter {
         // A newer upload replaces the company's queued one: reviewers see the latest.
         let superseded = Dictionary(grouping: try await CertificateRepository.supersedeQueued(companyIDs: queued.map(\.record.companyID), now: latest, on: database)) { $0.companyID }
         try await CertificateRepository.insert(accepted.map(\.certificate), on: database)
+        if queuingOCR {
+            let scans = queued.filter { $0.record.verdict == Verdict.needsVisualReview.rawValue }.map(\.record.id)
+            try await OCRJobRepository.enqueue(certificateIDs: scans, reason: "upload", now: latest, on: database)
+        }
 
         var audit: [AuditRepository.NewEntry] = []
         for upload in accepted {
