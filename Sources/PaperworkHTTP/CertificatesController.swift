@@ -67,8 +67,7 @@ struct CertificatesController {
     }
 
     struct CertificateList: ResponseEncodable { var certificates: [CertificateResponse] }
-    struct PageText: Encodable { var page: Int; var text: String }
-    struct TextResponse: ResponseEncodable { var certificate_id: String; var pages: [PageText] }
+    struct TextResponse: ResponseEncodable { var certificate_id: String; var pages: [PageTextResponse]; var ocr: OCRStatusResponse? }
     struct DecisionRequest: Decodable {
         var outcome: String
         var reason_code: String
@@ -87,6 +86,7 @@ struct CertificatesController {
         var page_count: Int
         var text_url: String
         var preview_urls: [String]
+        var ocr: OCRStatusResponse?
     }
 
     func addRoutes(to router: Router<PaperworkRequestContext>) {
@@ -129,7 +129,8 @@ struct CertificatesController {
             let principal = try context.requirePrincipal()
             let id = try context.parameters.require("id")
             let inspection = try await views.inspection(id, by: principal)
-            return TextResponse(certificate_id: id, pages: inspection.pageTexts.enumerated().map { PageText(page: $0.offset + 1, text: $0.element) })
+            let job = try await views.ocrJob(id, by: principal)
+            return TextResponse(certificate_id: id, pages: PageTextResponse.pages(of: inspection), ocr: job.map { OCRStatusResponse(job: $0, inspection: inspection) })
         }
 
         router.get("v1/certificates/{id}/pages/{page}/preview.png") { _, context -> Response in
@@ -156,7 +157,8 @@ struct CertificatesController {
                 findings: review.inspection.findings.map(FindingResponse.init),
                 metadata: review.inspection.metadata.map(DocumentMetadataResponse.init), page_count: review.certificate.pages,
                 text_url: "/v1/certificates/\(id)/text",
-                preview_urls: (0..<max(review.certificate.pages, 1)).map { "/v1/certificates/\(id)/pages/\($0 + 1)/preview.png" }
+                preview_urls: (0..<max(review.certificate.pages, 1)).map { "/v1/certificates/\(id)/pages/\($0 + 1)/preview.png" },
+                ocr: review.ocrJob.map { OCRStatusResponse(job: $0, inspection: review.inspection) }
             )
         }
 

@@ -1,4 +1,5 @@
 import Intake
+import Store
 
 /// Where a declared value was found (`EvidenceMatch` in `openapi.yaml`).
 struct EvidenceMatchResponse: Encodable {
@@ -20,11 +21,66 @@ struct EvidenceResponse: Encodable {
     var legal_name: EvidenceMatchResponse?
     var registration_number: EvidenceMatchResponse?
     var registration_number_candidates: [String]
+    /// True when the evidence was searched for in OCR text (the file has no text layer).
+    var from_ocr: Bool
 
     init(_ evidence: Evidence) {
         legal_name = evidence.legalName.map(EvidenceMatchResponse.init)
         registration_number = evidence.registrationNumber.map(EvidenceMatchResponse.init)
         registration_number_candidates = evidence.registrationNumberCandidates
+        from_ocr = evidence.fromOCR
+    }
+}
+
+/// Where a scan's OCR stands, and how each page was read (`OCRStatus` in `openapi.yaml`).
+struct OCRStatusResponse: Encodable {
+    struct Page: Encodable {
+        var page: Int
+        var status: String
+        var confidence: Int?
+        var languages: [String]
+        var reason: String?
+    }
+
+    /// `queued`, `running`, `done` or `failed`.
+    var status: String
+    var attempts: Int
+    var error_code: String?
+    var queued_at: String
+    var finished_at: String?
+    var pages: [Page]
+
+    init(job: OCRJobRecord, inspection: Inspection) {
+        status = job.state.rawValue
+        attempts = job.attempts
+        error_code = job.errorCode
+        queued_at = job.createdAt
+        finished_at = job.finishedAt
+        pages = job.state == .done ? inspection.ocr.map {
+            Page(page: $0.page, status: $0.status.rawValue, confidence: $0.status == .recognized ? $0.confidence : nil, languages: $0.languages, reason: $0.reason)
+        } : []
+    }
+}
+
+/// One page of a certificate's text: from its text layer, or read by OCR when it has none.
+struct PageTextResponse: Encodable {
+    var page: Int
+    var text: String
+    /// `text_layer` or `ocr`.
+    var source: String
+    /// OCR's mean word confidence (0–100), for OCR text only.
+    var confidence: Int?
+
+    /// Every page's text: a page with no text layer shows its OCR text when it was read.
+    static func pages(of inspection: Inspection) -> [PageTextResponse] {
+        let count = max(inspection.pageTexts.count, inspection.ocr.map(\.page).max() ?? 0)
+        return (0..<count).map { index in
+            let layer = index < inspection.pageTexts.count ? inspection.pageTexts[index] : ""
+            if layer.allSatisfy(\.isWhitespace), let read = inspection.ocr.first(where: { $0.page == index + 1 && $0.status == .recognized }) {
+                return PageTextResponse(page: index + 1, text: read.text, source: "ocr", confidence: read.confidence)
+            }
+            return PageTextResponse(page: index + 1, text: layer, source: "text_layer", confidence: nil)
+        }
     }
 }
 

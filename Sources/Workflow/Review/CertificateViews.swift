@@ -59,6 +59,9 @@ public struct CertificateViews: Sendable {
         public var decisions: [DecisionRecord]
         /// Who uploaded it (nil for an account since deleted).
         public var uploader: UserAccount?
+        /// Its OCR job, when the file has no text layer and OCR is on: `queued` or `running`
+        /// until the OCR text and evidence are in ``inspection``.
+        public var ocrJob: OCRJobRecord?
         /// The language the customer reads (`en` or `fr`): the uploader's preferred one, else
         /// English. The reviewer's message is written in it.
         public var customerLanguage: String { uploader?.preferredLanguage.flatMap { MailComposer.languages.contains($0) ? $0 : nil } ?? "en" }
@@ -78,19 +81,27 @@ public struct CertificateViews: Sendable {
             _ = try? await preview(id, page: 1, by: principal)
         }
         var inspection = try await inspection(id, by: principal)
-        let (company, decisions, uploader, duplicate) = try await queue.store.withSession { database in
+        let (company, decisions, uploader, duplicate, ocrJob) = try await queue.store.withSession { database in
             let company = try await CompanyRepository.company(id: record.companyID, on: database)
             return (
                 company, try await DecisionRepository.decisions(certificateID: id, on: database),
                 try await AccountRepository.user(id: record.uploadedBy, on: database),
                 try await company.asyncMap {
                     try await DuplicateDocuments.signal(for: record, of: $0, pageDistance: queue.intake.policy.limits.forensics.duplicateFirstPageDistance, on: database)
-                } ?? nil
+                } ?? nil,
+                try await OCRJobRepository.job(certificateID: id, on: database)
             )
         }
         guard let company else { throw WorkflowError.notFound("company") }
         if let duplicate { inspection.signals.append(duplicate) }
-        return Review(certificate: record, inspection: inspection, company: company, decisions: decisions, uploader: uploader)
+        return Review(certificate: record, inspection: inspection, company: company, decisions: decisions, uploader: uploader, ocrJob: ocrJob)
+    }
+
+    /// A certificate's OCR job, for anyone who may see the certificate: whether its text is
+    /// still being read.
+    public func ocrJob(_ id: String, by principal: Principal) async throws -> OCRJobRecord? {
+        _ = try await certificate(id, by: principal)
+        return try await queue.store.withSession { try await OCRJobRepository.job(certificateID: id, on: $0) }
     }
 
     /// One page as a PNG. Rendered on first request in a worker (all pages at once, then kept
