@@ -114,6 +114,16 @@ public struct CertificateRecord: Sendable, Hashable, Codable {
     }
 }
 
+/// A stored inspection's evidence in short: found or not, and from OCR text or not.
+public struct EvidenceSummary: Sendable, Hashable {
+    /// Whether the declared legal name was found; nil when none was declared.
+    public var nameFound: Bool?
+    /// Whether the declared registration number was found; nil when none was declared.
+    public var numberFound: Bool?
+    /// Whether the text searched was OCR's (the file has no text layer).
+    public var fromOCR: Bool
+}
+
 /// Certificates, the review queue over them, and their previews.
 public enum CertificateRepository {
     static let columns = [
@@ -360,6 +370,29 @@ public enum CertificateRepository {
             case registrationNumber = "registration_number"
             case createdAt = "created_at"
         }
+    }
+
+    /// Whether each certificate's text showed the declared name and number (nil where none was
+    /// declared), and whether that text was OCR's, by id: what the review queue's rows show.
+    public static func evidenceSummaries(ids: [String], on database: any SQLDatabase) async throws -> [String: EvidenceSummary] {
+        guard !ids.isEmpty else { return [:] }
+        struct Row: Decodable { var id: String; var inspection: String }
+        struct Match: Decodable { var found: Bool }
+        struct Evidence: Decodable {
+            var legal_name: Match?
+            var registration_number: Match?
+            var from_ocr: Bool?
+        }
+        struct Stored: Decodable { var evidence: Evidence? }
+        let decoder = JSONDecoder()
+        var summaries: [String: EvidenceSummary] = [:]
+        for chunk in inListChunks(ids) {
+            for row in try await database.select().column("id").column("inspection").from("certificates").where("id", .in, SQLBind.group(chunk)).all(decoding: Row.self) {
+                guard let evidence = (try? decoder.decode(Stored.self, from: Data(row.inspection.utf8)))?.evidence else { continue }
+                summaries[row.id] = EvidenceSummary(nameFound: evidence.legal_name?.found, numberFound: evidence.registration_number?.found, fromOCR: evidence.from_ocr ?? false)
+            }
+        }
+        return summaries
     }
 
     /// The forensic signal codes stored with each certificate's inspection, by id.

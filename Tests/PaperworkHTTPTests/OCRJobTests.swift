@@ -102,6 +102,30 @@ struct OCRJobTests {
         }
     }
 
+    @Test("the console says OCR is in progress, then shows the OCR text marked as such, with the evidence found by OCR, in the queue and on the page")
+    func consoleShowsOCR() async throws {
+        let service = try await TestService.make()
+        try await service.run { client in
+            let reviewer = try await staffToken(service, role: .reviewer, name: "rita")
+            let id = try await uploadScan(client, service, email: "console@northwind.example", "scan-certificate.pdf", type: "application/pdf")
+            var (browser, _) = try await ConsoleTests.signIn(client, token: reviewer)
+            let (_, pending, _) = try await browser.get(client, "/console/certificates/\(id)")
+            #expect(pending.contains("OCR in progress"))
+            let (_, queuedRow, _) = try await browser.get(client, "/console/queue")
+            #expect(queuedRow.contains("OCR in progress"))
+
+            #expect(try await Self.recognition(service.store, recognizer: InProcessInspector()).workNext(as: "instance")?.outcome == .done)
+            let (_, page, _) = try await browser.get(client, "/console/certificates/\(id)")
+            #expect(!page.contains("OCR in progress"))
+            #expect(page.contains("the text below was read by OCR"))
+            #expect(page.contains("text read by OCR"))
+            #expect(page.contains("found by OCR on page(s) 1"))
+            #expect(page.contains("<mark>NORTHWIND CONNECT LIMITED</mark>"), "the declared name is highlighted in the OCR text")
+            let (_, queue, _) = try await browser.get(client, "/console/queue")
+            #expect(queue.contains("OCR: <span class=\"found\">name found</span>"))
+        }
+    }
+
     @Test("a text PDF gets no OCR job")
     func noJobForTextLayer() async throws {
         let service = try await TestService.make()

@@ -148,8 +148,12 @@ extension ConsoleController {
     static func approvalWarnings(_ view: CertificateViews.Review) -> [String] {
         var warnings: [String] = []
         let evidence = view.inspection.evidence
-        if let name = evidence.legalName, !name.found { warnings.append("The declared legal name “\(name.declared)” was not found in the text.") }
-        if let number = evidence.registrationNumber, !number.found { warnings.append("The declared registration number “\(number.declared)” was not found in the text.") }
+        let searched = evidence.fromOCR ? "the OCR text" : "the text"
+        if let name = evidence.legalName, !name.found { warnings.append("The declared legal name “\(name.declared)” was not found in \(searched).") }
+        if let number = evidence.registrationNumber, !number.found { warnings.append("The declared registration number “\(number.declared)” was not found in \(searched).") }
+        if evidence.fromOCR, evidence.legalName?.found == true || evidence.registrationNumber?.found == true {
+            warnings.append("What was found, was found by OCR in the page images, not in a text layer: compare it with the images.")
+        }
         if !view.certificate.flags.isEmpty { warnings.append("Intake set flags: \(view.certificate.flags.joined(separator: ", ")).") }
         if !view.inspection.signals.isEmpty {
             warnings.append("Forensic signals: \(view.inspection.signals.map(\.code.rawValue).joined(separator: ", ")).")
@@ -168,6 +172,9 @@ extension ConsoleController {
         let mine = held && certificate.claimedBy == reviewer
         let inQueue = CertificateStatus.inQueue.contains(certificate.status)
         let metadata = Self.metadataRows(inspection.metadata)
+        let ocrState = view.ocrJob?.state
+        let recognized = inspection.ocr.filter { $0.status == .recognized }
+        let fromOCR = inspection.evidence.fromOCR
 
         var evidence: [[String: Any]] = []
         var needles: [String] = []
@@ -175,7 +182,7 @@ extension ConsoleController {
             guard let match else { continue }
             if match.found { needles.append(match.declared) }
             evidence.append(Self.compact([
-                "label": label, "declared": match.declared, "found": match.found, "pages": match.pages.map(String.init).joined(separator: ", "),
+                "label": label, "declared": match.declared, "found": match.found, "pages": match.pages.map(String.init).joined(separator: ", "), "byOCR": fromOCR,
                 "kind": match.kind.map { $0.rawValue.replacingOccurrences(of: "_", with: " ") } ?? "",
             ]))
         }
@@ -203,6 +210,10 @@ extension ConsoleController {
             "source": texts.label("source", certificate.source),
             "verdict": texts.label("verdict", certificate.verdict), "verdictCode": certificate.verdict,
             "imageOnly": imageOnly,
+            "ocrPending": ocrState == .queued || ocrState == .running, "ocrFailed": ocrState == .failed, "ocrError": view.ocrJob?.errorCode ?? "",
+            "ocrDone": ocrState == .done && !recognized.isEmpty, "ocrEmpty": ocrState == .done && recognized.isEmpty,
+            "ocrConfidence": recognized.isEmpty ? 0 : recognized.map(\.confidence).reduce(0, +) / recognized.count,
+            "ocrSkipped": inspection.ocr.filter { $0.status != .recognized }.map { ["page": $0.page, "status": $0.status.rawValue, "reason": $0.reason ?? ""] },
             "flags": certificate.flags.map { ["code": $0, "label": texts.label("flag", $0)] }, "hasFlags": !certificate.flags.isEmpty,
             "findings": inspection.findings.map { ["code": $0.code.rawValue, "message": $0.message] }, "hasFindings": !inspection.findings.isEmpty,
             "metadata": metadata, "hasMetadata": !metadata.isEmpty,
@@ -215,6 +226,7 @@ extension ConsoleController {
             "signals": inspection.signals.map { signalValues($0) }, "hasSignals": !inspection.signals.isEmpty,
             "pageList": (1...pageCount).map { number -> [String: Any] in
                 let text = number <= pageTexts.count ? pageTexts[number - 1] : ""
+                let read = text.allSatisfy(\.isWhitespace) ? recognized.first { $0.page == number } : nil
                 // The signals' areas are outlined on the upright page only.
                 let pageSize = number <= inspection.pageSizes.count ? inspection.pageSizes[number - 1] : nil
                 let areas = rotate == 0 && pageSize != nil ? areaValues(inspection, page: number) : []
@@ -224,7 +236,9 @@ extension ConsoleController {
                     "pageWidth": Self.decimal(pageSize?.width ?? 0), "pageHeight": Self.decimal(pageSize?.height ?? 0),
                     // Enlarged, the page is drawn from the 300 dpi image so that small print stays sharp.
                     "sharp": zoom == "200" || zoom == "400",
-                    "noText": text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty,
+                    "noText": text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty && read == nil,
+                    "ocr": read.map { ["confidence": $0.confidence, "languages": $0.languages.joined(separator: "+"), "segments": Self.highlighted($0.text, needles)] as [String: Any] } ?? false,
+                    "layerText": read == nil,
                 ]
             },
             "hasDecisions": !view.decisions.isEmpty,

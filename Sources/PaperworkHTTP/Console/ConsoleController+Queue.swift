@@ -70,7 +70,13 @@ extension ConsoleController {
             let certificate = item.certificate
             let held = certificate.claimedBy != nil && (certificate.claimUntil ?? "") > now
             let mine = held && certificate.claimedBy == reviewer
+            let evidence = queue.evidence[certificate.id]
+            let ocrState = queue.ocr[certificate.id]
             return [
+                "ocrPending": ocrState == .queued || ocrState == .running, "ocrFailed": ocrState == .failed,
+                "hasEvidence": evidence.map { ($0.nameFound != nil || $0.numberFound != nil) && ($0.fromOCR || certificate.verdict == "accepted") } ?? false,
+                "byOCR": evidence?.fromOCR ?? false,
+                "nameFound": evidence?.nameFound ?? false, "numberFound": evidence?.numberFound ?? false,
                 "certificateID": certificate.id, "legalName": item.company.legalName, "country": item.company.country,
                 "registrationNumber": item.company.registrationNumber, "companyType": texts.label("type", item.company.companyType.rawValue),
                 "verdict": texts.label("verdict", certificate.verdict), "verdictCode": certificate.verdict,

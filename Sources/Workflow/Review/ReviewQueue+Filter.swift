@@ -39,6 +39,10 @@ extension ReviewQueue {
         /// The whole queue's counts: `all`, `unclaimed`, `mine`, `claimed`,
         /// `awaiting_confirmation`, `overdue`, `due_soon` (within 12 hours).
         public var counts: [String: Int]
+        /// The items' evidence in short, by certificate id.
+        public var evidence: [String: EvidenceSummary] = [:]
+        /// The items' OCR job states, by certificate id (scans only).
+        public var ocr: [String: OCRJobState] = [:]
     }
 
     /// The queue as `filter` narrows it, for the caller (who must be staff).
@@ -89,7 +93,11 @@ extension ReviewQueue {
             }
             return true
         }
-        return FilteredQueue(items: items, counts: counts)
+        let ids = items.map(\.certificate.id)
+        let (evidence, jobs) = try await store.withSession { database in
+            (try await CertificateRepository.evidenceSummaries(ids: ids, on: database), try await OCRJobRepository.jobs(certificateIDs: ids, on: database))
+        }
+        return FilteredQueue(items: items, counts: counts, evidence: evidence, ocr: jobs.mapValues(\.state))
     }
 
     /// Whether a reviewer holds the item now (an expired claim holds nothing).
