@@ -60,6 +60,9 @@ public struct RevalidateCommand: AsyncParsableCommand {
         @Flag(help: "Recompute the forensic signals of every certificate a reviewer can see, and report those whose signals changed (after the forensic rules change; slower: each is inspected in full).")
         var signals = false
 
+        @Flag(help: "Then read every scan (a certificate with no text layer) again by OCR, and recompute its evidence (after a Tesseract or language-pack upgrade): their OCR jobs are queued and worked by this process's workers, beside any server on the same database.")
+        var ocr = false
+
         @Option(help: "Resume this run after its process died: its claimed items return to the queue first.")
         var resume: String?
 
@@ -181,7 +184,25 @@ public struct RevalidateCommand: AsyncParsableCommand {
                 try await RevalidateCommand.writeReport(revalidation, runID: runID, format: format, everything: false, to: report)
                 print("report: \(report)")
             }
+            if ocr { try await readScansAgain(wiring: wiring, store: store, pool: pool, worker: worker) }
             return 0
+        }
+
+        /// Queues every scan's OCR job again and works them on `pool`, one lane per worker.
+        private func readScansAgain(wiring: Wiring, store: Store, pool: WorkerPool, worker: String) async throws {
+            let recognition = wiring.scanRecognition(store: store, recognizer: pool, metrics: nil)
+            let queued = try await recognition.requeueAllScans()
+            let outcomes = try await withThrowingTaskGroup(of: [ScanRecognition.Outcome: Int].self) { group in
+                for lane in 0..<max(1, pool.alive) {
+                    group.addTask { try await recognition.drain(as: "\(worker)/ocr-\(lane)") }
+                }
+                var total: [ScanRecognition.Outcome: Int] = [:]
+                for try await lane in group { total.merge(lane, uniquingKeysWith: +) }
+                return total
+            }
+            let counts = [ScanRecognition.Outcome.done, .failed, .retried, .lost].compactMap { outcome in outcomes[outcome].map { "\(outcome.rawValue) \($0)" } }
+            print("ocr: \(queued) scans queued; by this process: \(counts.isEmpty ? "none" : counts.joined(separator: ", "))")
+            if (outcomes[.retried] ?? 0) > 0 { print("ocr: jobs to retry are taken again by a server, or by the next paperwork revalidate --ocr") }
         }
     }
 

@@ -46,6 +46,27 @@ struct InspectCommandTests {
         #expect((evidence["legal_name"] as? [String: Any])?["found"] as? Bool == true)
     }
 
+    @Test("--ocr reads scans in the same run: ocr per page in --json (text, confidence, languages) and evidence from it; a text PDF is not read")
+    func ocrInTheSameRun() throws {
+        let run = try paperwork([
+            "inspect", "--json", "--ocr", "--legal-name", "株式会社東京ネットワークス", "--registration-number", "0104-01-123456", "--country", "JP",
+            "samples/jp-scan-genzai-jiko-ichibu.png", "samples/jp-rireki-jiko-zenbu-shomeisho.pdf",
+        ])
+        let lines = try jsonLines(run.stdout)
+        #expect(lines.count == 2)
+        let scan = try #require(lines.first)
+        let page = try #require((scan["ocr"] as? [[String: Any]])?.first)
+        #expect(page["status"] as? String == "recognized")
+        #expect(page["languages"] as? [String] == ["jpn", "eng"])
+        #expect((page["confidence"] as? Int ?? 0) > 50)
+        #expect((page["text"] as? String)?.contains("0104-01-123456") == true)
+        let evidence = try #require(scan["evidence"] as? [String: Any])
+        #expect(evidence["from_ocr"] as? Bool == true)
+        #expect((evidence["legal_name"] as? [String: Any])?["found"] as? Bool == true)
+        #expect((lines[1]["ocr"] as? [Any])?.isEmpty == true, "a text layer is not read by OCR")
+        #expect(try paperwork(["inspect", "--ocr-languages", "eng", "x.pdf"]).status == 64, "--ocr-languages needs --ocr")
+    }
+
     @Test("every sample gets a verdict through the worker pool and the exit status is 0")
     func allSamples() throws {
         let samples = try FileManager.default.subpathsOfDirectory(atPath: SourceTree.root.appendingPathComponent("samples").path)

@@ -93,6 +93,31 @@ struct RevalidateCommandTests {
         }
     }
 
+    @Test("--ocr reads every scan again in the run's workers and stores the OCR text and evidence with each")
+    func readsScansAgain() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("paperwork-revalidate-ocr-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let store = try await Store.open(try DatabaseLocation(url: nil, dataDirectory: directory), dataDirectory: directory, logger: Logger(label: "test"))
+        do {
+            try await store.migrate()
+            let files = try Self.sampleFiles().filter { $0.name == "scan-certificate.pdf" || $0.name == "uk-certificate-of-incorporation.pdf" }
+            let ids = try await seedCertificates(store, files: files, count: 2, legalName: "Northwind Connect Limited", registrationNumber: "12345678")
+            let outcome = try await Self.run(["revalidate", "--ocr", "--progress", "none", "--workers", "1", "--data-directory", directory])
+            #expect(outcome.exitStatus == 0, "\(String(decoding: outcome.errors, as: UTF8.self))")
+            #expect(String(decoding: outcome.output, as: UTF8.self).contains("ocr: 1 scans queued; by this process: done 1"))
+            let scan = try #require(ids.first { id in files[ids.firstIndex(of: id)! % files.count].name == "scan-certificate.pdf" })
+            let json = try #require(try await store.withSession { try await CertificateRepository.inspectionJSON(id: scan, on: $0) })
+            let inspection = try JSONDecoder().decode(Inspection.self, from: Data(json.utf8))
+            #expect(inspection.ocr.first?.status == .recognized)
+            #expect(inspection.evidence.fromOCR)
+            #expect(inspection.evidence.registrationNumber?.found == true)
+        } catch {
+            await store.close()
+            throw error
+        }
+        await store.close()
+    }
+
     @Test("a policy change, a run killed halfway (SIGKILL) and resumed: every document examined once, exactly the two-page ones reported")
     func killedAndResumed() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("paperwork-revalidate-\(UUID().uuidString)").path

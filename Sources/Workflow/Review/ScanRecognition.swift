@@ -152,7 +152,10 @@ public struct ScanRecognition: Sendable {
         for page in read.ocr where page.status == .recognized || page.status == .timedOut {
             Timer(label: "paperwork_ocr_page_seconds", factory: metricsFactory).recordSeconds(page.seconds)
         }
-        var stored = try JSONDecoder().decode(Inspection.self, from: Data(storedJSON.utf8))
+        // The OCR and its evidence join what intake stored at upload (its signals were judged
+        // on the day received); a stored inspection that cannot be read is replaced by this one.
+        var stored = (try? JSONDecoder().decode(Inspection.self, from: Data(storedJSON.utf8))) ?? read
+        stored.previews = []
         stored.ocr = read.ocr
         if !read.ocr.isEmpty { stored.evidence = read.evidence }
         let json = String(decoding: try JSONEncoder().encode(stored), as: UTF8.self)
