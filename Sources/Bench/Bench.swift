@@ -11,7 +11,7 @@ struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "paperwork-bench",
         abstract: "Benchmarks Paperwork against the reference C programs.",
-        subcommands: [IntakeBench.self, InspectBench.self, LOABench.self, UploadsBench.self, RevalidationBench.self, PortalBench.self, PagesBench.self, ConsoleBench.self]
+        subcommands: [IntakeBench.self, InspectBench.self, LOABench.self, UploadsBench.self, RevalidationBench.self, PortalBench.self, PagesBench.self, ConsoleBench.self, OCRBench.self]
     )
 }
 
