@@ -62,9 +62,9 @@ public struct LOARecord: Sendable, Hashable, Codable {
 public enum LOARepository {
     static let columns = ["id", "port_id", "company_id", "issued_at", "expires_at", "status", "pdf_sha256", "language", "paper_size", "superseded_by", "revoked_at", "issued_by"]
 
-    /// Records a new LOA with the letter as printed (JSON); the port's earlier valid ones
-    /// become superseded by it.
-    public static func insertSuperseding(_ record: LOARecord, letterJSON: String, on database: any SQLDatabase) async throws {
+    /// Records a new LOA with the letter as printed (JSON) and as rendered (every field, JSON),
+    /// and its first rendition; the port's earlier valid ones become superseded by it.
+    public static func insertSuperseding(_ record: LOARecord, letterJSON: String, letter: String? = nil, on database: any SQLDatabase) async throws {
         try await database.update("loas").set("status", to: SQLBind("superseded")).set("superseded_by", to: SQLBind(record.id))
             .where("port_id", .equal, SQLBind(record.portID)).where("status", .equal, SQLBind("valid")).run()
         try await database.insert(into: "loas")
@@ -75,6 +75,29 @@ public enum LOARepository {
                 SQLBind(record.supersededBy), SQLBind(record.revokedAt), SQLBind(record.issuedBy), SQLBind(letterJSON)
             )
             .run()
+        try await database.update("loas").set("letter", to: SQLBind(letter)).where("id", .equal, SQLBind(record.id)).run()
+        _ = try await insertRendition(loaID: record.id, language: record.language, paperSize: record.paperSize, pdfSHA256: record.pdfSHA256, at: record.issuedAt, on: database)
+    }
+
+    /// The letter as rendered (JSON), for letters issued since renditions exist.
+    public static func letter(id: String, on database: any SQLDatabase) async throws -> String? {
+        try await database.select().column("letter").from("loas").where("id", .equal, SQLBind(id)).first(decodingColumn: "letter", as: String?.self) ?? nil
+    }
+
+    /// The stored PDF of one rendition of a letter, if it was rendered.
+    public static func rendition(loaID: String, language: String, paperSize: String, on database: any SQLDatabase) async throws -> String? {
+        try await database.select().column("pdf_sha256").from("loa_renditions").where("loa_id", .equal, SQLBind(loaID))
+            .where("language", .equal, SQLBind(language)).where("paper_size", .equal, SQLBind(paperSize))
+            .first(decodingColumn: "pdf_sha256", as: String.self)
+    }
+
+    /// Records a rendition; false when one was recorded first (two downloads at once), whose
+    /// PDF is then the one to serve.
+    public static func insertRendition(loaID: String, language: String, paperSize: String, pdfSHA256: String, at stamp: String, on database: any SQLDatabase) async throws -> Bool {
+        struct Row: Decodable { var loa_id: String }
+        return try await database.insert(into: "loa_renditions").columns("loa_id", "language", "paper_size", "pdf_sha256", "rendered_at")
+            .values(SQLBind(loaID), SQLBind(language), SQLBind(paperSize), SQLBind(pdfSHA256), SQLBind(stamp))
+            .ignoringConflicts().returning("loa_id").first(decoding: Row.self) != nil
     }
 
     /// The letter as printed on an LOA (JSON), for the verification page.

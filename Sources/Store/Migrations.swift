@@ -405,6 +405,19 @@ public enum Schema {
             // The claim looks for the oldest job that is due, queued or with a lapsed lease.
             try await database.create(index: "ocr_jobs_due").on("ocr_jobs").column("state").column("available_at").run()
         },
+        Migration(15, "one letter, several renditions: each language and paper size rendered and signed once, under the letter's id") { database, _ in
+            // The whole letter as rendered (every field, the signatory included), so that a later
+            // rendition prints exactly what the first did, whatever changed in the catalog since.
+            try await database.alter(table: "loas").column("letter", type: .text).run()
+            try await database.create(table: "loa_renditions")
+                .column("loa_id", type: .text, .notNull, .references("loas", "id"))
+                .column("language", type: .text, .notNull)
+                .column("paper_size", type: .text, .notNull)
+                .column("pdf_sha256", type: .text, .notNull)
+                .column("rendered_at", type: .text, .notNull)
+                .primaryKey("loa_id", "language", "paper_size")
+                .run()
+        },
     ]
 }
 

@@ -46,6 +46,28 @@ struct OCRJobTests {
         }
     }
 
+    /// A worker pool whose workers crash (SIGSEGV) on every OCR request: a real crash of a real
+    /// process, as a hostile scan could cause in the OCR engine.
+    struct CrashingRecognizer: DocumentInspector {
+        let pool: WorkerPool
+
+        func inspect(_ document: [UInt8], declared: DeclaredType, claims: CompanyClaims, limits: IntakeLimits, previews: PreviewSelection, receivedOn: CalendarDay?) async -> Inspection {
+            await pool.inspect(document, declared: declared, claims: claims, limits: limits, previews: previews, receivedOn: receivedOn)
+        }
+        func inspectOversized(head: [UInt8], size: Int, sha256: String, declared: DeclaredType, limits: IntakeLimits) async -> Inspection {
+            await pool.inspectOversized(head: head, size: size, sha256: sha256, declared: declared, limits: limits)
+        }
+        func judge(_ document: [UInt8], sha256: String, declared: DeclaredType, limits: IntakeLimits) async -> Inspection {
+            await pool.judge(document, sha256: sha256, declared: declared, limits: limits)
+        }
+        func render(_ document: [UInt8], page: Int, declared: DeclaredType, limits: IntakeLimits) async -> Inspection {
+            await pool.render(document, page: page, declared: declared, limits: limits)
+        }
+        func recognize(_ document: [UInt8], declared: DeclaredType, claims: CompanyClaims, limits: IntakeLimits, policy: OCRPolicy, receivedOn: CalendarDay?) async -> Inspection {
+            await pool.recognize(document, declared: declared, claims: claims, limits: limits, policy: policy, receivedOn: receivedOn, fault: .segmentationFault)
+        }
+    }
+
     static func recognition(_ store: Store, recognizer: any DocumentInspector, adjust: (inout ScanRecognition.Policy) -> Void = { _ in }) -> ScanRecognition {
         var policy = TestService.settings.scanRecognitionPolicy
         adjust(&policy)
@@ -225,6 +247,35 @@ struct OCRJobTests {
             let reads = counting.reads.withLock { $0 }
             #expect(reads.values.reduce(0, +) == ids.count, "each job read once: \(reads)")
         }
+    }
+
+    @Test("a worker that crashes while reading costs only its job: retried, then failed with processing_failed; the pool replaces the worker")
+    func crashCostsOnlyTheJob() async throws {
+        let service = try await TestService.make()
+        var configuration = WorkerPool.Configuration(executable: PaperworkBinary.path)
+        configuration.size = 1
+        configuration.allowsFaultInjection = true
+        let pool = WorkerPool(configuration: configuration)
+        try await pool.start()
+        try await service.run { client in
+            let id = try await uploadScan(client, service, email: "crash@northwind.example", "scan-certificate.jpg", type: "image/jpeg")
+            let recognition = Self.recognition(service.store, recognizer: CrashingRecognizer(pool: pool)) {
+                $0.maxAttempts = 2
+                $0.retryDelay = 0
+            }
+            #expect(try await recognition.workNext(as: "instance")?.outcome == .retried)
+            #expect(try await recognition.workNext(as: "instance")?.outcome == .failed)
+            let job = try #require(try await recognition.job(certificateID: id))
+            #expect(job.errorCode == "processing_failed")
+            // The slot starts the replacement right after answering; give it the time to say hello.
+            for _ in 0..<100 where pool.alive < 1 { try await Task.sleep(for: .milliseconds(100)) }
+            #expect(pool.alive == 1, "the crashed worker was replaced")
+            #expect(pool.replacements == 4, "each attempt: the pool tries a crashing document on a second worker before it gives up")
+            let review = try await client.call(.get, "/v1/certificates/\(id)/review", token: try await staffToken(service, role: .reviewer, name: "rita"))
+            #expect((review["ocr"] as? [String: Any])?["status"] as? String == "failed")
+            #expect((review["certificate"] as? [String: Any])?["status"] as? String == "queued")
+        }
+        await pool.shutdown()
     }
 
     @Test("an OCR engine that overruns its worker's time costs only its job: retried, then failed with processing_timeout; the upload is untouched")

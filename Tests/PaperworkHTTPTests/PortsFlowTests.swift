@@ -179,6 +179,24 @@ struct PortsFlowTests {
             #expect((verified["letter"] as? [String: Any])?["authorized_party"] as? String == "Northwind Connect Ltd")
             let html = try await client.execute(uri: "/verify/\(loaID)", method: .get, headers: [.accept: "text/html"]) { String(buffer: $0.body) }
             #expect(html.contains(#"data-status="valid""#) && html.contains("genuine and valid"))
+
+            // Another language and paper size is a rendition of the same letter: same id, same
+            // validity, signed, stored once; the first stays valid.
+            let french = try await client.execute(uri: "/v1/ports/\(port)/loa?language=fr&paper_size=us_letter", method: .get, headers: [.authorization: "Bearer \(admin)"]) { response in
+                (response.status, response.headers[.init("X-LOA-Id")!] ?? "", Array(buffer: response.body))
+            }
+            #expect(french.0 == .ok)
+            #expect(french.1 == loaID, "a rendition keeps the letter's id")
+            #expect(french.2 != pdf)
+            let frenchText = try tool("/usr/bin/pdftotext", ["-layout", "FILE", "-"], file: french.2)
+            #expect(frenchText.contains(loaID) && frenchText.contains("Lettre"), "the French rendition is in French")
+            #expect(try tool("/usr/bin/pdfsig", ["FILE"], file: french.2).contains("Signature is Valid."))
+            let frenchAgain = try await client.execute(uri: "/v1/ports/\(port)/loa?language=fr&paper_size=us_letter", method: .get, headers: [.authorization: "Bearer \(admin)"]) { Array(buffer: $0.body) }
+            #expect(frenchAgain == french.2, "a rendition is rendered once, then served as stored")
+            let englishAgain = try await client.execute(uri: "/v1/ports/\(port)/loa?language=en", method: .get, headers: [.authorization: "Bearer \(admin)"]) { Array(buffer: $0.body) }
+            #expect(englishAgain == pdf)
+            #expect(try await client.call(.get, "/verify/\(loaID)").string("status") == "valid", "renditions never supersede each other")
+
             let reissued = try await client.execute(uri: "/v1/ports/\(port)/loa?language=fr", method: .post, headers: [.authorization: "Bearer \(admin)"]) { response in
                 (response.status, response.headers[.init("X-LOA-Id")!] ?? "")
             }

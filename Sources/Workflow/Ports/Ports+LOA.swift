@@ -14,17 +14,65 @@ extension Ports {
         public var fileName: String { "\(record.id)-\(record.portID.prefix(8)).pdf" }
     }
 
-    /// The port's current LOA, issuing one if none is valid (permission: download LOAs).
+    /// The port's current LOA in the language and paper size asked for (those it was issued
+    /// in when not given), issuing a letter if none is valid (permission: download LOAs).
+    ///
+    /// A letter is one id, one port, one validity: another language or paper size is a
+    /// rendition of the same letter, rendered and signed the first time it is asked for, then
+    /// stored and served as is. Renditions never supersede each other; only a reissue does.
     public func currentLOA(portID: String, by principal: Principal, language: String?, paperSize: String?) async throws -> IssuedLOA {
         _ = try Self.options(language: language, paperSize: paperSize)
         let port = try await loaPort(portID, by: principal)
         let today = CalendarDate(utc: clock()).description
-        if let record = try await store.withSession({ try await LOARepository.current(portID: port.id, today: today, on: $0) }),
-           language == nil || language == record.language, paperSize == nil || paperSize == record.paperSize,
-           let pdf = try await store.blobs.get(record.pdfSHA256) {
-            return IssuedLOA(record: record, pdf: pdf)
+        guard let record = try await store.withSession({ try await LOARepository.current(portID: port.id, today: today, on: $0) }) else {
+            return try await issue(port, by: principal, language: language, paperSize: paperSize)
         }
-        return try await issue(port, by: principal, language: language, paperSize: paperSize)
+        let (wantedLanguage, wantedPaper) = try Self.options(language: language ?? record.language, paperSize: paperSize ?? record.paperSize)
+        var served = record
+        served.language = wantedLanguage.rawValue
+        served.paperSize = wantedPaper.rawValue
+        if let stored = try await store.withSession({
+            try await LOARepository.rendition(loaID: record.id, language: wantedLanguage.rawValue, paperSize: wantedPaper.rawValue, on: $0)
+        }) ?? (served.language == record.language && served.paperSize == record.paperSize ? record.pdfSHA256 : nil),
+           let pdf = try await store.blobs.get(stored) {
+            served.pdfSHA256 = stored
+            return IssuedLOA(record: served, pdf: pdf)
+        }
+        return try await render(record, of: port, language: wantedLanguage, paper: wantedPaper)
+    }
+
+    /// Renders and signs another rendition of an issued letter: the same id, dates and fields,
+    /// in another language or paper size. Two requests at once render twice but store once:
+    /// the second serves the first's PDF.
+    private func render(_ record: LOARecord, of port: CustomerPort, language: LetterOfAuthorization.Language, paper: LetterOfAuthorization.PaperSize) async throws -> IssuedLOA {
+        var letter: LetterOfAuthorization
+        if let json = try await store.withSession({ try await LOARepository.letter(id: record.id, on: $0) }),
+           let stored = try? JSONDecoder().decode(LetterOfAuthorization.self, from: Data(json.utf8)) {
+            letter = stored
+        } else {
+            // Issued before renditions were stored whole: the letter is drawn again from the port.
+            let issued = try CalendarDate(String(record.issuedAt.prefix(10)))
+            letter = try await self.letter(for: port, id: record.id, issueDate: issued, expiryDate: try CalendarDate(record.expiresAt), language: language, paper: paper)
+        }
+        letter.language = language
+        letter.paperSize = paper
+        let now = clock()
+        let renderer = self.renderer, signer = LOASigner(identity: policy.identity), id = record.id, signed = letter
+        let pdf = try await NIOThreadPool.singleton.runIfActive { () throws -> [UInt8] in
+            try signer.sign(try renderer.render(signed), signingTime: now, reason: "Letter of Authorization \(id)")
+        }
+        let sha256 = try await store.blobs.put(pdf)
+        let stored = try await store.transaction { database -> String in
+            if try await LOARepository.insertRendition(loaID: id, language: language.rawValue, paperSize: paper.rawValue, pdfSHA256: sha256, at: Timestamp.format(now), on: database) {
+                return sha256
+            }
+            return try await LOARepository.rendition(loaID: id, language: language.rawValue, paperSize: paper.rawValue, on: database) ?? sha256
+        }
+        var served = record
+        served.language = language.rawValue
+        served.paperSize = paper.rawValue
+        served.pdfSHA256 = stored
+        return IssuedLOA(record: served, pdf: stored == sha256 ? pdf : try await store.blobs.get(stored) ?? pdf)
     }
 
     /// Issues a new LOA for the port; the previous one is superseded.
@@ -68,26 +116,10 @@ extension Ports {
 
     private func issue(_ port: CustomerPort, by principal: Principal, language rawLanguage: String?, paperSize rawPaper: String?) async throws -> IssuedLOA {
         let (language, paper) = try Self.options(language: rawLanguage, paperSize: rawPaper)
-        let (company, datacenter, panel) = try await store.withSession { database in
-            (try await CompanyRepository.company(id: port.companyID, on: database),
-             try await CatalogRepository.datacenter(id: port.datacenterID, on: database),
-             try await PortRepository.panel(id: port.panelID, on: database))
-        }
-        guard let company, let datacenter, let panel else { throw WorkflowError.notFound("port") }
         let now = clock()
         let issueDate = CalendarDate(utc: now)
         let id = "LOA-" + Self.serviceID().dropFirst(3) + String(Self.serviceID().dropFirst(3).prefix(4))
-        let countryName = Locale(identifier: "en_US_POSIX").localizedString(forRegionCode: datacenter.country) ?? datacenter.country
-        let cityLine = [datacenter.zipcode, datacenter.city].filter { !$0.isEmpty }.joined(separator: " ")
-        let letter = LetterOfAuthorization(
-            id: id, issueDate: issueDate, expiryDate: issueDate.adding(days: policy.validityDays),
-            issuer: profile.issuer, authorizedParty: company.legalName,
-            facility: .init(name: datacenter.name, addressLines: [datacenter.address1, datacenter.address2, cityLine, datacenter.state, countryName].filter { !$0.isEmpty }),
-            cage: panel.cage, cabinet: panel.cabinet, patchPanel: panel.name, portPositions: "\(port.positionA)/\(port.positionB)",
-            media: port.media == "mmf" ? .multiModeFiber : .singleModeFiber, connector: port.connector == "SC" ? .sc : .lc,
-            speed: LetterOfAuthorization.PortSpeed(rawValue: port.speed) ?? .tenGigabit, serviceID: port.serviceID,
-            signatory: signatory, verificationURL: policy.publicURL + "/verify/" + id, language: language, paperSize: paper
-        )
+        let letter = try await self.letter(for: port, id: id, issueDate: issueDate, expiryDate: issueDate.adding(days: policy.validityDays), language: language, paper: paper)
         // Drawing and signing take milliseconds of CPU: off the event loops.
         let renderer = self.renderer, signer = LOASigner(identity: policy.identity)
         let pdf = try await NIOThreadPool.singleton.runIfActive { () throws -> [UInt8] in
@@ -100,12 +132,37 @@ extension Ports {
             issuedBy: principal.actorName
         )
         let letterJSON = String(decoding: try JSONEncoder().encode(PrintedLetter(letter)), as: UTF8.self)
+        let wholeLetter = String(decoding: try JSONEncoder().encode(letter), as: UTF8.self)
         try await store.transaction { database in
-            try await LOARepository.insertSuperseding(record, letterJSON: letterJSON, on: database)
+            try await LOARepository.insertSuperseding(record, letterJSON: letterJSON, letter: wholeLetter, on: database)
             try await AuditRepository.append(actor: principal.actorName, entityType: "loa", entityID: id, action: "issued", before: nil,
                                              after: Audit.json(["port_id": port.id, "expires": record.expiresAt]), at: record.issuedAt, on: database)
         }
         return IssuedLOA(record: record, pdf: pdf)
+    }
+
+    /// The letter for a port as the catalog describes it today.
+    private func letter(
+        for port: CustomerPort, id: String, issueDate: CalendarDate, expiryDate: CalendarDate,
+        language: LetterOfAuthorization.Language, paper: LetterOfAuthorization.PaperSize
+    ) async throws -> LetterOfAuthorization {
+        let (company, datacenter, panel) = try await store.withSession { database in
+            (try await CompanyRepository.company(id: port.companyID, on: database),
+             try await CatalogRepository.datacenter(id: port.datacenterID, on: database),
+             try await PortRepository.panel(id: port.panelID, on: database))
+        }
+        guard let company, let datacenter, let panel else { throw WorkflowError.notFound("port") }
+        let countryName = Locale(identifier: "en_US_POSIX").localizedString(forRegionCode: datacenter.country) ?? datacenter.country
+        let cityLine = [datacenter.zipcode, datacenter.city].filter { !$0.isEmpty }.joined(separator: " ")
+        return LetterOfAuthorization(
+            id: id, issueDate: issueDate, expiryDate: expiryDate,
+            issuer: profile.issuer, authorizedParty: company.legalName,
+            facility: .init(name: datacenter.name, addressLines: [datacenter.address1, datacenter.address2, cityLine, datacenter.state, countryName].filter { !$0.isEmpty }),
+            cage: panel.cage, cabinet: panel.cabinet, patchPanel: panel.name, portPositions: "\(port.positionA)/\(port.positionB)",
+            media: port.media == "mmf" ? .multiModeFiber : .singleModeFiber, connector: port.connector == "SC" ? .sc : .lc,
+            speed: LetterOfAuthorization.PortSpeed(rawValue: port.speed) ?? .tenGigabit, serviceID: port.serviceID,
+            signatory: signatory, verificationURL: policy.publicURL + "/verify/" + id, language: language, paperSize: paper
+        )
     }
 
     /// What the public verification page says about an LOA id.
