@@ -182,7 +182,7 @@ struct PortsFlowTests {
 
             // Another language and paper size is a rendition of the same letter: same id, same
             // validity, signed, stored once; the first stays valid.
-            let french = try await client.execute(uri: "/v1/ports/\(port)/loa?language=fr&paper_size=us_letter", method: .get, headers: [.authorization: "Bearer \(admin)"]) { response in
+            let french = try await client.execute(uri: "/v1/ports/\(port)/loa?language=fr&paper=us_letter", method: .get, headers: [.authorization: "Bearer \(admin)"]) { response in
                 (response.status, response.headers[.init("X-LOA-Id")!] ?? "", Array(buffer: response.body))
             }
             #expect(french.0 == .ok)
@@ -190,8 +190,9 @@ struct PortsFlowTests {
             #expect(french.2 != pdf)
             let frenchText = try tool("/usr/bin/pdftotext", ["-layout", "FILE", "-"], file: french.2)
             #expect(frenchText.contains(loaID) && frenchText.contains("Lettre"), "the French rendition is in French")
+            #expect(try tool("/usr/bin/pdfinfo", ["FILE"], file: french.2).contains("612 x 792 pts"), "on US Letter paper")
             #expect(try tool("/usr/bin/pdfsig", ["FILE"], file: french.2).contains("Signature is Valid."))
-            let frenchAgain = try await client.execute(uri: "/v1/ports/\(port)/loa?language=fr&paper_size=us_letter", method: .get, headers: [.authorization: "Bearer \(admin)"]) { Array(buffer: $0.body) }
+            let frenchAgain = try await client.execute(uri: "/v1/ports/\(port)/loa?language=fr&paper=us_letter", method: .get, headers: [.authorization: "Bearer \(admin)"]) { Array(buffer: $0.body) }
             #expect(frenchAgain == french.2, "a rendition is rendered once, then served as stored")
             let englishAgain = try await client.execute(uri: "/v1/ports/\(port)/loa?language=en", method: .get, headers: [.authorization: "Bearer \(admin)"]) { Array(buffer: $0.body) }
             #expect(englishAgain == pdf)
