@@ -55,5 +55,8 @@ public struct LOAError: Error, Equatable, Sendable, CustomStringConvertible {
         /// The file is not a signed PDF the verifier can check (no signature dictionary, bad
         /// /ByteRange or /Contents).
         public static let signatureNotFound = "signature_not_found"
+        /// A time-stamping authority's answer was refused: not granted, malformed, or a token
+        /// over other bytes or for another request.
+        public static let timestampRefused = "timestamp_refused"
     }
 }

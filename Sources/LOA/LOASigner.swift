@@ -3,11 +3,14 @@ public import Foundation
 import SwiftASN1
 @_spi(CMS) import X509
 
-/// Signs a rendered letter as PDF readers expect: an incremental update appended to the file
-/// (the original bytes are never rewritten) adds an invisible signature field, an AcroForm
-/// with `/SigFlags 3` and a `/Sig` dictionary (`/Adobe.PPKLite`, `/adbe.pkcs7.detached`)
-/// whose `/ByteRange` covers the whole file but the `/Contents` hex string, which holds a CMS
-/// detached signature (SHA-256, signing-time attribute) over exactly those bytes.
+/// Signs a rendered letter as a PAdES baseline signature (ETSI EN 319 142-1): an incremental
+/// update appended to the file (the original bytes are never rewritten) adds an invisible
+/// signature field, an AcroForm with `/SigFlags 3` and a `/Sig` dictionary (`/Adobe.PPKLite`,
+/// `/ETSI.CAdES.detached`, the signing time in `/M`) whose `/ByteRange` covers the whole file
+/// but the `/Contents` hex string, which holds a CAdES detached signature (``CAdESSignature``:
+/// content type, message digest and the ESS signing-certificate-v2 attribute, no CMS
+/// signing-time) over exactly those bytes: level B-B. With a timestamp token from a
+/// time-stamping authority over its signature value, level B-T.
 public struct LOASigner: Sendable {
     /// The key and certificate every signature is made with.
     public let identity: SigningIdentity
@@ -17,11 +20,56 @@ public struct LOASigner: Sendable {
         self.identity = identity
     }
 
-    /// `pdf` with a signature appended. `signingTime` is stated in the signature and the
-    /// `/M` entry; `reason` is shown by readers. Throws `pdf_structure_unsupported` for a file
-    /// that is not a classic-xref PDF the signer understands (or already has a form), and
-    /// `signing_failed` when the key refuses to sign.
+    /// Room kept in `/Contents` for a timestamp token (an authority's token with its
+    /// certificate is 2–6 KiB), so that a token can be added later in place.
+    static let timestampRoom = 12 * 1024
+
+    /// `pdf` signed at level B-B. `signingTime` is the `/M` entry; `reason` is shown by
+    /// readers. Throws `pdf_structure_unsupported` for a file that is not a classic-xref PDF
+    /// the signer understands (or already has a form), and `signing_failed` when the key
+    /// refuses to sign.
     public func sign(_ pdf: [UInt8], signingTime: Date = Date(), reason: String? = nil) throws(LOAError) -> [UInt8] {
+        try prepare(pdf, signingTime: signingTime, reason: reason).signed()
+    }
+
+    /// A signed letter waiting, or not, for its timestamp.
+    public struct PreparedSignature: Sendable {
+        let output: [UInt8]
+        let contentsStart: Int
+        let reservedBytes: Int
+        let signature: CAdESSignature
+
+        /// The request to send to a time-stamping authority for this signature (B-T).
+        public func timestampRequest() throws(LOAError) -> SignatureTimestampRequest {
+            do { return try SignatureTimestampRequest(signatureValue: signature.signatureValue) } catch {
+                throw LOAError(code: LOAError.Code.signingFailed, message: "the timestamp request could not be encoded: \(error)")
+            }
+        }
+
+        /// The signed PDF: B-B without a token, B-T with the token of an authority's answer
+        /// (checked by ``SignatureTimestampRequest/token(from:)``).
+        public func signed(timestampToken: [UInt8]? = nil) throws(LOAError) -> [UInt8] {
+            let cms: [UInt8]
+            do { cms = try signature.contentInfo(timestampToken: timestampToken) } catch {
+                throw LOAError(code: LOAError.Code.signingFailed, message: "the CMS signature could not be encoded: \(error)")
+            }
+            guard cms.count <= reservedBytes else {
+                throw LOAError(code: LOAError.Code.signingFailed, message: "the signature (\(cms.count) bytes) does not fit the \(reservedBytes) reserved")
+            }
+            var output = self.output
+            let hexDigits = Array("0123456789ABCDEF".utf8)
+            var cursor = contentsStart + 1
+            for byte in cms {
+                output[cursor] = hexDigits[Int(byte >> 4)]
+                output[cursor + 1] = hexDigits[Int(byte & 0x0F)]
+                cursor += 2
+            }
+            return output
+        }
+    }
+
+    /// Everything up to the timestamp: the update appended, the bytes signed.
+    public func prepare(_ pdf: [UInt8], signingTime: Date = Date(), reason: String? = nil) throws(LOAError) -> PreparedSignature {
         let structure = try PDFStructure(pdf)
         let catalog = try structure.dictionary(of: structure.root)
         guard PDFDictionary(catalog).value("AcroForm") == nil else {
@@ -36,7 +84,7 @@ public struct LOASigner: Sendable {
             var serializer = DER.Serializer()
             return total + ((try? serializer.serialize(certificate)) != nil ? serializer.serializedBytes.count : 2048)
         }
-        let reservedBytes = max(8192, chainBytes + 4096)
+        let reservedBytes = max(8192, chainBytes + 4096) + Self.timestampRoom
 
         var output = pdf
         output.reserveCapacity(pdf.count + 2 * reservedBytes + 2048)
@@ -51,7 +99,7 @@ public struct LOASigner: Sendable {
         // The signature dictionary, with placeholders patched once the offsets are known.
         let byteRangeWidth = 48
         beginObject(signatureNumber)
-        append("<< /Type /Sig /Filter /Adobe.PPKLite /SubFilter /adbe.pkcs7.detached\n/ByteRange [")
+        append("<< /Type /Sig /Filter /Adobe.PPKLite /SubFilter /ETSI.CAdES.detached\n/ByteRange [")
         let byteRangeAt = output.count
         append(String(repeating: " ", count: byteRangeWidth) + "]\n/Contents ")
         let contentsStart = output.count
@@ -98,30 +146,11 @@ public struct LOASigner: Sendable {
         signed.reserveCapacity(output.count - (contentsEnd - contentsStart))
         signed.append(contentsOf: output[0..<contentsStart])
         signed.append(contentsOf: output[contentsEnd...])
-        let cms: [UInt8]
-        do {
-            cms = try CMS.sign(
-                signed,
-                additionalIntermediateCertificates: identity.intermediates,
-                certificate: identity.certificate,
-                privateKey: identity.privateKey,
-                signingTime: signingTime,
-                detached: true
-            )
-        } catch {
-            throw LOAError(code: LOAError.Code.signingFailed, message: "the CMS signature could not be made: \(error)")
+        let signature: CAdESSignature
+        do { signature = try CAdESSignature.sign(signed, identity: identity) } catch {
+            throw LOAError(code: LOAError.Code.signingFailed, message: "the CAdES signature could not be made: \(error)")
         }
-        guard cms.count <= reservedBytes else {
-            throw LOAError(code: LOAError.Code.signingFailed, message: "the signature (\(cms.count) bytes) does not fit the \(reservedBytes) reserved")
-        }
-        let hexDigits = Array("0123456789ABCDEF".utf8)
-        var cursor = contentsStart + 1
-        for byte in cms {
-            output[cursor] = hexDigits[Int(byte >> 4)]
-            output[cursor + 1] = hexDigits[Int(byte & 0x0F)]
-            cursor += 2
-        }
-        return output
+        return PreparedSignature(output: output, contentsStart: contentsStart, reservedBytes: reservedBytes, signature: signature)
     }
 
     /// The first leaf of the page tree, and its dictionary text.
