@@ -124,6 +124,8 @@ let package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -232,7 +234,7 @@ let package = Package(
         .testTarget(
             name: "LOATests",
             dependencies: ["LOA", "Isolation", "Drawing", "TestSupport"],
-            exclude: ["validate_with_pyhanko.py"],
+            exclude: ["validate_with_pyhanko.py", "tsa_test_server.py"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

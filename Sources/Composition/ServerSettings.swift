@@ -105,6 +105,19 @@ public struct ServerSettings: Sendable, Hashable {
     public var loaPrivateKeyFile: String
     /// `loa.validity.days`: how long an LOA is valid (60).
     public var loaValidityDays: Int
+    /// `loa.tsa.url`: an RFC 3161 time-stamping authority that timestamps LOA signatures
+    /// (PAdES B-T); empty: letters are B-B. `loa.tsa.username`, `loa.tsa.password` (a secret):
+    /// HTTP Basic credentials; `loa.tsa.ca.file`: PEM roots its tokens (and its HTTPS server)
+    /// must chain to; `loa.tsa.timeout.seconds` (10): past it the letter is issued at B-B.
+    public var loaTSAURL: String
+    /// See ``loaTSAURL``.
+    public var loaTSAUsername: String?
+    /// See ``loaTSAURL``.
+    public var loaTSAPassword: String?
+    /// See ``loaTSAURL``.
+    public var loaTSACAFile: String?
+    /// See ``loaTSAURL``.
+    public var loaTSATimeoutSeconds: Int
     /// `demo.catalog.directory`: with demo data, the sample catalog imported on first start.
     public var demoCatalogDirectory: String
     /// `demo.data`: on first start with an empty database, create a demo company, an operator
@@ -140,6 +153,12 @@ public struct ServerSettings: Sendable, Hashable {
     public func portsPolicy(identity: SigningIdentity) -> Ports.Policy {
         var policy = Ports.Policy(templateDirectory: templatesDirectory, identity: identity, publicURL: publicURL)
         policy.validityDays = max(1, loaValidityDays)
+        if !loaTSAURL.isEmpty {
+            policy.timestampAuthority = TimestampAuthority(settings: .init(
+                url: loaTSAURL, username: loaTSAUsername, password: loaTSAPassword, caFile: loaTSACAFile,
+                timeout: .seconds(max(1, loaTSATimeoutSeconds))
+            ))
+        }
         return policy
     }
 
@@ -225,6 +244,11 @@ public struct ServerSettings: Sendable, Hashable {
         loaCertificateFile = config.string(forKey: "loa.signing.certificate", default: dataDirectory + "/loa/signing-certificate.pem")
         loaPrivateKeyFile = config.string(forKey: "loa.signing.key", default: dataDirectory + "/loa/signing-key.pem")
         loaValidityDays = config.int(forKey: "loa.validity.days", default: 60)
+        loaTSAURL = config.string(forKey: "loa.tsa.url", default: "")
+        loaTSAUsername = config.string(forKey: "loa.tsa.username")
+        loaTSAPassword = config.string(forKey: "loa.tsa.password", isSecret: true)
+        loaTSACAFile = config.string(forKey: "loa.tsa.ca.file")
+        loaTSATimeoutSeconds = config.int(forKey: "loa.tsa.timeout.seconds", default: 10)
         reviewClaimMinutes = config.int(forKey: "review.claim.minutes", default: 15)
         reviewFourEyes = config.bool(forKey: "review.four.eyes", default: false)
         rateLimitsEnabled = config.bool(forKey: "rate.limits.enabled", default: true)

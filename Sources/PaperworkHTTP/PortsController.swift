@@ -31,6 +31,7 @@ struct PortsController {
     struct LOAResponse: ResponseEncodable {
         var id: String, port_id: String, company_id: String, issued_at: String, expires_at: String, status: String
         var language: String, paper_size: String, superseded_by: String?, revoked_at: String?, pdf_url: String, verify_url: String
+        var signature_level: String?
 
         init(_ record: LOARecord) {
             id = record.id
@@ -45,6 +46,7 @@ struct PortsController {
             revoked_at = record.revokedAt
             pdf_url = "/v1/ports/\(record.portID)/loa"
             verify_url = "/verify/\(record.id)"
+            signature_level = record.signatureLevel
         }
     }
 

@@ -27,6 +27,9 @@ public struct LOARecord: Sendable, Hashable, Codable {
     public var revokedAt: String?
     /// Who had it issued.
     public var issuedBy: String
+    /// The PAdES level of its signature: `B-B`, or `B-T` once timestamped; nil for letters
+    /// signed before PAdES (plain CMS).
+    public var signatureLevel: String? = nil
 
     /// A record as stored.
     public init(id: String, portID: String, companyID: String, issuedAt: String, expiresAt: String, status: String, pdfSHA256: String, language: String, paperSize: String, supersededBy: String?, revokedAt: String?, issuedBy: String) {
@@ -55,12 +58,13 @@ public struct LOARecord: Sendable, Hashable, Codable {
         case supersededBy = "superseded_by"
         case revokedAt = "revoked_at"
         case issuedBy = "issued_by"
+        case signatureLevel = "signature_level"
     }
 }
 
 /// Issued LOAs.
 public enum LOARepository {
-    static let columns = ["id", "port_id", "company_id", "issued_at", "expires_at", "status", "pdf_sha256", "language", "paper_size", "superseded_by", "revoked_at", "issued_by"]
+    static let columns = ["id", "port_id", "company_id", "issued_at", "expires_at", "status", "pdf_sha256", "language", "paper_size", "superseded_by", "revoked_at", "issued_by", "signature_level"]
 
     /// Records a new LOA with the letter as printed (JSON) and as rendered (every field, JSON),
     /// and its first rendition; the port's earlier valid ones become superseded by it.
@@ -72,11 +76,11 @@ public enum LOARepository {
             .values(
                 SQLBind(record.id), SQLBind(record.portID), SQLBind(record.companyID), SQLBind(record.issuedAt), SQLBind(record.expiresAt),
                 SQLBind(record.status), SQLBind(record.pdfSHA256), SQLBind(record.language), SQLBind(record.paperSize),
-                SQLBind(record.supersededBy), SQLBind(record.revokedAt), SQLBind(record.issuedBy), SQLBind(letterJSON)
+                SQLBind(record.supersededBy), SQLBind(record.revokedAt), SQLBind(record.issuedBy), SQLBind(record.signatureLevel), SQLBind(letterJSON)
             )
             .run()
         try await database.update("loas").set("letter", to: SQLBind(letter)).where("id", .equal, SQLBind(record.id)).run()
-        _ = try await insertRendition(loaID: record.id, language: record.language, paperSize: record.paperSize, pdfSHA256: record.pdfSHA256, at: record.issuedAt, on: database)
+        _ = try await insertRendition(loaID: record.id, language: record.language, paperSize: record.paperSize, pdfSHA256: record.pdfSHA256, signatureLevel: record.signatureLevel, at: record.issuedAt, on: database)
     }
 
     /// The letter as rendered (JSON), for letters issued since renditions exist.
@@ -93,10 +97,10 @@ public enum LOARepository {
 
     /// Records a rendition; false when one was recorded first (two downloads at once), whose
     /// PDF is then the one to serve.
-    public static func insertRendition(loaID: String, language: String, paperSize: String, pdfSHA256: String, at stamp: String, on database: any SQLDatabase) async throws -> Bool {
+    public static func insertRendition(loaID: String, language: String, paperSize: String, pdfSHA256: String, signatureLevel: String?, at stamp: String, on database: any SQLDatabase) async throws -> Bool {
         struct Row: Decodable { var loa_id: String }
-        return try await database.insert(into: "loa_renditions").columns("loa_id", "language", "paper_size", "pdf_sha256", "rendered_at")
-            .values(SQLBind(loaID), SQLBind(language), SQLBind(paperSize), SQLBind(pdfSHA256), SQLBind(stamp))
+        return try await database.insert(into: "loa_renditions").columns("loa_id", "language", "paper_size", "pdf_sha256", "rendered_at", "signature_level")
+            .values(SQLBind(loaID), SQLBind(language), SQLBind(paperSize), SQLBind(pdfSHA256), SQLBind(stamp), SQLBind(signatureLevel))
             .ignoringConflicts().returning("loa_id").first(decoding: Row.self) != nil
     }
 

@@ -418,6 +418,10 @@ public enum Schema {
                 .primaryKey("loa_id", "language", "paper_size")
                 .run()
         },
+        Migration(16, "the PAdES level of each letter's and rendition's signature (B-B until timestamped, then B-T)") { database, _ in
+            try await database.alter(table: "loas").column("signature_level", type: .text).run()
+            try await database.alter(table: "loa_renditions").column("signature_level", type: .text).run()
+        },
     ]
 }
 

@@ -1,5 +1,6 @@
 import Foundation
 import LOA
+import Metrics
 import NIOPosix
 public import Store
 
@@ -57,13 +58,11 @@ extension Ports {
         letter.language = language
         letter.paperSize = paper
         let now = clock()
-        let renderer = self.renderer, signer = LOASigner(identity: policy.identity), id = record.id, signed = letter
-        let pdf = try await NIOThreadPool.singleton.runIfActive { () throws -> [UInt8] in
-            try signer.sign(try renderer.render(signed), signingTime: now, reason: "Letter of Authorization \(id)")
-        }
+        let (pdf, level) = try await renderAndSign(letter, at: now)
+        let id = record.id
         let sha256 = try await store.blobs.put(pdf)
         let stored = try await store.transaction { database -> String in
-            if try await LOARepository.insertRendition(loaID: id, language: language.rawValue, paperSize: paper.rawValue, pdfSHA256: sha256, at: Timestamp.format(now), on: database) {
+            if try await LOARepository.insertRendition(loaID: id, language: language.rawValue, paperSize: paper.rawValue, pdfSHA256: sha256, signatureLevel: level, at: Timestamp.format(now), on: database) {
                 return sha256
             }
             return try await LOARepository.rendition(loaID: id, language: language.rawValue, paperSize: paper.rawValue, on: database) ?? sha256
@@ -120,17 +119,15 @@ extension Ports {
         let issueDate = CalendarDate(utc: now)
         let id = "LOA-" + Self.serviceID().dropFirst(3) + String(Self.serviceID().dropFirst(3).prefix(4))
         let letter = try await self.letter(for: port, id: id, issueDate: issueDate, expiryDate: issueDate.adding(days: policy.validityDays), language: language, paper: paper)
-        // Drawing and signing take milliseconds of CPU: off the event loops.
-        let renderer = self.renderer, signer = LOASigner(identity: policy.identity)
-        let pdf = try await NIOThreadPool.singleton.runIfActive { () throws -> [UInt8] in
-            try signer.sign(try renderer.render(letter), signingTime: now, reason: "Letter of Authorization \(id)")
-        }
+        let (pdf, level) = try await renderAndSign(letter, at: now)
         let sha256 = try await store.blobs.put(pdf)
-        let record = LOARecord(
+        var issued = LOARecord(
             id: id, portID: port.id, companyID: port.companyID, issuedAt: Timestamp.format(now), expiresAt: letter.expiryDate.description,
             status: "valid", pdfSHA256: sha256, language: language.rawValue, paperSize: paper.rawValue, supersededBy: nil, revokedAt: nil,
             issuedBy: principal.actorName
         )
+        issued.signatureLevel = level
+        let record = issued
         let letterJSON = String(decoding: try JSONEncoder().encode(PrintedLetter(letter)), as: UTF8.self)
         let wholeLetter = String(decoding: try JSONEncoder().encode(letter), as: UTF8.self)
         try await store.transaction { database in
@@ -139,6 +136,26 @@ extension Ports {
                                              after: Audit.json(["port_id": port.id, "expires": record.expiresAt]), at: record.issuedAt, on: database)
         }
         return IssuedLOA(record: record, pdf: pdf)
+    }
+
+    /// Renders and signs a letter (PAdES B-B), then timestamps its signature when an authority
+    /// is configured (B-T). An authority that fails or is slow costs only the timestamp: the
+    /// letter is issued at B-B, and a later run adds it.
+    func renderAndSign(_ letter: LetterOfAuthorization, at now: Date) async throws -> (pdf: [UInt8], level: String) {
+        // Drawing and signing take milliseconds of CPU: off the event loops.
+        let renderer = self.renderer, signer = LOASigner(identity: policy.identity), id = letter.id
+        let prepared = try await NIOThreadPool.singleton.runIfActive { () throws -> LOASigner.PreparedSignature in
+            try signer.prepare(try renderer.render(letter), signingTime: now, reason: "Letter of Authorization \(id)")
+        }
+        if let authority = policy.timestampAuthority {
+            do {
+                let stamped = try await authority.stamp(try prepared.timestampRequest())
+                return (try prepared.signed(timestampToken: stamped.token), "B-T")
+            } catch {
+                Counter(label: "paperwork_loa_timestamp_failures_total").increment()
+            }
+        }
+        return (try prepared.signed(), "B-B")
     }
 
     /// The letter for a port as the catalog describes it today.

@@ -19,6 +19,8 @@ public struct Ports: Sendable {
         public var identity: SigningIdentity
         /// The service's public address, for the verification URL printed as a QR code.
         public var publicURL: String
+        /// The time-stamping authority that timestamps signatures (PAdES B-T); nil: B-B.
+        public var timestampAuthority: TimestampAuthority?
 
         /// A policy with the default validity.
         public init(templateDirectory: String, identity: SigningIdentity, publicURL: String) {

@@ -1,0 +1,155 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+import HummingbirdTesting
+import Isolation
+import LOA
+import Testing
+import TestSupport
+import Workflow
+@testable import PaperworkHTTP
+
+/// PAdES levels of issued letters: B-T with a real RFC 3161 time-stamping authority on
+/// 127.0.0.1 (OpenSSL's `ts -reply`, `Tests/LOATests/tsa_test_server.py`), checked by pyHanko
+/// and pdfsig; B-B when the authority fails, refuses or answers for other bytes, without the
+/// letter waiting; tampering refused.
+@Suite("LOA timestamps (PAdES B-T)", .serialized)
+struct LOATimestampTests {
+    /// A running test authority: its URL and the root its tokens chain to.
+    final class Authority: Sendable {
+        let process: ChildProcess.Running
+        let url: String
+        let rootFile: String
+
+        init(mode: String = "good") throws {
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("paperwork-tsa-\(UUID().uuidString)").path
+            process = try ChildProcess.start("/usr/bin/env", [
+                "python3", SourceTree.root.appendingPathComponent("Tests/LOATests/tsa_test_server.py").path, directory, "--mode", mode,
+            ])
+            guard let line = process.readLine(), line.hasPrefix("port=") else { throw CancellationError() }
+            url = "http://127.0.0.1:\(line.dropFirst(5))/"
+            rootFile = directory + "/ca.pem"
+        }
+
+        deinit { process.send(SIGKILL); _ = process.waitForExit() }
+    }
+
+    /// The test service with LOAs timestamped by `authority` (a URL) within `timeout`.
+    static func service(authorityURL: String, caFile: String?, timeout: Duration = .seconds(5)) async throws -> TestService {
+        let base = try await TestService.make()
+        var dependencies = base.dependencies
+        var policy = Ports.Policy(templateDirectory: TestService.settings.templatesDirectory, identity: try TestService.signingIdentity, publicURL: "https://paperwork.test")
+        policy.timestampAuthority = TimestampAuthority(settings: .init(url: authorityURL, caFile: caFile, timeout: timeout))
+        dependencies.ports = try Ports(companies: dependencies.companies, policy: policy)
+        return TestService(store: base.store, dependencies: dependencies)
+    }
+
+    /// Orders a port for a verified company; returns the admin's token and the port id.
+    func orderedPort(_ client: some TestClientProtocol, _ service: TestService) async throws -> (String, String) {
+        let operatorToken = try await staffToken(service, role: .operator, name: "otto")
+        try await loadSampleCatalog(client, operatorToken: operatorToken)
+        let (admin, company) = try await verifiedCompany(client, service, email: "ts-\(UUID().uuidString.prefix(6).lowercased())@northwind.example", name: "Northwind Connect Ltd")
+        let port = try #require(try await client.call(.post, "/v1/ports", token: admin, json: ["company_id": company, "datacenter_id": "pdb-900001", "speed": "10G"]).string("id"))
+        return (admin, port)
+    }
+
+    func download(_ client: some TestClientProtocol, port: String, token: String, query: String = "") async throws -> (id: String, pdf: [UInt8]) {
+        try await client.execute(uri: "/v1/ports/\(port)/loa\(query)", method: .get, headers: [.authorization: "Bearer \(token)"]) { response in
+            #expect(response.status == .ok)
+            return (response.headers[.init("X-LOA-Id")!] ?? "", Array(buffer: response.body))
+        }
+    }
+
+    func pyHanko(_ pdf: [UInt8], tsaRoot: String?) throws -> String {
+        let signer = FileManager.default.temporaryDirectory.appendingPathComponent("paperwork-\(UUID().uuidString).pem").path
+        try Data(try TestService.signingIdentity.certificatePEM.utf8).write(to: URL(fileURLWithPath: signer))
+        return try tool("/usr/bin/env", ["python3", SourceTree.root.appendingPathComponent("Tests/LOATests/validate_with_pyhanko.py").path, "FILE", signer] + (tsaRoot.map { [$0] } ?? []), file: pdf)
+    }
+
+    @Test("with an authority, letters and renditions are B-T: pyHanko validates the signature timestamp against the authority's root, pdfsig the signature")
+    func timestamped() async throws {
+        let authority = try Authority()
+        let service = try await Self.service(authorityURL: authority.url, caFile: authority.rootFile)
+        try await service.run { client in
+            let (admin, port) = try await orderedPort(client, service)
+            let (id, pdf) = try await download(client, port: port, token: admin)
+            let report = try pyHanko(pdf, tsaRoot: authority.rootFile)
+            #expect(report.contains("intact=True") && report.contains("valid=True"), "\(report)")
+            #expect(report.contains("timestamp_intact=True") && report.contains("timestamp_valid=True") && report.contains("timestamp_trusted=True"), "\(report)")
+            #expect(report.contains("signed_attributes=content_type,message_digest,signing_certificate_v2"), "\(report)")
+            #expect(try tool("/usr/bin/pdfsig", ["FILE"], file: pdf).contains("Signature is Valid."))
+            #expect(try await client.call(.get, "/v1/loas/\(id)", token: admin).string("signature_level") == "B-T")
+
+            let french = try await download(client, port: port, token: admin, query: "?language=fr")
+            #expect(french.id == id)
+            #expect(try pyHanko(french.pdf, tsaRoot: authority.rootFile).contains("timestamp_trusted=True"), "a rendition is timestamped too")
+
+            // A tampered copy: one byte of the signed text changed.
+            var tampered = pdf
+            let target = Array("Northwind".utf8)
+            if let at = (0..<(tampered.count - target.count)).first(where: { Array(tampered[$0..<($0 + target.count)]) == target }) {
+                tampered[at] = UInt8(ascii: "S")
+            }
+            let refused = try pyHanko(tampered, tsaRoot: authority.rootFile)
+            #expect(refused.contains("intact=False") || refused.contains("error="), "\(refused)")
+            #expect(!(try tool("/usr/bin/pdfsig", ["FILE"], file: tampered).contains("Signature is Valid.")))
+        }
+    }
+
+    @Test("an authority that fails, refuses, or answers for other bytes never blocks a letter: it is issued at B-B", arguments: ["error", "refuse", "wrong-imprint"])
+    func failingAuthority(mode: String) async throws {
+        let authority = try Authority(mode: mode)
+        let service = try await Self.service(authorityURL: authority.url, caFile: authority.rootFile)
+        try await service.run { client in
+            let (admin, port) = try await orderedPort(client, service)
+            let (id, pdf) = try await download(client, port: port, token: admin)
+            #expect(try await client.call(.get, "/v1/loas/\(id)", token: admin).string("signature_level") == "B-B")
+            let report = try pyHanko(pdf, tsaRoot: nil)
+            #expect(report.contains("intact=True") && report.contains("valid=True") && !report.contains("timestamp="), "\(report)")
+        }
+    }
+
+    @Test("an authority that does not answer costs the timeout, not the letter")
+    func slowAuthority() async throws {
+        let authority = try Authority(mode: "slow")
+        let service = try await Self.service(authorityURL: authority.url, caFile: nil, timeout: .seconds(1))
+        try await service.run { client in
+            let (admin, port) = try await orderedPort(client, service)
+            let started = ContinuousClock.now
+            let (id, _) = try await download(client, port: port, token: admin)
+            #expect(ContinuousClock.now - started < .seconds(10))
+            #expect(try await client.call(.get, "/v1/loas/\(id)", token: admin).string("signature_level") == "B-B")
+        }
+    }
+
+    @Test("a timestamp over other bytes is refused by the client, and by pyHanko if it were embedded")
+    func timestampOverOtherBytes() async throws {
+        let authority = try Authority()
+        let identity = try TestService.signingIdentity
+        let letter = try LOARenderer(templateDirectory: TestService.settings.templatesDirectory).render(LetterOfAuthorization.sample())
+        let signer = LOASigner(identity: identity)
+        let prepared = try signer.prepare(letter)
+        let other = try signer.prepare(letter, signingTime: Date().addingTimeInterval(1))
+        let client = TimestampAuthority(settings: .init(url: authority.url, caFile: authority.rootFile))
+        let otherToken = try await client.stamp(try other.timestampRequest()).token
+        // The client checks the token's imprint against its own request.
+        let foreign = try await client.stamp(try other.timestampRequest())
+        #expect(throws: LOAError.self) { try prepared.timestampRequest().token(from: Self.response(wrapping: foreign.token)) }
+        // Embedded anyway, a validator refuses it.
+        let forged = try prepared.signed(timestampToken: otherToken)
+        let report = try pyHanko(forged, tsaRoot: authority.rootFile)
+        #expect(!report.contains("timestamp_intact=True") || report.contains("error="), "\(report)")
+    }
+
+    /// A granted `TimeStampResp` carrying `token`.
+    static func response(wrapping token: [UInt8]) -> [UInt8] {
+        let status: [UInt8] = [0x30, 0x03, 0x02, 0x01, 0x00]
+        let content = status + token
+        var length: [UInt8]
+        if content.count < 0x80 { length = [UInt8(content.count)] } else if content.count < 0x100 { length = [0x81, UInt8(content.count)] } else {
+            length = [0x82, UInt8(content.count >> 8), UInt8(content.count & 0xFF)]
+        }
+        return [0x30] + length + content
+    }
+}
