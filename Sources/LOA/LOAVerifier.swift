@@ -97,7 +97,7 @@ public enum LOAVerifier {
         return report
     }
 
-    private static func allIndices(of needle: [UInt8], in bytes: [UInt8]) -> [Int] {
+    static func allIndices(of needle: [UInt8], in bytes: [UInt8]) -> [Int] {
         var found: [Int] = []
         guard bytes.count >= needle.count else { return found }
         var index = 0
@@ -113,7 +113,7 @@ public enum LOAVerifier {
     }
 
     /// The four integers of `[a b c d]` after `start`.
-    private static func byteRange(in pdf: [UInt8], after start: Int) throws(LOAError) -> [Int] {
+    static func byteRange(in pdf: [UInt8], after start: Int) throws(LOAError) -> [Int] {
         var cursor = PDFBytes.skipWhitespace(pdf, start)
         guard cursor < pdf.count, pdf[cursor] == UInt8(ascii: "[") else {
             throw LOAError(code: LOAError.Code.signatureNotFound, message: "/ByteRange is not an array")
@@ -131,7 +131,7 @@ public enum LOAVerifier {
         return values
     }
 
-    private static func decodeHex(_ hex: ArraySlice<UInt8>) -> [UInt8]? {
+    static func decodeHex(_ hex: ArraySlice<UInt8>) -> [UInt8]? {
         func nibble(_ c: UInt8) -> UInt8? {
             switch c {
             case 0x30...0x39: c - 0x30
@@ -152,7 +152,7 @@ public enum LOAVerifier {
     }
 
     /// The length of the DER SEQUENCE at the start of `bytes` (the rest is zero padding).
-    private static func derLength(_ bytes: [UInt8]) -> Int? {
+    static func derLength(_ bytes: [UInt8]) -> Int? {
         guard bytes.count >= 2, bytes[0] == 0x30 else { return nil }
         if bytes[1] < 0x80 { return 2 + Int(bytes[1]) <= bytes.count ? 2 + Int(bytes[1]) : nil }
         let count = Int(bytes[1] & 0x7F)

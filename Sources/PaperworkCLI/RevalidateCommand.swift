@@ -63,6 +63,9 @@ public struct RevalidateCommand: AsyncParsableCommand {
         @Flag(help: "Then read every scan (a certificate with no text layer) again by OCR, and recompute its evidence (after a Tesseract or language-pack upgrade): their OCR jobs are queued and worked by this process's workers, beside any server on the same database.")
         var ocr = false
 
+        @Flag(help: "Then add a signature timestamp to every valid LOA (and rendition) that lacks one, from the authority in loa.tsa.url (after it was down, or for letters signed before PAdES).")
+        var addTimestamps = false
+
         @Option(help: "Resume this run after its process died: its claimed items return to the queue first.")
         var resume: String?
 
@@ -185,6 +188,20 @@ public struct RevalidateCommand: AsyncParsableCommand {
                 print("report: \(report)")
             }
             if ocr { try await readScansAgain(wiring: wiring, store: store, pool: pool, worker: worker) }
+            if addTimestamps {
+                let issuer: Ports
+                if let ports { issuer = ports } else { issuer = try await wiring.ports(store: store, inspector: pool) }
+                var total = Ports.TimestampRun()
+                while true {
+                    let batch = try await issuer.addMissingTimestamps()
+                    total.stamped += batch.stamped
+                    total.failed += batch.failed
+                    total.firstFailure = total.firstFailure ?? batch.firstFailure
+                    if batch.stamped == 0 || batch.failed > 0 { break }
+                }
+                print("timestamps: \(total.stamped) signatures timestamped, \(total.failed) failed\(total.firstFailure.map { " (first: \($0))" } ?? "")")
+                if total.failed > 0 { return 4 }
+            }
             return 0
         }
 

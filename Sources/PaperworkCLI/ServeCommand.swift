@@ -138,6 +138,7 @@ public struct ServeCommand: AsyncParsableCommand {
                     OutboxDelivery(store: store, transport: transport, sender: settings.mailFrom, logger: logger),
                     dependencies.revalidation.map { RevalidationService(revalidation: $0, logger: logger) },
                     wiring.scanRecognitionService(recognition, concurrency: max(1, settings.ocrWorkers)),
+                    dependencies.ports.flatMap { $0.policy.timestampAuthority == nil ? nil : LetterTimestampService(ports: $0, logger: logger) },
                 ] as [(any Service)?]).compactMap { $0 },
                 logger: logger,
                 // Written straight to the descriptor, not through stdio's buffer: whoever started us

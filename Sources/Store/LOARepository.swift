@@ -88,6 +88,33 @@ public enum LOARepository {
         try await database.select().column("letter").from("loas").where("id", .equal, SQLBind(id)).first(decodingColumn: "letter", as: String?.self) ?? nil
     }
 
+    /// Valid letters whose signature has no timestamp yet (B-B, or signed before PAdES),
+    /// oldest first: what a timestamp run works through.
+    public static func lettersWithoutTimestamp(limit: Int, on database: any SQLDatabase) async throws -> [LOARecord] {
+        try await database.select().columns(columns).from("loas").where("status", .equal, SQLBind("valid"))
+            .where(SQLGroupExpression(SQLBinaryExpression(SQLColumn("signature_level"), .is, SQLLiteral.null)), .or, SQLBinaryExpression(SQLColumn("signature_level"), .equal, SQLBind("B-B")))
+            .orderBy("issued_at").limit(limit).all(decoding: LOARecord.self)
+    }
+
+    /// Renditions of valid letters, other than the first, whose signature has no timestamp yet.
+    public static func renditionsWithoutTimestamp(limit: Int, on database: any SQLDatabase) async throws -> [(loaID: String, pdfSHA256: String)] {
+        struct Row: Decodable { var loa_id: String; var pdf_sha256: String }
+        return try await database.raw("""
+            SELECT r.loa_id, r.pdf_sha256 FROM loa_renditions r JOIN loas l ON l.id = r.loa_id
+            WHERE l.status = 'valid' AND r.signature_level = 'B-B' AND r.pdf_sha256 <> l.pdf_sha256
+            ORDER BY r.rendered_at LIMIT \(bind: limit)
+            """).all(decoding: Row.self).map { ($0.loa_id, $0.pdf_sha256) }
+    }
+
+    /// Records that the PDF `old` of a letter (the letter's own or a rendition's) was replaced
+    /// by `new`, the same signature with a timestamp added (B-T).
+    public static func recordTimestamp(loaID: String, old: String, new: String, on database: any SQLDatabase) async throws {
+        try await database.update("loas").set("pdf_sha256", to: SQLBind(new)).set("signature_level", to: SQLBind("B-T"))
+            .where("id", .equal, SQLBind(loaID)).where("pdf_sha256", .equal, SQLBind(old)).run()
+        try await database.update("loa_renditions").set("pdf_sha256", to: SQLBind(new)).set("signature_level", to: SQLBind("B-T"))
+            .where("loa_id", .equal, SQLBind(loaID)).where("pdf_sha256", .equal, SQLBind(old)).run()
+    }
+
     /// The stored PDF of one rendition of a letter, if it was rendered.
     public static func rendition(loaID: String, language: String, paperSize: String, on database: any SQLDatabase) async throws -> String? {
         try await database.select().column("pdf_sha256").from("loa_renditions").where("loa_id", .equal, SQLBind(loaID))

@@ -62,7 +62,8 @@ struct LOACommandTests {
         ])
         #expect(render.status == 0, "\(render.stderr)")
         var bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: pdf)))
-        bytes[bytes.count / 3] ^= 0x01
+        // A byte of the rendered letter, inside what the signature covers (not /Contents).
+        bytes[200] ^= 0x01
         try Data(bytes).write(to: URL(fileURLWithPath: pdf))
         let verify = try paperwork(["loa", "verify", pdf])
         #expect(verify.status == 1)

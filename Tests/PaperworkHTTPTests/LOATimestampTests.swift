@@ -110,6 +110,38 @@ struct LOATimestampTests {
         }
     }
 
+    @Test("a letter issued while the authority was down gets its timestamp later, in place: same signature, now B-T, still valid")
+    func timestampAddedLater() async throws {
+        let down = try Authority(mode: "error")
+        let service = try await Self.service(authorityURL: down.url, caFile: down.rootFile)
+        let up = try Authority()
+        try await service.run { client in
+            let (admin, port) = try await orderedPort(client, service)
+            let (id, first) = try await download(client, port: port, token: admin)
+            let french = try await download(client, port: port, token: admin, query: "?language=fr")
+            #expect(try await client.call(.get, "/v1/loas/\(id)", token: admin).string("signature_level") == "B-B")
+            #expect(!LOASigner.hasSignatureTimestamp(first))
+
+            // The authority answers again: a run (the background service's, or revalidate --add-timestamps).
+            var policy = Ports.Policy(templateDirectory: TestService.settings.templatesDirectory, identity: try TestService.signingIdentity, publicURL: "https://paperwork.test")
+            policy.timestampAuthority = TimestampAuthority(settings: .init(url: up.url, caFile: up.rootFile))
+            let run = try await Ports(companies: service.dependencies.companies, policy: policy).addMissingTimestamps()
+            #expect(run.stamped == 2, "the letter and its French rendition")
+            #expect(run.failed == 0)
+
+            let (sameID, later) = try await download(client, port: port, token: admin)
+            #expect(sameID == id)
+            #expect(later.count == first.count, "only /Contents changed")
+            #expect(LOASigner.hasSignatureTimestamp(later))
+            let report = try pyHanko(later, tsaRoot: up.rootFile)
+            #expect(report.contains("intact=True") && report.contains("valid=True") && report.contains("timestamp_trusted=True"), "\(report)")
+            #expect(try await client.call(.get, "/v1/loas/\(id)", token: admin).string("signature_level") == "B-T")
+            let frenchLater = try await download(client, port: port, token: admin, query: "?language=fr")
+            #expect(frenchLater.pdf != french.pdf && LOASigner.hasSignatureTimestamp(frenchLater.pdf))
+            #expect(try await client.call(.get, "/verify/\(id)").json["genuine"] as? Bool == true)
+        }
+    }
+
     @Test("an authority that does not answer costs the timeout, not the letter")
     func slowAuthority() async throws {
         let authority = try Authority(mode: "slow")

@@ -229,7 +229,7 @@ struct RevalidationTests {
             // A letter whose stored PDF no longer matches its signature is reported.
             let current = try #require(try await service.store.withSession { try await LOARepository.current(portID: portID, today: "2000-01-01", on: $0) })
             var pdf = try #require(try await service.store.blobs.get(current.pdfSHA256))
-            pdf[pdf.count / 2] ^= 0x01
+            pdf[200] ^= 0x01 // inside what the signature covers (not the /Contents padding)
             let tampered = try await service.store.blobs.put(pdf)
             try await service.store.transaction { try await $0.update("loas").set("pdf_sha256", to: SQLBind(tampered)).where("id", .equal, SQLBind(current.id)).run() }
             let check = try await client.call(.post, "/v1/revalidations", token: operatorToken, json: ["certificates": false, "loas": true])

@@ -158,6 +158,46 @@ extension Ports {
         return (try prepared.signed(), "B-B")
     }
 
+    /// What a timestamp run did.
+    public struct TimestampRun: Sendable {
+        /// Signatures timestamped (letters and renditions).
+        public var stamped = 0
+        /// Signatures the authority could not timestamp this time.
+        public var failed = 0
+        /// The first failure's code and message, for operators.
+        public var firstFailure: String?
+
+        /// Nothing done yet.
+        public init() {}
+    }
+
+    /// Adds a signature timestamp to valid letters and renditions that lack one (issued while
+    /// the authority was down, or before PAdES), in place: the signature is unchanged and
+    /// stays valid. Stops at the first `timestamp_unavailable` (the authority is still down).
+    public func addMissingTimestamps(limit: Int = 200) async throws -> TimestampRun {
+        guard let authority = policy.timestampAuthority else {
+            throw WorkflowError(.conflict, code: "timestamp_authority_not_configured", "no time-stamping authority is configured (loa.tsa.url)")
+        }
+        let (letters, renditions) = try await store.withSession { database in
+            (try await LOARepository.lettersWithoutTimestamp(limit: limit, on: database), try await LOARepository.renditionsWithoutTimestamp(limit: limit, on: database))
+        }
+        var run = TimestampRun()
+        for (loaID, old) in letters.map({ ($0.id, $0.pdfSHA256) }) + renditions.map({ ($0.loaID, $0.pdfSHA256) }) {
+            guard let pdf = try await store.blobs.get(old) else { continue }
+            do {
+                let stamped = try await LOASigner.addingSignatureTimestamp(to: pdf) { request in try await authority.stamp(request).token }
+                let new = try await store.blobs.put(stamped)
+                try await store.transaction { try await LOARepository.recordTimestamp(loaID: loaID, old: old, new: new, on: $0) }
+                run.stamped += 1
+            } catch {
+                run.failed += 1
+                if run.firstFailure == nil { run.firstFailure = "\(loaID): \(error)" }
+                if let failure = error as? TimestampAuthority.Failure, failure.code == "timestamp_unavailable" { break }
+            }
+        }
+        return run
+    }
+
     /// The letter for a port as the catalog describes it today.
     private func letter(
         for port: CustomerPort, id: String, issueDate: CalendarDate, expiryDate: CalendarDate,
