@@ -3,14 +3,17 @@ import Foundation
 import Intake
 import Isolation
 import LOA
+import Composition
+import Logging
+import Workflow
 
 /// `paperwork loa`: Letters of Authorization without a server, for operators and scripts.
 public struct LOACommand: AsyncParsableCommand {
     /// How the command appears in `paperwork --help`.
     public static let configuration = CommandConfiguration(
         commandName: "loa",
-        abstract: "Render, sign and verify Letters of Authorization.",
-        subcommands: [LOARenderCommand.self, LOAVerifyCommand.self]
+        abstract: "Render, sign and verify Letters of Authorization; rotate the signing key.",
+        subcommands: [LOARenderCommand.self, LOAVerifyCommand.self, LOARotateKeyCommand.self]
     )
 
     /// Required by ArgumentParser.
@@ -261,5 +264,60 @@ struct LOAVerifyCommand: AsyncParsableCommand {
             print(text.split(separator: "\n", omittingEmptySubsequences: false).map { "  \($0)" }.joined(separator: "\n"))
         }
         if !intact { throw ExitCode(1) }
+    }
+}
+
+/// `paperwork loa rotate-key`: installs a new LOA signing identity. The certificate in use is
+/// kept on record as retired, so that letters it signed stay `genuine` on `/verify` and stay
+/// published at `/loa/certificates.pem` and `.jwks`; a running server picks up the new key
+/// when it restarts.
+struct LOARotateKeyCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rotate-key",
+        abstract: "Install a new LOA signing key and certificate; letters signed with the old one still verify."
+    )
+
+    @OptionGroup var data: DataOptions
+
+    @Option(help: "The new signing certificate (PEM, chain allowed).") var certificate: String?
+    @Option(help: "The new signing private key (PEM: P-256, P-384 or RSA).") var privateKey: String?
+    @Flag(help: "Generate a new development identity (self-signed) instead of installing given files.") var generate = false
+
+    func validate() throws {
+        if generate == (certificate != nil || privateKey != nil) {
+            throw ValidationError("give --certificate and --private-key, or --generate")
+        }
+        if !generate, certificate == nil || privateKey == nil { throw ValidationError("--certificate and --private-key go together") }
+    }
+
+    func run() async throws {
+        let settings = try await data.settings()
+        let wiring = Wiring(settings: settings, logger: Logger(label: "paperwork.loa"))
+        let new: SigningIdentity
+        do {
+            if let certificate, let privateKey {
+                new = try SigningIdentity.load(certificateFile: certificate, privateKeyFile: privateKey)
+            } else {
+                new = try SigningIdentity.generateDevelopment(organization: "Paperwork development")
+            }
+        } catch {
+            FileHandle.standardError.write(Data("paperwork loa rotate-key: \(error.code): \(error.message)\n".utf8))
+            throw ExitCode(65)
+        }
+        let old = try? SigningIdentity.load(certificateFile: settings.loaCertificateFile, privateKeyFile: settings.loaPrivateKeyFile)
+        let store = try await wiring.openStore()
+        do {
+            try await SigningKeys.rotate(from: old, to: new, store: store)
+        } catch {
+            await store.close()
+            throw error
+        }
+        await store.close()
+        // The old key is no longer needed: letters are checked against certificates only.
+        try? FileManager.default.removeItem(atPath: settings.loaPrivateKeyFile)
+        try new.write(certificateFile: settings.loaCertificateFile, privateKeyFile: settings.loaPrivateKeyFile)
+        print("new LOA signing certificate: \(new.subject) (\(try new.published.fingerprint))")
+        if let old { print("retired: \(old.subject) (\(try old.published.fingerprint)); its letters still verify") }
+        print("restart paperwork serve to sign with the new key")
     }
 }

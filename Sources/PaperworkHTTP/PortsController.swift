@@ -127,6 +127,26 @@ struct PortsController {
         router.get("v1/loas/{id}") { _, context -> LOAResponse in
             LOAResponse(try await ports.loa(try context.parameters.require("id"), by: try context.requirePrincipal()))
         }
+        // The certificates letters were signed with, current first: public, for datacenters.
+        router.get("loa/certificates.pem") { _, _ -> Response in
+            let pem = try await ports.signingCertificates().map(\.chainPEM).joined()
+            return Response(status: .ok, headers: [.contentType: "application/x-pem-file", .cacheControl: "public, max-age=3600"],
+                            body: .init(byteBuffer: ByteBuffer(string: pem)))
+        }
+        router.get("loa/certificates.jwks") { _, _ -> Response in
+            let certificates = try await ports.signingCertificates()
+            var keys: [[String: Any]] = []
+            for (index, certificate) in certificates.enumerated() {
+                var key: [String: Any] = certificate.jwk
+                key["x5c"] = certificate.x5c
+                key["x5t#S256"] = Self.base64URL(hex: certificate.fingerprint)
+                key["status"] = index == 0 ? "current" : "retired"
+                keys.append(key)
+            }
+            let body = try JSONSerialization.data(withJSONObject: ["keys": keys], options: [.sortedKeys, .withoutEscapingSlashes])
+            return Response(status: .ok, headers: [.contentType: "application/jwk-set+json", .cacheControl: "public, max-age=3600"],
+                            body: .init(byteBuffer: ByteBuffer(bytes: body)))
+        }
         router.get("verify/{id}") { request, context -> Response in
             let id = try context.parameters.require("id")
             let verification = try await ports.verify(id)
@@ -187,3 +207,15 @@ enum VerifyPage {
     }
 }
 
+extension PortsController {
+    /// A hexadecimal digest as base64url without padding (the JWK `x5t#S256` form).
+    static func base64URL(hex: String) -> String {
+        var bytes: [UInt8] = []
+        var index = hex.startIndex
+        while index < hex.endIndex, let next = hex.index(index, offsetBy: 2, limitedBy: hex.endIndex), let byte = UInt8(hex[index..<next], radix: 16) {
+            bytes.append(byte)
+            index = next
+        }
+        return Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+    }
+}

@@ -422,6 +422,15 @@ public enum Schema {
             try await database.alter(table: "loas").column("signature_level", type: .text).run()
             try await database.alter(table: "loa_renditions").column("signature_level", type: .text).run()
         },
+        Migration(17, "every LOA signing certificate ever used, current and retired, so letters signed before a key rotation still verify") { database, _ in
+            try await database.create(table: "loa_signing_certificates")
+                .column("fingerprint", type: .text, .primaryKey(autoIncrement: false))
+                .column("certificate_pem", type: .text, .notNull)
+                .column("subject", type: .text, .notNull)
+                .column("first_used_at", type: .text, .notNull)
+                .column("retired_at", type: .text)
+                .run()
+        },
     ]
 }
 

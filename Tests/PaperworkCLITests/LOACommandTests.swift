@@ -70,6 +70,20 @@ struct LOACommandTests {
         #expect(verify.stdout.contains("verdict: NOT INTACT"), "\(verify.stdout)")
     }
 
+    @Test("rotate-key installs a new identity and keeps the old certificate on record as retired")
+    func rotateKey() throws {
+        let data = "\(folder)/rotate"
+        let first = try paperwork(["loa", "rotate-key", "--generate", "--data-directory", data])
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(first.stdout.contains("new LOA signing certificate"))
+        let firstCertificate = try String(contentsOfFile: data + "/loa/signing-certificate.pem", encoding: .utf8)
+        let second = try paperwork(["loa", "rotate-key", "--generate", "--data-directory", data])
+        #expect(second.status == 0, "\(second.stderr)")
+        #expect(second.stdout.contains("retired:") && second.stdout.contains("its letters still verify"))
+        #expect(try String(contentsOfFile: data + "/loa/signing-certificate.pem", encoding: .utf8) != firstCertificate)
+        #expect(try paperwork(["loa", "rotate-key", "--data-directory", data]).status == 64, "nothing to install is a usage error")
+    }
+
     @Test("a letter missing a field is refused with its code and the missing field")
     func missingField() throws {
         let run = try paperwork(["loa", "render", "--output", "\(folder)/x.pdf", "--templates", templates, "--id", "X", "--unsigned"])

@@ -2,6 +2,7 @@ import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
+import Hummingbird
 import HummingbirdTesting
 import Isolation
 import LOA
@@ -139,6 +140,39 @@ struct LOATimestampTests {
             let frenchLater = try await download(client, port: port, token: admin, query: "?language=fr")
             #expect(frenchLater.pdf != french.pdf && LOASigner.hasSignatureTimestamp(frenchLater.pdf))
             #expect(try await client.call(.get, "/verify/\(id)").json["genuine"] as? Bool == true)
+        }
+    }
+
+    @Test("after a key rotation, letters signed before stay genuine, checked against their own certificate; both certificates are published as PEM and JWKS")
+    func keyRotation() async throws {
+        let base = try await TestService.make()
+        let old = try TestService.signingIdentity
+        let new = try SigningIdentity.generateDevelopment(organization: "Paperwork tests, rotated")
+        try await base.run { client in
+            let (admin, port) = try await orderedPort(client, base)
+            let (before, _) = try await download(client, port: port, token: admin)
+
+            try await SigningKeys.rotate(from: old, to: new, store: base.store)
+            var dependencies = base.dependencies
+            dependencies.ports = try Ports(companies: dependencies.companies, policy: Ports.Policy(templateDirectory: TestService.settings.templatesDirectory, identity: new, publicURL: "https://paperwork.test"))
+            try await Application(router: buildRouter(dependencies: dependencies)).test(.router) { rotated in
+                let verified = try await rotated.call(.get, "/verify/\(before)")
+                #expect(verified.string("status") == "valid")
+                #expect(verified["genuine"] as? Bool == true, "checked against the retired certificate that signed it")
+
+                let after = try await rotated.execute(uri: "/v1/ports/\(port)/loa", method: .post, headers: [.authorization: "Bearer \(admin)"]) { $0.headers[.init("X-LOA-Id")!] ?? "" }
+                #expect(try await rotated.call(.get, "/verify/\(after)")["genuine"] as? Bool == true)
+
+                let pem = try await rotated.execute(uri: "/loa/certificates.pem", method: .get) { String(buffer: $0.body) }
+                #expect(pem.components(separatedBy: "BEGIN CERTIFICATE").count - 1 == 2)
+                #expect(pem.hasPrefix(new.certificatePEM.trimmingCharacters(in: .whitespacesAndNewlines).components(separatedBy: "\n").first ?? "-"))
+                let jwks = try await rotated.call(.get, "/loa/certificates.jwks")
+                let keys = try #require(jwks["keys"] as? [[String: Any]])
+                #expect(keys.count == 2)
+                #expect(keys.first?["kid"] as? String == (try new.published.fingerprint))
+                #expect(keys.first?["status"] as? String == "current" && keys.last?["status"] as? String == "retired")
+                #expect(keys.first?["kty"] as? String == "EC" && keys.first?["crv"] as? String == "P-256" && (keys.first?["x5c"] as? [String])?.isEmpty == false)
+            }
         }
     }
 

@@ -1,5 +1,5 @@
 import Foundation
-import LOA
+public import LOA
 import Metrics
 import NIOPosix
 public import Store
@@ -130,7 +130,9 @@ extension Ports {
         let record = issued
         let letterJSON = String(decoding: try JSONEncoder().encode(PrintedLetter(letter)), as: UTF8.self)
         let wholeLetter = String(decoding: try JSONEncoder().encode(letter), as: UTF8.self)
+        let inUse = try SigningKeys.record(policy.identity, at: record.issuedAt)
         try await store.transaction { database in
+            try await SigningCertificateRepository.recordInUse(inUse, on: database)
             try await LOARepository.insertSuperseding(record, letterJSON: letterJSON, letter: wholeLetter, on: database)
             try await AuditRepository.append(actor: principal.actorName, entityType: "loa", entityID: id, action: "issued", before: nil,
                                              after: Audit.json(["port_id": port.id, "expires": record.expiresAt]), at: record.issuedAt, on: database)
@@ -156,6 +158,21 @@ extension Ports {
             }
         }
         return (try prepared.signed(), "B-B")
+    }
+
+    /// Every certificate letters were signed with, the one in use first: what datacenters
+    /// check letters against, published at `/loa/certificates.pem` and `.jwks`.
+    public func signingCertificates() async throws -> [PublishedCertificate] {
+        let current = try policy.identity.published
+        let recorded = try await store.withSession { try await SigningCertificateRepository.all(on: $0) }
+        var seen: Set<String> = [current.fingerprint]
+        var all = [current]
+        for record in recorded where !seen.contains(record.fingerprint) {
+            guard let published = try? PublishedCertificate(chainPEM: record.certificatePEM) else { continue }
+            seen.insert(published.fingerprint)
+            all.append(published)
+        }
+        return all
     }
 
     /// What a timestamp run did.
@@ -241,8 +258,11 @@ extension Ports {
         let letter = try? JSONDecoder().decode(PrintedLetter.self, from: Data(json.utf8))
         var genuine = false
         if let pdf = try? await store.blobs.get(record.pdfSHA256) {
-            let report = try? await LOAVerifier.verify(pdf, trustedCertificatePEMs: [policy.identity.certificatePEM])
-            genuine = report?.isIntact == true && report?.loaID == id
+            // Checked against every certificate Paperwork has signed with: a letter signed
+            // before a key rotation is checked against the certificate that signed it.
+            let trusted = try await signingCertificates().map(\.chainPEM)
+            let report = try? await LOAVerifier.verify(pdf, trustedCertificatePEMs: trusted)
+            genuine = report?.isIntact == true && report?.signerTrusted == true && report?.loaID == id
         }
         let today = CalendarDate(utc: clock()).description
         let status = switch record.status {
