@@ -96,8 +96,10 @@ private final class LOAPage {
             "speed": letter.speed.rawValue,
             "service_id": letter.serviceID,
             "signatory_name": letter.signatory.name,
-            "signatory_title": letter.signatory.title,
+            "signatory_title": letter.signatory.titles?[letter.language.rawValue] ?? letter.signatory.title,
             "verification_url": letter.verificationURL,
+            "de_facility_name": FrenchTypography.de(letter.facility.name),
+            "de_issuer_name": FrenchTypography.de(letter.issuer.legalName),
         ]
     }
 
@@ -124,7 +126,11 @@ private final class LOAPage {
             throw LOAError(code: LOAError.Code.renderingFailed, message: "cairo could not create a context")
         }
         defer { cairo_destroy(context) }
-        let text = TextSetter(context: context, language: letter.language.rawValue)
+        // Never broken inside: the e-mail address, the phone number, the ids; the verification
+        // URL only after a slash.
+        let unbreakable = [letter.issuer.nocEmail, letter.issuer.nocPhone, letter.id, letter.serviceID]
+            + letter.verificationURL.split(separator: "/").map(String.init)
+        let text = TextSetter(context: context, language: letter.language.rawValue, unbreakable: unbreakable.filter { $0.count > 1 })
         layOut(context: context, text: text, qr: qr, signature: signature)
 
         let drawing = cairo_status(context)
@@ -160,7 +166,9 @@ private final class LOAPage {
         if !address.isEmpty {
             left += text.draw(address, x: margin, y: left + 1, width: leftWidth, style: .small, color: Self.muted) + 1
         }
-        let noc = "\(template.labels["noc"] ?? "NOC"): \(letter.issuer.nocEmail) · \(letter.issuer.nocPhone)"
+        // French sets a non-breaking space before a colon.
+        let colon = letter.language == .french ? "\u{00A0}:" : ":"
+        let noc = "\(template.labels["noc"] ?? "NOC")\(colon) \(letter.issuer.nocEmail) · \(letter.issuer.nocPhone)"
         left += text.draw(noc, x: margin, y: left + 1, width: leftWidth, style: .small, color: Self.muted) + 1
         var right = y + 2
         let rightX = width - margin - rightColumn
@@ -224,7 +232,7 @@ private final class LOAPage {
         let footerHeight = footer.height
         let signatureWidth = 210.0
         let signatoryName = text.prepare(letter.signatory.name, width: signatureWidth, style: .label)
-        let signatoryTitle = text.prepare(letter.signatory.title, width: signatureWidth, style: .small)
+        let signatoryTitle = text.prepare(values["signatory_title"] ?? letter.signatory.title, width: signatureWidth, style: .small)
         let signatureCaption = text.prepare(fill(template.signatureCaption), width: signatureWidth, style: .small)
         let signatureTextHeight = signatoryName.height + signatoryTitle.height + signatureCaption.height + 1
         let blockHeight = max(qrSide + 4, 54 + signatureTextHeight)
@@ -232,11 +240,25 @@ private final class LOAPage {
         if blockTop + blockHeight > bottom - footerHeight - 6 { blockTop = newPage(context) }
 
         var signatureY = blockTop
+        // The visible signature: the handwritten image when configured, and always the
+        // digital signature's statement in a framed box beside it.
+        var stampX = margin
         if let signature {
-            let box = (width: 160.0, height: 46.0)
+            let box = (width: 96.0, height: 46.0)
             let scale = min(box.width / Double(signature.width), box.height / Double(signature.height))
             signature.draw(on: context, x: margin, y: signatureY + box.height - Double(signature.height) * scale, scale: scale)
+            stampX = margin + box.width + 6
         }
+        let stampWidth = margin + signatureWidth - stampX
+        let stamp = text.prepare(fill(template.digitalSignature), width: stampWidth - 10, style: .fine)
+        let stampHeight = min(46, stamp.height + 8)
+        cairo_set_source_rgb(context, 0.93, 0.96, 1.0)
+        cairo_rectangle(context, stampX, signatureY + 46 - stampHeight, stampWidth, stampHeight)
+        cairo_fill_preserve(context)
+        cairo_set_source_rgb(context, Self.accent.0, Self.accent.1, Self.accent.2)
+        cairo_set_line_width(context, 0.6)
+        cairo_stroke(context)
+        text.show(stamp, x: stampX + 5, y: signatureY + 46 - stampHeight + 4, color: Self.accent)
         signatureY += 50
         rule(context, from: margin, to: margin + signatureWidth, y: signatureY, width: 0.8, color: Self.ink)
         signatureY += 4
@@ -249,7 +271,24 @@ private final class LOAPage {
         let captionWidth = qrX - 10 - captionX
         var captionY = blockTop + 8
         captionY += text.draw(fill(template.verificationCaption), x: captionX, y: captionY, width: captionWidth, style: .smallLabel, color: Self.ink) + 2
-        _ = text.draw(letter.verificationURL, x: captionX, y: captionY, width: captionWidth, style: .small, color: Self.accent)
+        // The URL is copied and typed, so it never breaks inside a token: on one line, smaller
+        // where it would not fit; when that would be smaller than three quarters of its size,
+        // on two lines split after its last slash (the id alone on the second).
+        let whole = text.prepare(letter.verificationURL, width: -1, style: .small)
+        var lines = [whole]
+        if captionWidth / max(1, whole.width) < 0.75, let slash = letter.verificationURL.lastIndex(of: "/") {
+            let head = letter.verificationURL[...slash], tail = letter.verificationURL[letter.verificationURL.index(after: slash)...]
+            lines = [text.prepare(String(head), width: -1, style: .small), text.prepare(String(tail), width: -1, style: .small)]
+        }
+        for line in lines {
+            let fit = min(1, captionWidth / max(1, line.width))
+            cairo_save(context)
+            cairo_translate(context, captionX, captionY)
+            cairo_scale(context, fit, fit)
+            text.show(line, x: 0, y: 0, color: Self.accent)
+            cairo_restore(context)
+            captionY += line.height * fit
+        }
         qr.draw(on: context, x: qrX, y: blockTop, side: qrSide)
 
         text.show(footer, x: margin, y: bottom - footerHeight, color: Self.muted)
@@ -297,9 +336,12 @@ private final class TextSetter {
     private let pangoContext: OpaquePointer
     private let attributes: OpaquePointer
     private var fonts: [TextStyle: OpaquePointer] = [:]
+    /// Strings kept on one line wherever they appear (pango's allow-breaks attribute).
+    private let unbreakable: [String]
 
-    init(context: OpaquePointer, language: String) {
+    init(context: OpaquePointer, language: String, unbreakable: [String] = []) {
         self.context = context
+        self.unbreakable = unbreakable
         pangoContext = pango_cairo_create_context(context)
         // Metrics hinting off: glyph advances do not depend on a device, so the layout (and the
         // bytes) are the same on every machine with the same fonts.
@@ -334,9 +376,36 @@ private final class TextSetter {
         // The templates are left-to-right: an Arabic or Hebrew name is laid out right-to-left
         // inside a left-aligned line, not flushed to the right edge of its column.
         pango_layout_set_auto_dir(layout, 0)
-        pango_layout_set_attributes(layout, attributes)
+        var ranges: [Range<Int>] = []
+        let utf8 = Array(string.utf8)
+        for token in unbreakable {
+            let needle = Array(token.utf8)
+            guard needle.count > 1, needle.count <= utf8.count else { continue }
+            var start = 0
+            while start + needle.count <= utf8.count {
+                if utf8[start] == needle[0], Array(utf8[start..<(start + needle.count)]) == needle {
+                    ranges.append(start..<(start + needle.count))
+                    start += needle.count
+                } else {
+                    start += 1
+                }
+            }
+        }
+        if ranges.isEmpty {
+            pango_layout_set_attributes(layout, attributes)
+        } else {
+            let list = pango_attr_list_copy(attributes)
+            for range in ranges {
+                let attribute = pango_attr_allow_breaks_new(0)!
+                attribute.pointee.start_index = guint(range.lowerBound)
+                attribute.pointee.end_index = guint(range.upperBound)
+                pango_attr_list_insert(list, attribute)
+            }
+            pango_layout_set_attributes(layout, list)
+            pango_attr_list_unref(list)
+        }
         pango_layout_set_font_description(layout, fonts[style])
-        pango_layout_set_width(layout, Int32((width * Double(PANGO_SCALE)).rounded()))
+        pango_layout_set_width(layout, width < 0 ? -1 : Int32((width * Double(PANGO_SCALE)).rounded()))
         var string = string
         string.withUTF8 { bytes in
             bytes.withMemoryRebound(to: CChar.self) { chars in
@@ -372,12 +441,14 @@ private final class TextSetter {
 private final class PreparedText {
     let layout: OpaquePointer
     let height: Double
+    let width: Double
 
     init(layout: OpaquePointer) {
         self.layout = layout
         var logical = PangoRectangle()
         pango_layout_get_extents(layout, nil, &logical)
         height = Double(logical.height) / Double(PANGO_SCALE)
+        width = Double(logical.width) / Double(PANGO_SCALE)
     }
 
     deinit { g_object_unref(UnsafeMutableRawPointer(layout)) }
@@ -397,4 +468,15 @@ private func pdfSinkWrite(_ closure: UnsafeMutableRawPointer?, _ data: UnsafePoi
         sink.bytes.append(contentsOf: UnsafeBufferPointer(start: data, count: Int(length)))
     }
     return CAIRO_STATUS_SUCCESS
+}
+
+/// French typography the templates cannot spell out alone.
+enum FrenchTypography {
+    /// "de" before a name, elided before a vowel: "d’Exemple", "d’Équinoxe", "de Paris". Not
+    /// before an h, which in names of places and companies is mostly aspirated ("de Hong Kong").
+    static func de(_ name: String) -> String {
+        guard let first = name.unicodeScalars.first else { return "de" }
+        let folded = String(first).folding(options: [.diacriticInsensitive, .caseInsensitive], locale: nil)
+        return "aeiou".contains(folded) ? "d\u{2019}\(name)" : "de \(name)"
+    }
 }

@@ -31,13 +31,15 @@ public struct LOATemplate: Sendable, Equatable {
     public var verificationCaption: String
     /// Printed at the foot of the page.
     public var footer: String
+    /// The visible signature block beside the signatory ("Digitally signed by …, on …").
+    public var digitalSignature: String
 
     /// The placeholders a template string may use.
     public static let placeholderNames: Set<String> = [
         "loa_id", "issue_date", "expiry_date", "issuer_name", "issuer_address", "noc_email", "noc_phone",
         "authorized_party", "facility_name", "facility_address", "cage", "cabinet", "patch_panel",
         "port_positions", "media", "connector", "speed", "service_id", "signatory_name", "signatory_title",
-        "verification_url",
+        "verification_url", "de_facility_name", "de_issuer_name",
     ]
 
     /// The labels every template must define.
@@ -52,7 +54,7 @@ public struct LOATemplate: Sendable, Equatable {
     public init(
         title: String, subtitle: String, monthNames: [String], dateFormat: String, labels: [String: String],
         mediaNames: [String: String], toWhom: String, authorization: [String], terms: [String],
-        signatureCaption: String, verificationCaption: String, footer: String
+        signatureCaption: String, verificationCaption: String, footer: String, digitalSignature: String = ""
     ) {
         self.title = title
         self.subtitle = subtitle
@@ -65,6 +67,7 @@ public struct LOATemplate: Sendable, Equatable {
         self.terms = terms
         self.signatureCaption = signatureCaption
         self.verificationCaption = verificationCaption
+        self.digitalSignature = digitalSignature
         self.footer = footer
     }
 
@@ -77,7 +80,7 @@ public struct LOATemplate: Sendable, Equatable {
             title: file.title, subtitle: file.subtitle, monthNames: file.monthNames, dateFormat: file.dateFormat,
             labels: file.labels, mediaNames: file.mediaNames, toWhom: file.toWhom, authorization: file.authorization,
             terms: file.terms, signatureCaption: file.signatureCaption,
-            verificationCaption: file.verificationCaption, footer: file.footer
+            verificationCaption: file.verificationCaption, footer: file.footer, digitalSignature: file.digitalSignature
         )
         try template.validate(path: path)
         return template
@@ -97,7 +100,7 @@ public struct LOATemplate: Sendable, Equatable {
         for name in TemplateString.placeholders(in: dateFormat) where !dateNames.contains(name) {
             throw LOAError(code: LOAError.Code.templatePlaceholderUnknown, message: "\(path): date_format uses {{\(name)}}")
         }
-        let texts = [title, subtitle, toWhom, signatureCaption, verificationCaption, footer] + authorization + terms
+        let texts = [title, subtitle, toWhom, signatureCaption, verificationCaption, footer, digitalSignature] + authorization + terms
         for text in texts {
             for name in TemplateString.placeholders(in: text) where !Self.placeholderNames.contains(name) {
                 throw LOAError(
@@ -130,6 +133,7 @@ public struct LOATemplate: Sendable, Equatable {
         var signatureCaption: String
         var verificationCaption: String
         var footer: String
+        var digitalSignature: String
     }
 }
 
@@ -148,6 +152,8 @@ public struct LOAIssuerProfile: Sendable, Equatable, Decodable {
     public var signatoryName: String
     /// The signatory's title.
     public var signatoryTitle: String
+    /// The signatory's title in other languages (`fr`: …), printed on letters in those languages.
+    public var signatoryTitles: [String: String]?
     /// A PNG file of the signature, relative to `<templates>/loa/`; none when absent.
     public var signatureImage: String?
 
@@ -165,12 +171,12 @@ public struct LOAIssuerProfile: Sendable, Equatable, Decodable {
     /// The signatory for a letter, with the signature image read from the templates folder
     /// when one is configured; throws `signature_image_invalid` when it cannot be read.
     public func signatory(templateDirectory: String) throws(LOAError) -> LetterOfAuthorization.Signatory {
-        guard let signatureImage else { return .init(name: signatoryName, title: signatoryTitle) }
+        guard let signatureImage else { return .init(name: signatoryName, title: signatoryTitle, titles: signatoryTitles) }
         let path = URL(fileURLWithPath: templateDirectory).appendingPathComponent("loa").appendingPathComponent(signatureImage).path
         guard let bytes = FileManager.default.contents(atPath: path) else {
             throw LOAError(code: LOAError.Code.signatureImageInvalid, message: "cannot read the signature image \(path)")
         }
-        return .init(name: signatoryName, title: signatoryTitle, signatureImagePNG: bytes)
+        return .init(name: signatoryName, title: signatoryTitle, titles: signatoryTitles, signatureImagePNG: bytes)
     }
 }
 

@@ -33,7 +33,7 @@ extension LetterOfAuthorization {
             portPositions: portPositions,
             speed: .tenGigabit,
             serviceID: serviceID,
-            signatory: .init(name: "Alex Morgan", title: "Head of Network Operations", signatureImagePNG: signatureImagePNG),
+            signatory: .init(name: "Alex Morgan", title: "Head of Network Operations", titles: ["fr": "Directeur des opérations réseau"], signatureImagePNG: signatureImagePNG),
             verificationURL: "https://paperwork.example/verify/\(id)",
             language: language,
             paperSize: paperSize

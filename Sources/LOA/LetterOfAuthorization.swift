@@ -155,18 +155,21 @@ public struct LetterOfAuthorization: Sendable, Codable, Equatable {
         public var name: String
         /// Their role, e.g. "Head of Network Operations".
         public var title: String
+        /// Their role in other languages, by language code; ``title`` where missing.
+        public var titles: [String: String]?
         /// A PNG of the handwritten signature, drawn above the line when configured.
         public var signatureImagePNG: Data?
 
         enum CodingKeys: String, CodingKey {
-            case name, title
+            case name, title, titles
             case signatureImagePNG = "signature_image_png"
         }
 
         /// Creates a signatory; without an image the line is left blank above the name.
-        public init(name: String, title: String, signatureImagePNG: Data? = nil) {
+        public init(name: String, title: String, titles: [String: String]? = nil, signatureImagePNG: Data? = nil) {
             self.name = name
             self.title = title
+            self.titles = titles
             self.signatureImagePNG = signatureImagePNG
         }
     }

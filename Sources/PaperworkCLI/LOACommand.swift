@@ -130,6 +130,7 @@ struct LOARenderCommand: AsyncParsableCommand {
         }
         if fields["signatory"] == nil, let profile {
             var signatory: [String: Any] = ["name": profile.signatoryName, "title": profile.signatoryTitle]
+            if let titles = profile.signatoryTitles { signatory["titles"] = titles }
             if let image = try? profile.signatory(templateDirectory: templates).signatureImagePNG {
                 signatory["signature_image_png"] = image.base64EncodedString()
             }

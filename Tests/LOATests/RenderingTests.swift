@@ -25,7 +25,7 @@ struct RenderingTests {
             letter.id, letter.authorizedParty, letter.issuer.legalName, letter.issuer.nocEmail, letter.issuer.nocPhone,
             letter.facility.name, letter.cage, letter.cabinet, letter.patchPanel, letter.portPositions,
             template.mediaNames[letter.media.rawValue]!, letter.connector.rawValue, letter.speed.rawValue,
-            letter.serviceID, letter.signatory.name, letter.signatory.title, letter.verificationURL,
+            letter.serviceID, letter.signatory.name, letter.signatory.titles?[language.rawValue] ?? letter.signatory.title, letter.verificationURL,
             template.format(letter.issueDate), template.format(letter.expiryDate), template.title,
         ]
         fields += letter.issuer.addressLines + letter.facility.addressLines
@@ -43,7 +43,10 @@ struct RenderingTests {
     @Test("the French letter is worded in French, with French dates")
     func frenchWording() throws {
         let text = try extractedText(renderer.render(LetterOfAuthorization.sample(language: .french)))
-        #expect(text.contains("Lettre d'autorisation"))
+        #expect(text.contains("Lettre d\u{2019}autorisation"), "a typographic apostrophe")
+        #expect(text.contains("À l\u{2019}exploitant d\u{2019}Equinix") || text.contains("À l\u{2019}exploitant de "), "de elided before a vowel")
+        #expect(text.contains("Directeur des opérations réseau"), "the signatory's title in French")
+        #expect(text.contains("Signé électroniquement par"), "the visible signature block")
         #expect(text.contains("26 novembre 2026"))
         #expect(text.contains("25 janvier 2027"))
         #expect(text.contains("Fibre monomode (OS2)"))
