@@ -1,4 +1,5 @@
 import Foundation
+import LOA
 import Hummingbird
 import NIOCore
 import Store
@@ -152,9 +153,14 @@ struct PortsController {
             let verification = try await ports.verify(id)
             let status: HTTPResponse.Status = verification.status == "unknown" ? .notFound : .ok
             if request.headers[.accept]?.contains("text/html") == true {
+                let language = VerifyPage.language(
+                    query: request.uri.queryParameters["lang"].map { String($0) }, letter: verification.language, acceptLanguage: request.headers[.acceptLanguage]
+                )
+                var verification = verification
+                verification.wording = ports.wording(language)
                 return Response(status: status, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store",
                                                           .init("Content-Security-Policy")!: "default-src 'none'; style-src 'unsafe-inline'"],
-                                body: .init(byteBuffer: ByteBuffer(string: VerifyPage.html(id: id, verification))))
+                                body: .init(byteBuffer: ByteBuffer(string: VerifyPage.html(id: id, verification, language: language))))
             }
             var response = try JSONResponse.make(verification, status: status)
             response.headers[.cacheControl] = "no-store"
@@ -171,38 +177,111 @@ struct PortsController {
 }
 
 /// The public verification page: plain HTML, every value escaped.
+/// The public verification page a datacenter's desk opens from the QR code: the letter's
+/// status in words, colour and an icon, its printed fields with their labels in the letter's
+/// language (or the one asked for), the port's state, on a phone-width layout.
 enum VerifyPage {
     static func escape(_ text: String) -> String {
         text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
             .replacingOccurrences(of: "\"", with: "&quot;").replacingOccurrences(of: "'", with: "&#39;")
     }
 
-    static func html(id: String, _ verification: Ports.Verification) -> String {
-        let headline = switch verification.status {
-        case "valid" where verification.genuine: "This Letter of Authorization is genuine and valid."
-        case "valid": "This Letter of Authorization is on record, but its stored signature does not verify: contact the issuer."
-        case "expired": "This Letter of Authorization has expired."
-        case "superseded": "This Letter of Authorization was replaced by a newer one: ask the customer for the current letter."
-        case "revoked": "This Letter of Authorization was revoked: the port was cancelled."
-        default: "No Letter of Authorization with this id was issued by us."
-        }
+    /// The page's language: `?lang=`, else the letter's, else the browser's first, else English.
+    static func language(query: String?, letter: String?, acceptLanguage: String?) -> String {
+        let supported = ["en", "fr"]
+        if let query, supported.contains(query) { return query }
+        if let letter, supported.contains(letter) { return letter }
+        let browser = acceptLanguage?.split(separator: ",").first.map { String($0.prefix(2)).lowercased() }
+        return browser.flatMap { supported.contains($0) ? $0 : nil } ?? "en"
+    }
+
+    struct Texts {
+        var title: String, issuer: String, port: String, other: String
+        var headlines: [String: String]
+        var statusWords: [String: String]
+        var portStates: [String: String]
+    }
+
+    static let texts: [String: Texts] = [
+        "en": Texts(
+            title: "Letter of Authorization", issuer: "Issuer", port: "Port", other: "Français",
+            headlines: [
+                "valid": "This letter is genuine and valid.", "not_genuine": "This letter is on record, but its stored signature does not verify: contact the issuer.",
+                "expired": "This letter has expired: ask the customer for a new one.", "superseded": "This letter was replaced by a newer one: ask the customer for the current letter.",
+                "revoked": "This letter was revoked: the port was cancelled. Do not install.", "unknown": "No letter with this id was issued by us.",
+            ],
+            statusWords: ["valid": "Valid", "not_genuine": "Not verified", "expired": "Expired", "superseded": "Superseded", "revoked": "Revoked", "unknown": "Unknown"],
+            portStates: ["awaiting_cross_connect": "awaiting the cross-connect", "active": "active (cross-connect in place)", "cancelled": "cancelled"]
+        ),
+        "fr": Texts(
+            title: "Lettre d\u{2019}autorisation", issuer: "Émetteur", port: "Port", other: "English",
+            headlines: [
+                "valid": "Cette lettre est authentique et valide.", "not_genuine": "Cette lettre est enregistrée, mais sa signature conservée ne se vérifie pas\u{00A0}: contactez l\u{2019}émetteur.",
+                "expired": "Cette lettre a expiré\u{00A0}: demandez-en une nouvelle au client.", "superseded": "Cette lettre a été remplacée\u{00A0}: demandez au client la lettre en vigueur.",
+                "revoked": "Cette lettre a été révoquée\u{00A0}: le port est résilié. N\u{2019}installez rien.", "unknown": "Aucune lettre portant cet identifiant n\u{2019}a été émise par nous.",
+            ],
+            statusWords: ["valid": "Valide", "not_genuine": "Non vérifiée", "expired": "Expirée", "superseded": "Remplacée", "revoked": "Révoquée", "unknown": "Inconnue"],
+            portStates: ["awaiting_cross_connect": "en attente du brassage", "active": "actif (brassage réalisé)", "cancelled": "résilié"]
+        ),
+    ]
+
+    /// Colour and icon per status, for people who read neither language well.
+    static let looks: [String: (color: String, background: String, icon: String)] = [
+        "valid": ("#14632a", "#e6f4ea", "\u{2714}"), "not_genuine": ("#a50e0e", "#fce8e6", "!"), "expired": ("#5f6368", "#f1f3f4", "\u{29D7}"),
+        "superseded": ("#8a4b00", "#fef3e0", "\u{21BB}"), "revoked": ("#a50e0e", "#fce8e6", "\u{2716}"), "unknown": ("#a50e0e", "#fce8e6", "?"),
+    ]
+
+    static func html(id: String, _ verification: Ports.Verification, language: String) -> String {
+        let text = texts[language] ?? texts["en"]!
+        let state = verification.status == "valid" && !verification.genuine ? "not_genuine" : verification.status
+        let look = looks[state] ?? looks["unknown"]!
         var rows = ""
         if let letter = verification.letter {
-            let fields: [(String, String)] = [
-                ("LOA id", letter.id), ("Issued", letter.issueDate), ("Valid until", letter.expiryDate), ("Issuer", letter.issuer),
-                ("Authorized party", letter.authorizedParty), ("Facility", letter.facility), ("Address", letter.facilityAddress.joined(separator: ", ")),
-                ("Cage / suite", letter.cage), ("Cabinet", letter.cabinet), ("Patch panel", letter.patchPanel), ("Ports", letter.portPositions),
-                ("Media", letter.media), ("Connector", letter.connector), ("Speed", letter.speed), ("Service id", letter.serviceID),
+            let wording = verification.wording
+            func label(_ key: String, _ fallback: String) -> String { wording?.labels[key] ?? fallback }
+            func date(_ iso: String) -> String { (try? CalendarDate(iso)).flatMap { day in wording.map { $0.format(day) } } ?? iso }
+            var fields: [(String, String)] = [
+                (label("loa_id", "LOA id"), letter.id), (label("issue_date", "Issued"), date(letter.issueDate)),
+                (label("expiry_date", "Valid until"), date(letter.expiryDate)), (text.issuer, letter.issuer),
+                (label("authorized_party", "Authorized party"), letter.authorizedParty), (label("facility", "Facility"), letter.facility),
+                (label("facility_address", "Address"), letter.facilityAddress.joined(separator: ", ")),
+                (label("cage", "Cage / suite"), letter.cage), (label("cabinet", "Cabinet"), letter.cabinet),
+                (label("patch_panel", "Patch panel"), letter.patchPanel), (label("port_positions", "Ports"), letter.portPositions),
+                (label("media", "Media"), wording?.mediaNames[letter.media] ?? letter.media), (label("connector", "Connector"), letter.connector),
+                (label("speed", "Speed"), letter.speed), (label("service_id", "Service id"), letter.serviceID),
             ]
-            rows = fields.map { "<tr><th>\(escape($0.0))</th><td>\(escape($0.1))</td></tr>" }.joined(separator: "\n")
+            if let port = verification.portStatus { fields.append((text.port, text.portStates[port] ?? port)) }
+            rows = fields.map { "<tr><th scope=\"row\">\(escape($0.0))</th><td>\(escape($0.1))</td></tr>" }.joined(separator: "\n")
         }
+        let other = language == "fr" ? "en" : "fr"
         return """
             <!DOCTYPE html>
-            <html lang="en"><head><meta charset="utf-8"><title>LOA \(escape(id))</title>
-            <style>body{font:15px system-ui,sans-serif;margin:2em;max-width:50em}th{text-align:left;padding-right:1em}</style></head>
-            <body><h1>Letter of Authorization \(escape(id))</h1>
-            <p id="status" data-status="\(escape(verification.status))"><strong>\(escape(headline))</strong></p>
-            <table>\(rows)</table></body></html>
+            <html lang="\(language)"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+            <title>\(escape(text.title)) \(escape(id))</title>
+            <style>
+            body{font:16px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:0;padding:1rem;color:#202124;background:#fff}
+            main{max-width:40rem;margin:0 auto}
+            h1{font-size:1.25rem;margin:.2rem 0 1rem}
+            .id{white-space:nowrap}
+            .status{display:flex;gap:.75rem;align-items:center;padding:.9rem 1rem;border-radius:.5rem;border:2px solid \(look.color);background:\(look.background);color:\(look.color)}
+            .status .icon{font-size:1.8rem;line-height:1;font-weight:700}
+            .status strong{display:block;font-size:1.1rem}
+            table{border-collapse:collapse;width:100%;margin-top:1rem}
+            th,td{text-align:left;vertical-align:top;padding:.45rem .3rem;border-bottom:1px solid #e0e0e0}
+            th{font-weight:600;color:#5f6368;width:40%}
+            td{word-break:break-word}
+            nav{margin-top:1rem;font-size:.9rem}
+            @media (max-width:30rem){th,td{display:block;width:auto;border:0;padding:.1rem 0}td{padding-bottom:.6rem;border-bottom:1px solid #e0e0e0}}
+            </style></head>
+            <body><main>
+            <h1>\(escape(text.title)) <span class="id">\(escape(id))</span></h1>
+            <div id="status" class="status" data-status="\(escape(verification.status))" data-state="\(escape(state))" role="status">
+            <span class="icon" aria-hidden="true">\(look.icon)</span>
+            <div><strong>\(escape(text.statusWords[state] ?? state))</strong>\(escape(text.headlines[state] ?? ""))</div>
+            </div>
+            <table>\(rows)</table>
+            <nav><a href="/verify/\(escape(id))?lang=\(other)" hreflang="\(other)" lang="\(other)">\(escape(text.other))</a></nav>
+            </main></body></html>
             """
     }
 }

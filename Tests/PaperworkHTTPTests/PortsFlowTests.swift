@@ -120,6 +120,35 @@ struct PortsFlowTests {
         }
     }
 
+    @Test("the /verify page speaks the letter's language (or ?lang=), shows the status in words, colour and icon, human labels and the port's state, on a phone-width layout")
+    func verifyPageForPeople() async throws {
+        let service = try await TestService.make()
+        try await service.run { client in
+            let operatorToken = try await staffToken(service, role: .operator, name: "otto")
+            try await loadSampleCatalog(client, operatorToken: operatorToken)
+            let (admin, company) = try await verifiedCompany(client, service, email: "verify@northwind.example", name: "Northwind Connect Ltd")
+            let port = try #require(try await client.call(.post, "/v1/ports", token: admin, json: ["company_id": company, "datacenter_id": "pdb-900001", "speed": "10G"]).string("id"))
+            let id = try await client.execute(uri: "/v1/ports/\(port)/loa?language=fr", method: .get, headers: [.authorization: "Bearer \(admin)"]) { $0.headers[.init("X-LOA-Id")!] ?? "" }
+            func page(_ query: String = "") async throws -> String {
+                try await client.execute(uri: "/verify/\(id)\(query)", method: .get, headers: [.accept: "text/html"]) { String(buffer: $0.body) }
+            }
+            let french = try await page()
+            #expect(french.contains(#"<html lang="fr">"#) && french.contains(#"name="viewport""#))
+            #expect(french.contains(#"data-state="valid""#) && french.contains("Valide") && french.contains("\u{2714}"))
+            #expect(french.contains("Fibre monomode (OS2)") && !french.contains("single_mode_fiber"), "human labels, in French")
+            #expect(french.contains("en attente du brassage"), "the port's live state")
+            let english = try await page("?lang=en")
+            #expect(english.contains(#"<html lang="en">"#) && english.contains("Date of issue") && english.contains("awaiting the cross-connect"))
+            _ = try await client.call(.post, "/v1/ports/\(port)/activate", token: operatorToken)
+            #expect(try await page("?lang=en").contains("active (cross-connect in place)"))
+            _ = try await client.call(.delete, "/v1/ports/\(port)", token: admin)
+            let revoked = try await page()
+            #expect(revoked.contains(#"data-state="revoked""#) && revoked.contains("Révoquée") && revoked.contains("#a50e0e"))
+            let json = try await client.call(.get, "/verify/\(id)")
+            #expect(json.string("language") == "fr" && json.string("port_status") == "cancelled")
+        }
+    }
+
     @Test("a verified company orders a port, downloads a signed LOA that pdfsig, pyHanko and poppler read back, and cancelling revokes it", arguments: Backend.available)
     func portAndLOA(_ backend: Backend) async throws {
         let service = try await TestService.make(backend)

@@ -247,6 +247,22 @@ extension Ports {
         public var genuine: Bool
         /// What is printed on the letter (nil when unknown).
         public var letter: PrintedLetter?
+        /// The language the letter was issued in (`en`, `fr`); nil when unknown.
+        public var language: String? = nil
+        /// Where its port stands now: `awaiting_cross_connect`, `active` or `cancelled`.
+        public var portStatus: String? = nil
+        /// The letter's wording in its language (labels, media names, dates), for the page.
+        public var wording: LOATemplate? = nil
+
+        enum CodingKeys: String, CodingKey {
+            case status, genuine, letter, language
+            case portStatus = "port_status"
+        }
+    }
+
+    /// The letter wording in `language` (English when that language has none).
+    public func wording(_ language: String) -> LOATemplate? {
+        renderer.templates[LetterOfAuthorization.Language(rawValue: language) ?? .english] ?? renderer.templates[.english]
     }
 
     /// Looks an LOA up for the public verification page: only what is printed on it.
@@ -270,7 +286,8 @@ extension Ports {
         case "superseded": "superseded"
         default: record.expiresAt < today ? "expired" : "valid"
         }
-        return Verification(status: status, genuine: genuine, letter: letter)
+        let port = try? await store.withSession { try await PortRepository.port(id: record.portID, on: $0) }
+        return Verification(status: status, genuine: genuine, letter: letter, language: record.language, portStatus: port?.status.rawValue, wording: wording(record.language))
     }
 }
 
