@@ -118,6 +118,9 @@ public struct ServerSettings: Sendable, Hashable {
     public var loaTSACAFile: String?
     /// See ``loaTSAURL``.
     public var loaTSATimeoutSeconds: Int
+    /// `loa.reminder.days`: a letter whose port still awaits its cross-connect this many days
+    /// before it expires is reminded to the company, once (14; 0 turns reminders off).
+    public var loaReminderDays: Int
     /// `demo.catalog.directory`: with demo data, the sample catalog imported on first start.
     public var demoCatalogDirectory: String
     /// `demo.data`: on first start with an empty database, create a demo company, an operator
@@ -249,6 +252,7 @@ public struct ServerSettings: Sendable, Hashable {
         loaTSAPassword = config.string(forKey: "loa.tsa.password", isSecret: true)
         loaTSACAFile = config.string(forKey: "loa.tsa.ca.file")
         loaTSATimeoutSeconds = config.int(forKey: "loa.tsa.timeout.seconds", default: 10)
+        loaReminderDays = config.int(forKey: "loa.reminder.days", default: 14)
         reviewClaimMinutes = config.int(forKey: "review.claim.minutes", default: 15)
         reviewFourEyes = config.bool(forKey: "review.four.eyes", default: false)
         rateLimitsEnabled = config.bool(forKey: "rate.limits.enabled", default: true)

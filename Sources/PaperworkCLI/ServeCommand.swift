@@ -139,6 +139,7 @@ public struct ServeCommand: AsyncParsableCommand {
                     dependencies.revalidation.map { RevalidationService(revalidation: $0, logger: logger) },
                     wiring.scanRecognitionService(recognition, concurrency: max(1, settings.ocrWorkers)),
                     dependencies.ports.flatMap { $0.policy.timestampAuthority == nil ? nil : LetterTimestampService(ports: $0, logger: logger) },
+                    dependencies.ports.flatMap { settings.loaReminderDays > 0 ? LetterReminderService(ports: $0, days: settings.loaReminderDays, logger: logger) : nil },
                 ] as [(any Service)?]).compactMap { $0 },
                 logger: logger,
                 // Written straight to the descriptor, not through stdio's buffer: whoever started us

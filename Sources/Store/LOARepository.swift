@@ -115,6 +115,27 @@ public enum LOARepository {
             .where("loa_id", .equal, SQLBind(loaID)).where("pdf_sha256", .equal, SQLBind(old)).run()
     }
 
+    /// Valid letters whose last day is between `today` and `last` (inclusive), not reminded
+    /// yet, whose port still awaits its cross-connect.
+    public static func expiringWithoutReminder(today: String, last: String, limit: Int = 500, on database: any SQLDatabase) async throws -> [LOARecord] {
+        try await database.select().columns(columns.map { SQLColumn($0, table: "loas") }).from("loas")
+            .join("ports", on: SQLColumn("port_id", table: "loas"), .equal, SQLColumn("id", table: "ports"))
+            .where(SQLColumn("status", table: "loas"), .equal, SQLBind("valid"))
+            .where(SQLColumn("status", table: "ports"), .equal, SQLBind("awaiting_cross_connect"))
+            .where(SQLColumn("reminded_at", table: "loas"), .is, SQLLiteral.null)
+            .where(SQLColumn("expires_at", table: "loas"), .greaterThanOrEqual, SQLBind(today))
+            .where(SQLColumn("expires_at", table: "loas"), .lessThanOrEqual, SQLBind(last))
+            .orderBy(SQLColumn("expires_at", table: "loas")).limit(limit).all(decoding: LOARecord.self)
+    }
+
+    /// Marks a letter reminded; false when it already was (another instance sent it).
+    public static func markReminded(id: String, at stamp: String, on database: any SQLDatabase) async throws -> Bool {
+        struct Row: Decodable { var id: String }
+        return try await database.update("loas").set("reminded_at", to: SQLBind(stamp))
+            .where("id", .equal, SQLBind(id)).where("reminded_at", .is, SQLLiteral.null)
+            .returning("id").first(decoding: Row.self) != nil
+    }
+
     /// The stored PDF of one rendition of a letter, if it was rendered.
     public static func rendition(loaID: String, language: String, paperSize: String, on database: any SQLDatabase) async throws -> String? {
         try await database.select().column("pdf_sha256").from("loa_renditions").where("loa_id", .equal, SQLBind(loaID))

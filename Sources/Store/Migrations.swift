@@ -431,6 +431,10 @@ public enum Schema {
                 .column("retired_at", type: .text)
                 .run()
         },
+        Migration(18, "e-mails with attachments (the LOA as a PDF), and one expiry reminder per letter") { database, _ in
+            try await database.alter(table: "outbox").column("attachments", type: .text).run()
+            try await database.alter(table: "loas").column("reminded_at", type: .text).run()
+        },
     ]
 }
 

@@ -1,6 +1,29 @@
 public import Foundation
 public import SQLKit
 
+/// A file sent with an e-mail: a blob of the store, named and typed.
+public struct OutboxAttachment: Sendable, Hashable, Codable {
+    /// The file name the recipient sees.
+    public var fileName: String
+    /// Its MIME type, e.g. `application/pdf`.
+    public var contentType: String
+    /// The blob holding it.
+    public var sha256: String
+
+    /// An attachment.
+    public init(fileName: String, contentType: String, sha256: String) {
+        self.fileName = fileName
+        self.contentType = contentType
+        self.sha256 = sha256
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case sha256
+        case fileName = "file_name"
+        case contentType = "content_type"
+    }
+}
+
 /// One e-mail in the outbox.
 public struct OutboxMessage: Sendable, Hashable, Codable {
     /// Where it stands.
@@ -45,10 +68,47 @@ public struct OutboxMessage: Sendable, Hashable, Codable {
         self.lastError = lastError
     }
 
+    /// Files sent with it (stored as blobs; read when it is delivered).
+    public var attachments: [OutboxAttachment] = []
+    /// The attachments' bytes, in order, once the deliverer read them; never stored.
+    public var attachmentData: [[UInt8]] = []
+
     enum CodingKeys: String, CodingKey {
-        case id, kind, recipient, subject, body, status, attempts
+        case id, kind, recipient, subject, body, status, attempts, attachments
         case createdAt = "created_at"
         case lastError = "last_error"
+    }
+
+    /// A stored message; its attachments are a JSON column, empty for messages without.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        id = try container.decode(String.self, forKey: .id)
+        createdAt = try container.decode(String.self, forKey: .createdAt)
+        kind = try container.decode(String.self, forKey: .kind)
+        recipient = try container.decode(String.self, forKey: .recipient)
+        subject = try container.decode(String.self, forKey: .subject)
+        body = try container.decode(String.self, forKey: .body)
+        status = try container.decode(Status.self, forKey: .status)
+        attempts = try container.decode(Int.self, forKey: .attempts)
+        lastError = try container.decodeIfPresent(String.self, forKey: .lastError)
+        if let json = try container.decodeIfPresent(String.self, forKey: .attachments) {
+            attachments = (try? JSONDecoder().decode([OutboxAttachment].self, from: Data(json.utf8))) ?? []
+        }
+    }
+
+    /// Encodes what is stored (the attachments as JSON text, as in the database).
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(id, forKey: .id)
+        try container.encode(createdAt, forKey: .createdAt)
+        try container.encode(kind, forKey: .kind)
+        try container.encode(recipient, forKey: .recipient)
+        try container.encode(subject, forKey: .subject)
+        try container.encode(body, forKey: .body)
+        try container.encode(status, forKey: .status)
+        try container.encode(attempts, forKey: .attempts)
+        try container.encodeIfPresent(lastError, forKey: .lastError)
+        if !attachments.isEmpty { try container.encode(String(decoding: try JSONEncoder().encode(attachments), as: UTF8.self), forKey: .attachments) }
     }
 }
 
@@ -60,13 +120,14 @@ public enum OutboxRepository {
 
     /// Adds a message; call it inside the transaction of the change that causes it.
     @discardableResult
-    public static func enqueue(kind: String, to recipient: String, subject: String, body: String, on database: any SQLDatabase, now: Date = Date()) async throws -> String {
+    public static func enqueue(kind: String, to recipient: String, subject: String, body: String, attachments: [OutboxAttachment] = [], on database: any SQLDatabase, now: Date = Date()) async throws -> String {
         let id = UUID().uuidString.lowercased()
         let stamp = Timestamp.format(now)
+        let attached = attachments.isEmpty ? nil : String(decoding: try JSONEncoder().encode(attachments), as: UTF8.self)
         try await database.insert(into: "outbox")
-            .columns("id", "created_at", "kind", "recipient", "subject", "body", "status", "attempts", "next_attempt_at")
+            .columns("id", "created_at", "kind", "recipient", "subject", "body", "status", "attempts", "next_attempt_at", "attachments")
             .values(SQLBind(id), SQLBind(stamp), SQLBind(kind), SQLBind(recipient), SQLBind(subject), SQLBind(body),
-                    SQLBind(OutboxMessage.Status.pending.rawValue), SQLBind(0), SQLBind(stamp))
+                    SQLBind(OutboxMessage.Status.pending.rawValue), SQLBind(0), SQLBind(stamp), SQLBind(attached))
             .run()
         return id
     }
@@ -93,7 +154,7 @@ public enum OutboxRepository {
                 .where("status", .equal, SQLBind(OutboxMessage.Status.pending.rawValue))
                 .where("next_attempt_at", .lessThanOrEqual, SQLBind(stamp))
                 .where { $0.where("lease_until", .is, SQLLiteral.null).orWhere("lease_until", .lessThan, SQLBind(stamp)) }
-                .returning("id", "created_at", "kind", "recipient", "subject", "body", "status", "attempts", "last_error")
+                .returning("id", "created_at", "kind", "recipient", "subject", "body", "status", "attempts", "last_error", "attachments")
                 .first(decoding: OutboxMessage.self)
             if let won { leased.append(won) }
         }
@@ -130,7 +191,7 @@ public enum OutboxRepository {
     /// Every message, oldest first (for operators and tests).
     public static func all(on database: any SQLDatabase) async throws -> [OutboxMessage] {
         try await database.select()
-            .columns("id", "created_at", "kind", "recipient", "subject", "body", "status", "attempts", "last_error")
+            .columns("id", "created_at", "kind", "recipient", "subject", "body", "status", "attempts", "last_error", "attachments")
             .from("outbox").orderBy("created_at").all(decoding: OutboxMessage.self)
     }
 }

@@ -1,4 +1,6 @@
 import Foundation
+import Workflow
+import Logging
 import Hummingbird
 import HummingbirdTesting
 import Isolation
@@ -117,6 +119,61 @@ struct PortsFlowTests {
             let pdf = try await client.execute(uri: "/v1/ports/\(port)/loa", method: .get, headers: [.authorization: "Bearer \(admin)"]) { Array(buffer: $0.body) }
             let text = try tool("/usr/bin/pdftotext", ["FILE", "-"], file: pdf)
             #expect(text.contains("Jeûneurs") && text.contains("100G") && text.contains("MMR 2"))
+        }
+    }
+
+    @Test("the letter reaches the admins as a PDF attachment (multipart/mixed, base64) that Python's email parser reads back and pdfsig verifies; one reminder before it expires while the port awaits its cross-connect")
+    func letterByEmail() async throws {
+        let service = try await TestService.make()
+        try await service.run { client in
+            let operatorToken = try await staffToken(service, role: .operator, name: "otto")
+            try await loadSampleCatalog(client, operatorToken: operatorToken)
+            let (admin, company) = try await verifiedCompany(client, service, email: "mail@northwind.example", name: "Northwind Connect Ltd")
+            let port = try #require(try await client.call(.post, "/v1/ports", token: admin, json: ["company_id": company, "datacenter_id": "pdb-900001", "speed": "10G"]).string("id"))
+            let (id, pdf) = try await client.execute(uri: "/v1/ports/\(port)/loa", method: .get, headers: [.authorization: "Bearer \(admin)"]) {
+                ($0.headers[.init("X-LOA-Id")!] ?? "", Array(buffer: $0.body))
+            }
+            let issued = try #require(try await service.mails(to: "mail@northwind.example").first { $0.kind == "loa_issued" })
+            #expect(issued.subject.contains(id))
+            #expect(issued.attachments.count == 1 && issued.attachments.first?.contentType == "application/pdf")
+
+            // Delivered as an .eml file, then read back by Python's email parser.
+            let outbox = FileManager.default.temporaryDirectory.appendingPathComponent("paperwork-eml-\(UUID().uuidString)").path
+            let delivery = OutboxDelivery(store: service.store, transport: try EMLDirectoryTransport(directory: outbox), sender: "noreply@paperwork.test", logger: Logger(label: "test"))
+            _ = try await delivery.deliverDue()
+            let file = try #require(try FileManager.default.contentsOfDirectory(atPath: outbox).first { name in
+                (try? String(contentsOfFile: outbox + "/" + name, encoding: .utf8))?.contains("X-Paperwork-Kind: loa_issued") == true
+            })
+            let script = """
+                import email, sys
+                from email import policy
+                message = email.message_from_binary_file(open(sys.argv[1], 'rb'), policy=policy.default)
+                assert message.get_content_type() == 'multipart/mixed', message.get_content_type()
+                parts = [part for part in message.iter_attachments()]
+                assert len(parts) == 1 and parts[0].get_content_type() == 'application/pdf'
+                open(sys.argv[2], 'wb').write(parts[0].get_content())
+                print('filename=' + parts[0].get_filename())
+                print('text=' + message.get_body(('plain',)).get_content().splitlines()[0])
+                """
+            let extracted = outbox + "/attached.pdf"
+            let parsed = try ChildProcess.run("/usr/bin/env", ["python3", "-c", script, outbox + "/" + file, extracted], capturingErrors: true)
+            #expect(parsed.exitStatus == 0, "\(String(decoding: parsed.errors, as: UTF8.self))")
+            #expect(String(decoding: parsed.output, as: UTF8.self).contains("filename=\(id)"))
+            let attached = try [UInt8](Data(contentsOf: URL(fileURLWithPath: extracted)))
+            #expect(attached == pdf, "the attachment is the letter, byte for byte")
+            #expect(try tool("/usr/bin/pdfsig", ["FILE"], file: attached).contains("Signature is Valid."))
+
+            // Reminders: none while the letter is far from its end; one when 14 days remain; never twice.
+            let ports = try #require(service.dependencies.ports)
+            #expect(try await ports.sendExpiryReminders(within: 14) == 0)
+            let late = Date().addingTimeInterval(50 * 86_400)
+            #expect(try await ports.sendExpiryReminders(within: 14, now: late) == 1)
+            #expect(try await ports.sendExpiryReminders(within: 14, now: late) == 0, "once per letter")
+            let reminder = try #require(try await service.mails(to: "mail@northwind.example").first { $0.kind == "loa_expiring" })
+            #expect(reminder.subject.contains(id) && reminder.attachments.isEmpty)
+            // An active port needs no reminder.
+            _ = try await client.call(.post, "/v1/ports/\(port)/activate", token: operatorToken)
+            #expect(try await ports.sendExpiryReminders(within: 14, now: late) == 0)
         }
     }
 

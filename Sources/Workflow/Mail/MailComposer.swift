@@ -23,7 +23,7 @@ public struct MailComposer: Sendable {
     }
 
     /// The templates the workflows use.
-    public static let requiredTemplates = ["signup_verification", "account_exists", "invitation", "company_verified", "company_rejected", "company_needs_info", "password_reset"]
+    public static let requiredTemplates = ["signup_verification", "account_exists", "invitation", "company_verified", "company_rejected", "company_needs_info", "password_reset", "loa_issued", "loa_expiring"]
 
     /// The languages messages are written in: English (`kind.mustache`) and French
     /// (`kind.fr.mustache`).

@@ -52,12 +52,39 @@ public enum RFC5322 {
             "Date: \(rfc2822Date(date))",
             "Message-ID: <\(message.id)@\(domain)>",
             "MIME-Version: 1.0",
+        ]
+        let textHeaders = [
             "Content-Type: text/plain; charset=utf-8",
             "Content-Transfer-Encoding: \(plain ? "7bit" : eightBit ? "8bit" : "quoted-printable")",
-            "X-Paperwork-Kind: \(message.kind)",
-            "",
         ]
-        lines.append(plain || eightBit ? body.replacingOccurrences(of: "\n", with: "\r\n") : quotedPrintable(body))
+        let text = plain || eightBit ? body.replacingOccurrences(of: "\n", with: "\r\n") : quotedPrintable(body)
+        guard !message.attachments.isEmpty, message.attachmentData.count == message.attachments.count else {
+            lines += textHeaders + ["X-Paperwork-Kind: \(message.kind)", "", text]
+            return lines.joined(separator: "\r\n") + "\r\n"
+        }
+        // multipart/mixed: the text, then each file in base64 (lines of 76 characters).
+        let boundary = "=_paperwork_\(message.id)"
+        lines += ["Content-Type: multipart/mixed; boundary=\"\(boundary)\"", "X-Paperwork-Kind: \(message.kind)", "",
+                  "This is a MIME message with attachments.", "--\(boundary)"]
+        lines += textHeaders + ["", text]
+        for (attachment, data) in zip(message.attachments, message.attachmentData) {
+            let name = attachment.fileName.filter { $0 != "\"" && $0 != "\\" && !$0.isNewline }
+            lines += [
+                "--\(boundary)",
+                "Content-Type: \(attachment.contentType); name=\"\(name)\"",
+                "Content-Disposition: attachment; filename=\"\(name)\"",
+                "Content-Transfer-Encoding: base64",
+                "",
+            ]
+            let encoded = Array(Data(data).base64EncodedString().utf8)
+            var start = 0
+            while start < encoded.count {
+                let end = min(start + 76, encoded.count)
+                lines.append(String(decoding: encoded[start..<end], as: UTF8.self))
+                start = end
+            }
+        }
+        lines.append("--\(boundary)--")
         return lines.joined(separator: "\r\n") + "\r\n"
     }
 

@@ -44,7 +44,15 @@ public struct OutboxDelivery: Service {
             if batch.isEmpty { return sent }
             for message in batch {
                 do {
-                    try await transport.deliver(message, from: sender)
+                    // Files travel as blobs until the message is sent.
+                    var withFiles = message
+                    for attachment in message.attachments {
+                        guard let bytes = try await store.blobs.get(attachment.sha256) else {
+                            throw WorkflowError(.notFound, code: "attachment_missing", "the attachment \(attachment.fileName) is no longer stored")
+                        }
+                        withFiles.attachmentData.append(bytes)
+                    }
+                    try await transport.deliver(withFiles, from: sender)
                     try await store.transaction { try await OutboxRepository.markSent(message.id, on: $0) }
                     Counter(label: "paperwork_emails_sent_total", dimensions: [("kind", message.kind)]).increment()
                     sent += 1

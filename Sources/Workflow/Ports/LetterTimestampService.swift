@@ -34,3 +34,36 @@ public struct LetterTimestampService: Service {
         }
     }
 }
+
+/// Reminds companies, beside the web server, of letters about to expire while their port still
+/// awaits the cross-connect: every `interval`, each such letter within `days` of its last day
+/// gets one reminder (``Ports/sendExpiryReminders(within:now:)``).
+public struct LetterReminderService: Service {
+    let ports: Ports
+    let days: Int
+    let interval: Duration
+    let logger: Logger
+
+    /// A service reminding `days` before expiry, looking every `interval`.
+    public init(ports: Ports, days: Int, interval: Duration = .seconds(3600), logger: Logger) {
+        self.ports = ports
+        self.days = days
+        self.interval = interval
+        self.logger = logger
+    }
+
+    /// Runs until graceful shutdown.
+    public func run() async throws {
+        await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                do {
+                    let reminded = try await ports.sendExpiryReminders(within: days)
+                    if reminded > 0 { logger.notice("LOA expiry reminders queued", metadata: ["letters": "\(reminded)"]) }
+                } catch {
+                    logger.error("LOA expiry reminders failed", metadata: ["error": "\(error)"])
+                }
+                try? await Task.sleep(for: interval)
+            }
+        }
+    }
+}

@@ -1,7 +1,8 @@
-import Foundation
+public import Foundation
 public import LOA
 import Metrics
 import NIOPosix
+import SQLKit
 public import Store
 
 extension Ports {
@@ -131,9 +132,12 @@ extension Ports {
         let letterJSON = String(decoding: try JSONEncoder().encode(PrintedLetter(letter)), as: UTF8.self)
         let wholeLetter = String(decoding: try JSONEncoder().encode(letter), as: UTF8.self)
         let inUse = try SigningKeys.record(policy.identity, at: record.issuedAt)
-        try await store.transaction { database in
+        let attachment = OutboxAttachment(fileName: IssuedLOA(record: record, pdf: []).fileName, contentType: "application/pdf", sha256: sha256)
+        try await store.transaction { [self] database in
             try await SigningCertificateRepository.recordInUse(inUse, on: database)
             try await LOARepository.insertSuperseding(record, letterJSON: letterJSON, letter: wholeLetter, on: database)
+            // The letter goes by e-mail, as a PDF, to the company's admins and whoever ordered the port.
+            try await mailLetter("loa_issued", letter, port: port, attachment: attachment, now: now, on: database)
             try await AuditRepository.append(actor: principal.actorName, entityType: "loa", entityID: id, action: "issued", before: nil,
                                              after: Audit.json(["port_id": port.id, "expires": record.expiresAt]), at: record.issuedAt, on: database)
         }
@@ -213,6 +217,50 @@ extension Ports {
             }
         }
         return run
+    }
+
+    /// Queues the `kind` e-mail about `letter` to the company's admins and the person who
+    /// ordered the port, each in their language (the letter's when they chose none).
+    func mailLetter(_ kind: String, _ letter: LetterOfAuthorization, port: CustomerPort, attachment: OutboxAttachment?, now: Date, on database: any SQLDatabase) async throws {
+        let members = try await MembershipRepository.members(ofCompany: port.companyID, on: database)
+        var recipients: [(email: String, language: String?)] = []
+        for (membership, user) in members where membership.role == .admin || user.id == port.orderedBy {
+            if !recipients.contains(where: { $0.email == user.email }) { recipients.append((user.email, user.preferredLanguage)) }
+        }
+        for recipient in recipients {
+            let language = recipient.language ?? letter.language.rawValue
+            let wording = wording(language)
+            let expiry = wording?.format(letter.expiryDate) ?? letter.expiryDate.description
+            let text = try companies.accounts.mail.compose(kind, [
+                "loa_id": letter.id, "facility": letter.facility.name, "service_id": letter.serviceID, "port_positions": letter.portPositions,
+                "patch_panel": letter.patchPanel, "expiry_date": expiry, "verify_url": letter.verificationURL,
+                "company_id": port.companyID, "port_id": port.id,
+            ], language: language)
+            _ = try await OutboxRepository.enqueue(
+                kind: kind, to: recipient.email, subject: text.subject, body: text.body, attachments: attachment.map { [$0] } ?? [], on: database, now: now
+            )
+        }
+    }
+
+    /// Reminds the company, once per letter, that a letter expires within `days` while its
+    /// port still awaits the cross-connect. Returns how many letters were reminded.
+    public func sendExpiryReminders(within days: Int, now: Date? = nil) async throws -> Int {
+        let moment = now ?? clock()
+        let today = CalendarDate(utc: moment)
+        let due = try await store.withSession { try await LOARepository.expiringWithoutReminder(today: today.description, last: today.adding(days: days).description, on: $0) }
+        var reminded = 0
+        for record in due {
+            let stored = try await store.withSession { try await LOARepository.letter(id: record.id, on: $0) }
+            guard let json = stored, let letter = try? JSONDecoder().decode(LetterOfAuthorization.self, from: Data(json.utf8)),
+                  let port = try await store.withSession({ try await PortRepository.port(id: record.portID, on: $0) }) else { continue }
+            let sent = try await store.transaction { [self] database -> Bool in
+                guard try await LOARepository.markReminded(id: record.id, at: Timestamp.format(moment), on: database) else { return false }
+                try await mailLetter("loa_expiring", letter, port: port, attachment: nil, now: moment, on: database)
+                return true
+            }
+            if sent { reminded += 1 }
+        }
+        return reminded
     }
 
     /// The letter for a port as the catalog describes it today.
