@@ -359,7 +359,9 @@ struct PortalAccountTests {
         let values = [
             "email": "irene@example.fr", "token": "tok_123", "expires_at": "2026-12-05T10:00:00.000Z", "company": "Exemple SAS",
             "reason_code": "name_mismatch", "reason_name_mismatch": "yes", "message": "Merci.", "inviter": "Alice Martin", "role": "admin", "role_admin": "yes",
-            "company_id": "c-42",
+            "company_id": "c-42", "loa_id": "LOA-7K2M9Q4X3T8B", "facility": "Exemple Paris Jeûneurs", "service_id": "PW-7K2M9Q",
+            "port_positions": "1/2", "patch_panel": "PP-0101", "expiry_date": "3 février 2027", "verify_url": "https://paperwork.test/verify/LOA-7K2M9Q4X3T8B",
+            "port_id": "p-7",
         ]
         let subjects = [
             "signup_verification": "Confirmez votre adresse e-mail pour Paperwork",
@@ -369,6 +371,8 @@ struct PortalAccountTests {
             "company_rejected": "Exemple SAS n’a pas pu être vérifiée",
             "company_needs_info": "Informations complémentaires nécessaires pour vérifier Exemple SAS",
             "password_reset": "Réinitialisez votre mot de passe Paperwork",
+            "loa_issued": "Lettre d’autorisation LOA-7K2M9Q4X3T8B pour Exemple Paris Jeûneurs",
+            "loa_expiring": "La lettre d’autorisation LOA-7K2M9Q4X3T8B expire le 3 février 2027",
         ]
         #expect(Set(subjects.keys) == Set(MailComposer.requiredTemplates))
         for kind in MailComposer.requiredTemplates {
