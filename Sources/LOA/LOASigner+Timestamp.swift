@@ -6,7 +6,7 @@ extension LOASigner {
         guard let (_, cms) = try? signatureContents(of: pdf), let root = try? DER.parse(cms),
               let signerInfo = try? firstSignerInfo(in: root) else { return false }
         return unsignedAttributes(of: signerInfo).contains { attribute in
-            (try? ASN1ObjectIdentifier(derEncoded: children(attribute).first!)) == CAdESSignature.OID.signatureTimeStampToken
+            (try? ASN1ObjectIdentifier(derEncoded: attribute.children.first!)) == CAdESSignature.OID.signatureTimeStampToken
         }
     }
 
@@ -25,7 +25,7 @@ extension LOASigner {
             throw LOAError(code: LOAError.Code.signatureNotFound, message: "/Contents is not a DER CMS structure: \(error)")
         }
         let signerInfo = try firstSignerInfo(in: root)
-        let parts = children(signerInfo)
+        let parts = signerInfo.children
         guard let value = parts.first(where: { $0.identifier == .octetString }), case let .primitive(signatureValue) = value.content else {
             throw LOAError(code: LOAError.Code.signatureNotFound, message: "the signer has no signature value")
         }
@@ -42,14 +42,14 @@ extension LOASigner {
         newSignerInfo.appendConstructedNode(identifier: .sequence) { node in
             for part in parts where part.identifier != unsignedTag { node.serializeRawBytes(part.encodedBytes) }
             node.appendConstructedNode(identifier: unsignedTag) { unsigned in
-                for existing in parts.filter({ $0.identifier == unsignedTag }).flatMap(children) { unsigned.serializeRawBytes(existing.encodedBytes) }
+                for existing in parts.filter({ $0.identifier == unsignedTag }).flatMap(\.children) { unsigned.serializeRawBytes(existing.encodedBytes) }
                 unsigned.serializeRawBytes(attribute.serializedBytes)
             }
         }
-        let contentInfo = children(root)
+        let contentInfo = root.children
         let explicit = contentInfo[1]
-        let signedData = children(explicit)[0]
-        let signedParts = children(signedData)
+        let signedData = explicit.children[0]
+        let signedParts = signedData.children
         var rebuilt = DER.Serializer()
         rebuilt.appendConstructedNode(identifier: root.identifier) { info in
             info.serializeRawBytes(contentInfo[0].encodedBytes)
@@ -58,7 +58,7 @@ extension LOASigner {
                     for part in signedParts.dropLast() { data.serializeRawBytes(part.encodedBytes) }
                     data.appendConstructedNode(identifier: .set) { signers in
                         signers.serializeRawBytes(newSignerInfo.serializedBytes)
-                        for other in children(signedParts[signedParts.count - 1]).dropFirst() { signers.serializeRawBytes(other.encodedBytes) }
+                        for other in signedParts[signedParts.count - 1].children.dropFirst() { signers.serializeRawBytes(other.encodedBytes) }
                     }
                 }
             }
@@ -68,17 +68,7 @@ extension LOASigner {
             throw LOAError(code: LOAError.Code.signingFailed, message: "the timestamped signature (\(encoded.count) bytes) does not fit the \(hexRange.count / 2) reserved")
         }
         var output = pdf
-        let hexDigits = Array("0123456789ABCDEF".utf8)
-        var cursor = hexRange.lowerBound
-        for byte in encoded {
-            output[cursor] = hexDigits[Int(byte >> 4)]
-            output[cursor + 1] = hexDigits[Int(byte & 0x0F)]
-            cursor += 2
-        }
-        while cursor < hexRange.upperBound {
-            output[cursor] = UInt8(ascii: "0")
-            cursor += 1
-        }
+        writeHex(encoded, into: &output, from: hexRange.lowerBound, paddingTo: hexRange.upperBound)
         return output
     }
 
@@ -101,21 +91,40 @@ extension LOASigner {
     }
 
     private static func firstSignerInfo(in root: ASN1Node) throws(LOAError) -> ASN1Node {
-        let contentInfo = children(root)
-        guard contentInfo.count == 2, let signedData = children(contentInfo[1]).first,
-              let signerInfos = children(signedData).last, signerInfos.identifier == .set,
-              let signerInfo = children(signerInfos).first else {
+        let contentInfo = root.children
+        guard contentInfo.count == 2, let signedData = contentInfo[1].children.first,
+              let signerInfos = signedData.children.last, signerInfos.identifier == .set,
+              let signerInfo = signerInfos.children.first else {
             throw LOAError(code: LOAError.Code.signatureNotFound, message: "the CMS structure has no signer")
         }
         return signerInfo
     }
 
     private static func unsignedAttributes(of signerInfo: ASN1Node) -> [ASN1Node] {
-        children(signerInfo).filter { $0.identifier == ASN1Identifier(tagWithNumber: 1, tagClass: .contextSpecific) }.flatMap(children)
+        signerInfo.children.filter { $0.identifier == ASN1Identifier(tagWithNumber: 1, tagClass: .contextSpecific) }.flatMap(\.children)
     }
+}
 
-    private static func children(_ node: ASN1Node) -> [ASN1Node] {
-        if case let .constructed(nodes) = node.content { return Array(nodes) }
+extension ASN1Node {
+    /// The nodes inside a constructed node; none for a primitive one.
+    var children: [ASN1Node] {
+        if case let .constructed(nodes) = content { return Array(nodes) }
         return []
+    }
+}
+
+/// Writes `bytes` as upper-case hex digits into `output` from `start`, then `0`s up to `end`:
+/// how a CMS structure fills the `/Contents` string a signature reserved.
+func writeHex(_ bytes: [UInt8], into output: inout [UInt8], from start: Int, paddingTo end: Int) {
+    let hexDigits = Array("0123456789ABCDEF".utf8)
+    var cursor = start
+    for byte in bytes {
+        output[cursor] = hexDigits[Int(byte >> 4)]
+        output[cursor + 1] = hexDigits[Int(byte & 0x0F)]
+        cursor += 2
+    }
+    while cursor < end {
+        output[cursor] = UInt8(ascii: "0")
+        cursor += 1
     }
 }

@@ -57,13 +57,8 @@ public struct LOASigner: Sendable {
                 throw LOAError(code: LOAError.Code.signingFailed, message: "the signature (\(cms.count) bytes) does not fit the \(reservedBytes) reserved")
             }
             var output = self.output
-            let hexDigits = Array("0123456789ABCDEF".utf8)
-            var cursor = contentsStart + 1
-            for byte in cms {
-                output[cursor] = hexDigits[Int(byte >> 4)]
-                output[cursor + 1] = hexDigits[Int(byte & 0x0F)]
-                cursor += 2
-            }
+            // The zeros the placeholder holds already stay as padding.
+            writeHex(cms, into: &output, from: contentsStart + 1, paddingTo: contentsStart + 1)
             return output
         }
     }

@@ -18,6 +18,8 @@ public struct PublishedCertificate: Sendable, Hashable {
     public let jwk: [String: String]
     /// The `x5c` member: the chain's DER, base64 (not URL-safe, per RFC 7517).
     public let x5c: [String]
+    /// The `x5t#S256` member: the signing certificate's SHA-256, base64url.
+    public let thumbprint: String
 
     /// The published form of the certificates in `pem` (the signing certificate first).
     /// Throws `certificate_invalid` for text that holds no certificate.
@@ -34,14 +36,16 @@ public struct PublishedCertificate: Sendable, Hashable {
             try? serializer.serialize(certificate)
             return serializer.serializedBytes
         }
-        fingerprint = ders[0].isEmpty ? "" : SHA256.hash(data: ders[0]).map { String(format: "%02x", $0) }.joined()
+        let digest = Array(SHA256.hash(data: ders[0]))
+        fingerprint = ders[0].isEmpty ? "" : digest.map { String(format: "%02x", $0) }.joined()
         subject = String(describing: certificate.subject)
         chainPEM = chain.compactMap { try? $0.serializeAsPEM().pemString }.joined(separator: "\n") + "\n"
         x5c = ders.map { Data($0).base64EncodedString() }
-        var key: [String: String] = ["kid": fingerprint, "use": "sig"]
         func base64URL(_ bytes: some Sequence<UInt8>) -> String {
             Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
         }
+        thumbprint = base64URL(digest)
+        var key: [String: String] = ["kid": fingerprint, "use": "sig"]
         if let p256 = P256.Signing.PublicKey(certificate.publicKey) {
             let point = Array(p256.x963Representation.dropFirst())
             key.merge(["kty": "EC", "crv": "P-256", "alg": "ES256", "x": base64URL(point.prefix(32)), "y": base64URL(point.suffix(32))]) { $1 }

@@ -59,21 +59,17 @@ public struct SignatureTimestampRequest: Sendable {
 
     /// The imprint, nonce and time in a token (`ContentInfo` → `SignedData` → `TSTInfo`).
     static func timeStampInfo(in token: ASN1Node) -> (imprint: [UInt8], nonce: [UInt8]?, time: Date)? {
-        func children(_ node: ASN1Node) -> [ASN1Node] {
-            if case let .constructed(nodes) = node.content { return Array(nodes) }
-            return []
-        }
-        let contentInfo = children(token)
-        guard contentInfo.count == 2, let signedData = children(contentInfo[1]).first else { return nil }
-        let signedParts = children(signedData)
+        let contentInfo = token.children
+        guard contentInfo.count == 2, let signedData = contentInfo[1].children.first else { return nil }
+        let signedParts = signedData.children
         guard signedParts.count >= 3 else { return nil }
-        let encapsulated = children(signedParts[2])
-        guard encapsulated.count == 2, let octets = children(encapsulated[1]).first, case let .primitive(tstBytes) = octets.content,
+        let encapsulated = signedParts[2].children
+        guard encapsulated.count == 2, let octets = encapsulated[1].children.first, case let .primitive(tstBytes) = octets.content,
               let tstInfo = try? DER.parse(Array(tstBytes)) else { return nil }
-        let fields = children(tstInfo)
+        let fields = tstInfo.children
         // version, policy, messageImprint, serialNumber, genTime, [accuracy], [ordering], [nonce], …
         guard fields.count >= 5 else { return nil }
-        let imprintParts = children(fields[2])
+        let imprintParts = fields[2].children
         guard imprintParts.count == 2, case let .primitive(imprint) = imprintParts[1].content,
               let time = try? GeneralizedTime(derEncoded: fields[4]) else { return nil }
         let nonce = fields.dropFirst(5).first { $0.identifier == .integer }.flatMap { node -> [UInt8]? in

@@ -140,7 +140,7 @@ struct PortsController {
             for (index, certificate) in certificates.enumerated() {
                 var key: [String: Any] = certificate.jwk
                 key["x5c"] = certificate.x5c
-                key["x5t#S256"] = Self.base64URL(hex: certificate.fingerprint)
+                key["x5t#S256"] = certificate.thumbprint
                 key["status"] = index == 0 ? "current" : "retired"
                 keys.append(key)
             }
@@ -283,18 +283,5 @@ enum VerifyPage {
             <nav><a href="/verify/\(escape(id))?lang=\(other)" hreflang="\(other)" lang="\(other)">\(escape(text.other))</a></nav>
             </main></body></html>
             """
-    }
-}
-
-extension PortsController {
-    /// A hexadecimal digest as base64url without padding (the JWK `x5t#S256` form).
-    static func base64URL(hex: String) -> String {
-        var bytes: [UInt8] = []
-        var index = hex.startIndex
-        while index < hex.endIndex, let next = hex.index(index, offsetBy: 2, limitedBy: hex.endIndex), let byte = UInt8(hex[index..<next], radix: 16) {
-            bytes.append(byte)
-            index = next
-        }
-        return Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
     }
 }
