@@ -244,8 +244,15 @@ private final class Document {
                 text = String(cString: raw)
                 g_free(raw)
             }
-            if let claims = reading.layout {
-                facts.pageLayouts.append(PageLayoutReader.read(page: page, number: index + 1, text: text, width: width, height: height, claims: claims))
+            if !text.isEmpty {
+                let layout = CharacterBoxes(page: page, text: text)
+                if let claims = reading.layout {
+                    facts.pageLayouts.append(PageLayoutReader.read(
+                        page: page, number: index + 1, scalars: layout.scalars, boxes: layout.boxes, width: width, height: height, claims: claims))
+                }
+                text = layout.separatingColumns()
+            } else if reading.layout != nil {
+                facts.pageLayouts.append(PageLayoutFindings(page: index + 1))
             }
             let budget = max(0, min(limits.maxTextCharactersPerPage, limits.maxTextCharactersTotal - totalCharacters))
             // A character takes at least one UTF-8 byte, so counting characters (grapheme

@@ -21,6 +21,29 @@ struct CertificateInspectorTests {
         #expect(inspection.size == bytes.count)
     }
 
+    @Test("a table's label and value, which poppler glues together, are kept apart in the page text", arguments: [
+        ("fr-extrait-kbis.pdf", ["Dénomination ou raison sociale\tSOCIÉTÉ DES RÉSEAUX DU LÉMAN", "Immatriculation au RCS, numéro\t912 345 675 R.C.S. Paris"]),
+        ("de-handelsregister-auszug.pdf", ["Eintragungen:\t4", "a) Firma:\tBrücken Netzwerke GmbH", "Zweigniederlassungen:\tSitz München"]),
+        ("cn-business-licence-cid.pdf", ["统一社会信用代码\t91310115MA1H7KQ231", "法定代表人\t王明"]),
+        ("jp-genzai-jiko-shomeisho-cid.pdf", ["会社法人等番号\t1200-01-234567"]),
+    ])
+    func labelsApartFromValues(_ file: String, _ rows: [String]) throws {
+        let inspection = CertificateInspector.inspect(try Samples.bytes(file), declared: DeclaredType(fileName: file))
+        let text = inspection.pageTexts.joined(separator: "\n")
+        for row in rows { #expect(text.contains(row), "\(row)") }
+        // Running text and its ordinary spaces are left as they were.
+        #expect(!text.contains("\t\t") && !text.contains(" \t") && !text.contains("\t "))
+    }
+
+    @Test("text drawn as one line keeps its characters together: no separator inside words or between spaced capitals")
+    func runningTextUntouched() throws {
+        let inspection = CertificateInspector.inspect(try Samples.bytes("uk-certificate-of-incorporation.pdf"), declared: DeclaredType(fileName: "uk.pdf"))
+        let text = inspection.pageTexts[0]
+        #expect(text.contains("The Registrar of Companies for England and Wales, hereby certifies that"))
+        #expect(text.contains("NORTHWIND CONNECT LIMITED"))
+        #expect(!text.contains("\t"))
+    }
+
     /// poppler frees its global state when the last open document closes, and rebuilding it
     /// costs three times a small certificate's parsing; the reader keeps one document open.
     @Test("poppler's global state stays held between documents, and the anchor is opened once")

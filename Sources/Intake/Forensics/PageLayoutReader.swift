@@ -71,17 +71,13 @@ enum PageLayoutReader {
 
     /// The layout findings of one page.
     /// - Parameters:
-    ///   - text: the page's whole text as `poppler_page_get_text` gave it (the layout has one
-    ///     box per Unicode scalar of it).
+    ///   - scalars: the page's text as `poppler_page_get_text` gave it, and `boxes` the box of
+    ///     each of its scalars, from ``CharacterBoxes``.
     ///   - claims: the declared legal name and registration number (empty strings are skipped).
-    static func read(page: OpaquePointer, number: Int, text: String, width: Double, height: Double, claims: [String]) -> PageLayoutFindings {
+    static func read(page: OpaquePointer, number: Int, scalars: [Unicode.Scalar], boxes: UnsafeBufferPointer<PopplerRectangle>,
+                     width: Double, height: Double, claims: [String]) -> PageLayoutFindings {
         var findings = PageLayoutFindings(page: number)
-        var rectangles: UnsafeMutablePointer<PopplerRectangle>?
-        var count: guint = 0
-        guard poppler_page_get_text_layout(page, &rectangles, &count) != 0, let rectangles else { return findings }
-        defer { g_free(rectangles) }
-        let scalars = Array(text.unicodeScalars)
-        let boxes = UnsafeBufferPointer(start: rectangles, count: min(Int(count), scalars.count))
+        guard !boxes.isEmpty else { return findings }
 
         let words = Self.words(scalars, boxes)
         findings.hidden = hiddenWords(words, scalars: scalars, page: number, width: width, height: height)
