@@ -28,6 +28,8 @@ struct PortsController {
         var media: String?
         var connector: String?
     }
+    /// An activation's optional body: the datacenter's id for the cross-connect.
+    struct ActivationRequest: Decodable { var cross_connect_id: String? }
     struct PortList: ResponseEncodable { var ports: [PortResponse] }
     struct LOAResponse: ResponseEncodable {
         var id: String, port_id: String, company_id: String, issued_at: String, expires_at: String, status: String
@@ -108,8 +110,9 @@ struct PortsController {
         router.delete("v1/ports/{id}") { _, context -> PortResponse in
             PortResponse(try await ports.cancel(try context.parameters.require("id"), by: try context.requirePrincipal()))
         }
-        router.post("v1/ports/{id}/activate") { _, context -> PortResponse in
-            PortResponse(try await ports.activate(try context.parameters.require("id"), by: try context.requirePrincipal()))
+        router.post("v1/ports/{id}/activate") { request, context -> PortResponse in
+            let body = try await RequestBody.json(ActivationRequest.self, from: request, allowEmpty: true)
+            return PortResponse(try await ports.activate(try context.parameters.require("id"), crossConnectID: body?.cross_connect_id, by: try context.requirePrincipal()))
         }
         router.get("v1/ports/{id}/loa") { request, context -> Response in
             let query = request.uri.queryParameters
@@ -196,7 +199,7 @@ enum VerifyPage {
     }
 
     struct Texts {
-        var title: String, issuer: String, port: String, other: String
+        var title: String, issuer: String, port: String, crossConnect: String, other: String
         var headlines: [String: String]
         var statusWords: [String: String]
         var portStates: [String: String]
@@ -204,7 +207,7 @@ enum VerifyPage {
 
     static let texts: [String: Texts] = [
         "en": Texts(
-            title: "Letter of Authorization", issuer: "Issuer", port: "Port", other: "Français",
+            title: "Letter of Authorization", issuer: "Issuer", port: "Port", crossConnect: "Cross-connect id", other: "Français",
             headlines: [
                 "valid": "This letter is genuine and valid.", "not_genuine": "This letter is on record, but its stored signature does not verify: contact the issuer.",
                 "expired": "This letter has expired: ask the customer for a new one.", "superseded": "This letter was replaced by a newer one: ask the customer for the current letter.",
@@ -214,7 +217,7 @@ enum VerifyPage {
             portStates: ["awaiting_cross_connect": "awaiting the cross-connect", "active": "active (cross-connect in place)", "cancelled": "cancelled"]
         ),
         "fr": Texts(
-            title: "Lettre d\u{2019}autorisation", issuer: "Émetteur", port: "Port", other: "English",
+            title: "Lettre d\u{2019}autorisation", issuer: "Émetteur", port: "Port", crossConnect: "Référence du brassage", other: "English",
             headlines: [
                 "valid": "Cette lettre est authentique et valide.", "not_genuine": "Cette lettre est enregistrée, mais sa signature conservée ne se vérifie pas\u{00A0}: contactez l\u{2019}émetteur.",
                 "expired": "Cette lettre a expiré\u{00A0}: demandez-en une nouvelle au client.", "superseded": "Cette lettre a été remplacée\u{00A0}: demandez au client la lettre en vigueur.",
@@ -251,6 +254,7 @@ enum VerifyPage {
                 (label("speed", "Speed"), letter.speed), (label("service_id", "Service id"), letter.serviceID),
             ]
             if let port = verification.portStatus { fields.append((text.port, text.portStates[port] ?? port)) }
+            if let crossConnect = verification.crossConnectID { fields.append((text.crossConnect, crossConnect)) }
             rows = fields.map { "<tr><th scope=\"row\">\(escape($0.0))</th><td>\(escape($0.1))</td></tr>" }.joined(separator: "\n")
         }
         let other = language == "fr" ? "en" : "fr"

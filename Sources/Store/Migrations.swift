@@ -435,6 +435,9 @@ public enum Schema {
             try await database.alter(table: "outbox").column("attachments", type: .text).run()
             try await database.alter(table: "loas").column("reminded_at", type: .text).run()
         },
+        Migration(19, "the datacenter's cross-connect id, recorded by the operator who activates a port and shown on /verify") { database, _ in
+            try await database.alter(table: "ports").column("cross_connect_id", type: .text).run()
+        },
     ]
 }
 

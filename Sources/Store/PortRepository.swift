@@ -78,9 +78,13 @@ public struct CustomerPort: Sendable, Hashable, Codable {
     public var createdAt: String
     /// When it last changed.
     public var updatedAt: String
+    /// The datacenter's id for the cross-connect to it, recorded by the operator who activated
+    /// the port (nil before, or when the operator gave none).
+    public var crossConnectID: String?
 
     /// A port as stored.
-    public init(id: String, serviceID: String, companyID: String, datacenterID: String, panelID: String, positionA: Int, positionB: Int, speed: String, media: String, connector: String, status: PortStatus, orderedBy: String, createdAt: String, updatedAt: String) {
+    public init(id: String, serviceID: String, companyID: String, datacenterID: String, panelID: String, positionA: Int, positionB: Int, speed: String, media: String, connector: String, status: PortStatus, orderedBy: String, createdAt: String, updatedAt: String, crossConnectID: String? = nil) {
+        self.crossConnectID = crossConnectID
         self.id = id
         self.serviceID = serviceID
         self.companyID = companyID
@@ -108,13 +112,14 @@ public struct CustomerPort: Sendable, Hashable, Codable {
         case orderedBy = "ordered_by"
         case createdAt = "created_at"
         case updatedAt = "updated_at"
+        case crossConnectID = "cross_connect_id"
     }
 }
 
 /// Patch panels, position allocations and ports.
 public enum PortRepository {
     static let panelColumns = ["id", "datacenter_id", "cage", "cabinet", "name", "positions", "media", "connector"]
-    static let portColumns = ["id", "service_id", "company_id", "datacenter_id", "panel_id", "position_a", "position_b", "speed", "media", "connector", "status", "ordered_by", "created_at", "updated_at"]
+    static let portColumns = ["id", "service_id", "company_id", "datacenter_id", "panel_id", "position_a", "position_b", "speed", "media", "connector", "status", "ordered_by", "created_at", "updated_at", "cross_connect_id"]
 
     /// Adds a panel, or updates the size, media and connector of the one with the same
     /// datacenter, cage, cabinet and name. Returns it and whether it was new.
@@ -193,8 +198,10 @@ public enum PortRepository {
     }
 
     /// Moves a port from one status to another; false when it was no longer in `from`.
-    public static func transition(id: String, from: PortStatus, to: PortStatus, on database: any SQLDatabase, now: Date = Date()) async throws -> Bool {
-        try await !database.update("ports").set("status", to: SQLBind(to.rawValue)).set("updated_at", to: SQLBind(Timestamp.format(now)))
-            .where("id", .equal, SQLBind(id)).where("status", .equal, SQLBind(from.rawValue)).returning("id").all().isEmpty
+    /// `crossConnectID`, when given, is recorded with the move (an activation's).
+    public static func transition(id: String, from: PortStatus, to: PortStatus, crossConnectID: String? = nil, on database: any SQLDatabase, now: Date = Date()) async throws -> Bool {
+        var update = database.update("ports").set("status", to: SQLBind(to.rawValue)).set("updated_at", to: SQLBind(Timestamp.format(now)))
+        if let crossConnectID { update = update.set("cross_connect_id", to: SQLBind(crossConnectID)) }
+        return try await !update.where("id", .equal, SQLBind(id)).where("status", .equal, SQLBind(from.rawValue)).returning("id").all().isEmpty
     }
 }

@@ -177,7 +177,7 @@ struct PortsFlowTests {
         }
     }
 
-    @Test("the /verify page speaks the letter's language (or ?lang=), shows the status in words, colour and icon, human labels and the port's state, on a phone-width layout")
+    @Test("the /verify page speaks the letter's language (or ?lang=), shows the status in words, colour and icon, human labels, the port's state and the cross-connect id recorded at activation, on a phone-width layout")
     func verifyPageForPeople() async throws {
         let service = try await TestService.make()
         try await service.run { client in
@@ -196,13 +196,25 @@ struct PortsFlowTests {
             #expect(french.contains("en attente du brassage"), "the port's live state")
             let english = try await page("?lang=en")
             #expect(english.contains(#"<html lang="en">"#) && english.contains("Date of issue") && english.contains("awaiting the cross-connect"))
-            _ = try await client.call(.post, "/v1/ports/\(port)/activate", token: operatorToken)
-            #expect(try await page("?lang=en").contains("active (cross-connect in place)"))
+            #expect(!english.contains("Cross-connect id"), "no cross-connect before activation")
+            for bad in ["", "   ", String(repeating: "X", count: 65), "CX\u{0}1", "CX\n1"] {
+                let refused = try await client.call(.post, "/v1/ports/\(port)/activate", token: operatorToken, json: ["cross_connect_id": bad])
+                #expect(refused.status == .unprocessableContent && refused.code == "invalid_cross_connect_id", "\(bad.debugDescription)")
+            }
+            #expect(try await client.call(.get, "/v1/ports/\(port)", token: admin).string("status") == "awaiting_cross_connect", "a refused activation changes nothing")
+            let activated = try await client.call(.post, "/v1/ports/\(port)/activate", token: operatorToken, json: ["cross_connect_id": " LD8:XC:0012345 "])
+            #expect(activated.string("status") == "active" && activated.string("cross_connect_id") == "LD8:XC:0012345")
+            #expect(try await client.call(.get, "/v1/ports/\(port)", token: admin).string("cross_connect_id") == "LD8:XC:0012345")
+            let active = try await page("?lang=en")
+            #expect(active.contains("active (cross-connect in place)") && active.contains("<th scope=\"row\">Cross-connect id</th><td>LD8:XC:0012345</td>"))
+            #expect(try await page().contains("Référence du brassage"))
+            #expect(try await client.call(.get, "/verify/\(id)").string("cross_connect_id") == "LD8:XC:0012345")
             _ = try await client.call(.delete, "/v1/ports/\(port)", token: admin)
             let revoked = try await page()
             #expect(revoked.contains(#"data-state="revoked""#) && revoked.contains("Révoquée") && revoked.contains("#a50e0e"))
             let json = try await client.call(.get, "/verify/\(id)")
             #expect(json.string("language") == "fr" && json.string("port_status") == "cancelled")
+            #expect(json.string("cross_connect_id") == nil, "only an active port's cross-connect is shown")
         }
     }
 

@@ -253,7 +253,7 @@ extension PortalController {
             "id": port.id, "serviceID": port.serviceID, "speed": port.speed,
             "media": texts.text("ports_media_" + port.media, reader.language), "connector": port.connector,
             "state": texts.text("ports_state_" + port.status.rawValue, reader.language), "stateCode": port.status.rawValue,
-            "orderedAt": moment(port.createdAt, reader),
+            "orderedAt": moment(port.createdAt, reader), "crossConnectID": port.crossConnectID ?? false,
         ]
     }
 

@@ -55,6 +55,7 @@ struct PortResponse: ResponseEncodable {
     var ordered_by: String
     var created_at: String
     var updated_at: String
+    var cross_connect_id: String?
 
     init(_ record: CustomerPort) {
         id = record.id
@@ -71,5 +72,6 @@ struct PortResponse: ResponseEncodable {
         ordered_by = record.orderedBy
         created_at = record.createdAt
         updated_at = record.updatedAt
+        cross_connect_id = record.crossConnectID
     }
 }

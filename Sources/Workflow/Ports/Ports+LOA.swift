@@ -299,12 +299,15 @@ extension Ports {
         public var language: String? = nil
         /// Where its port stands now: `awaiting_cross_connect`, `active` or `cancelled`.
         public var portStatus: String? = nil
+        /// The datacenter's cross-connect id, once the port is active and the operator gave it.
+        public var crossConnectID: String? = nil
         /// The letter's wording in its language (labels, media names, dates), for the page.
         public var wording: LOATemplate? = nil
 
         enum CodingKeys: String, CodingKey {
             case status, genuine, letter, language
             case portStatus = "port_status"
+            case crossConnectID = "cross_connect_id"
         }
     }
 
@@ -335,7 +338,8 @@ extension Ports {
         default: record.expiresAt < today ? "expired" : "valid"
         }
         let port = try? await store.withSession { try await PortRepository.port(id: record.portID, on: $0) }
-        return Verification(status: status, genuine: genuine, letter: letter, language: record.language, portStatus: port?.status.rawValue, wording: wording(record.language))
+        return Verification(status: status, genuine: genuine, letter: letter, language: record.language, portStatus: port?.status.rawValue,
+                            crossConnectID: port?.status == .active ? port?.crossConnectID : nil, wording: wording(record.language))
     }
 }
 

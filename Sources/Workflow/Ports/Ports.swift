@@ -153,23 +153,41 @@ public struct Ports: Sendable {
         return port
     }
 
-    /// An operator confirms the cross-connect: the port is active.
-    public func activate(_ id: String, by principal: Principal) async throws -> CustomerPort {
+    /// An operator confirms the cross-connect: the port is active. `crossConnectID` is the
+    /// datacenter's id for the cross-connect (its order or circuit number), recorded so that the
+    /// customer, support and the datacenter's desk on `/verify` name the same cable; throws
+    /// `invalid_cross_connect_id` for one that is empty, longer than 64 characters or holds
+    /// control characters.
+    public func activate(_ id: String, crossConnectID: String? = nil, by principal: Principal) async throws -> CustomerPort {
         guard case .staff(.operator, _) = principal else { throw WorkflowError(.forbidden, code: "operator_only", "only operators mark ports active") }
+        let crossConnectID = try crossConnectID.map(Self.validCrossConnectID)
         var port = try await port(id, by: principal)
         let now = clock()
         guard try await store.transaction({ database in
-            let moved = try await PortRepository.transition(id: id, from: .awaitingCrossConnect, to: .active, on: database, now: now)
+            let moved = try await PortRepository.transition(id: id, from: .awaitingCrossConnect, to: .active, crossConnectID: crossConnectID, on: database, now: now)
             if moved {
+                var after = ["status": "active"]
+                if let crossConnectID { after["cross_connect_id"] = crossConnectID }
                 try await AuditRepository.append(actor: principal.actorName, entityType: "port", entityID: id, action: "activated",
-                                                 before: Audit.json(["status": "awaiting_cross_connect"]), after: Audit.json(["status": "active"]), at: Timestamp.format(now), on: database)
+                                                 before: Audit.json(["status": "awaiting_cross_connect"]), after: Audit.json(after), at: Timestamp.format(now), on: database)
             }
             return moved
         }) else {
             throw WorkflowError(.conflict, code: "port_not_awaiting_cross_connect", "the port is \(port.status.rawValue)")
         }
         port.status = .active
+        port.crossConnectID = crossConnectID
         return port
+    }
+
+    /// A cross-connect id as given, trimmed: 1–64 characters, none of them a control character
+    /// (datacenters write them as `CX-0012345`, `1-23456789`, `LD8:XC:01234`).
+    static func validCrossConnectID(_ raw: String) throws -> String {
+        let trimmed = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !trimmed.isEmpty, trimmed.count <= 64, !trimmed.unicodeScalars.contains(where: { $0.properties.generalCategory == .control || $0.properties.generalCategory == .format }) else {
+            throw WorkflowError(.invalid, code: "invalid_cross_connect_id", "a cross-connect id is 1–64 characters without control characters")
+        }
+        return trimmed
     }
 
     static func serviceID() -> String {
