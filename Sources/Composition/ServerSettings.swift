@@ -118,6 +118,10 @@ public struct ServerSettings: Sendable, Hashable {
     public var loaTSACAFile: String?
     /// See ``loaTSAURL``.
     public var loaTSATimeoutSeconds: Int
+    /// `loa.tsa.revocation.data` (true): timestamped letters also store their chains'
+    /// certificates and CRLs, fetched from the distribution points the certificates name
+    /// (PAdES B-LT); false: they stay at B-T.
+    public var loaRevocationData: Bool
     /// `loa.reminder.days`: a letter whose port still awaits its cross-connect this many days
     /// before it expires is reminded to the company, once (14; 0 turns reminders off).
     public var loaReminderDays: Int
@@ -161,6 +165,7 @@ public struct ServerSettings: Sendable, Hashable {
                 url: loaTSAURL, username: loaTSAUsername, password: loaTSAPassword, caFile: loaTSACAFile,
                 timeout: .seconds(max(1, loaTSATimeoutSeconds))
             ))
+            if !loaRevocationData { policy.revocationData = nil }
         }
         return policy
     }
@@ -252,6 +257,7 @@ public struct ServerSettings: Sendable, Hashable {
         loaTSAPassword = config.string(forKey: "loa.tsa.password", isSecret: true)
         loaTSACAFile = config.string(forKey: "loa.tsa.ca.file")
         loaTSATimeoutSeconds = config.int(forKey: "loa.tsa.timeout.seconds", default: 10)
+        loaRevocationData = config.bool(forKey: "loa.tsa.revocation.data", default: true)
         loaReminderDays = config.int(forKey: "loa.reminder.days", default: 14)
         reviewClaimMinutes = config.int(forKey: "review.claim.minutes", default: 15)
         reviewFourEyes = config.bool(forKey: "review.four.eyes", default: false)

@@ -115,24 +115,7 @@ public struct LOASigner: Sendable {
         beginObject(pageNumber)
         append("<<\(pageWithField)\n>>\nendobj\n")
 
-        let xrefOffset = output.count
-        append("xref\n")
-        let numbers = objectOffsets.keys.sorted()
-        var index = 0
-        while index < numbers.count {
-            var end = index
-            while end + 1 < numbers.count, numbers[end + 1] == numbers[end] + 1 { end += 1 }
-            append("\(numbers[index]) \(end - index + 1)\n")
-            for number in numbers[index...end] {
-                append(String(format: "%010d 00000 n \n", objectOffsets[number]!))
-            }
-            index = end + 1
-        }
-        var trailer = "trailer\n<< /Size \(structure.size + 3)\n   /Root \(structure.root) 0 R\n"
-        if let info = structure.info { trailer += "   /Info \(info) 0 R\n" }
-        if let id = structure.idArray { trailer += "   /ID \(id)\n" }
-        trailer += "   /Prev \(structure.startXref)\n>>\nstartxref\n\(xrefOffset)\n%%EOF\n"
-        append(trailer)
+        appendCrossReference(objectOffsets, structure: structure, size: structure.size + 3, to: &output)
 
         // Everything but the hex string is signed.
         let byteRange = "0 \(contentsStart) \(contentsEnd) \(output.count - contentsEnd)"

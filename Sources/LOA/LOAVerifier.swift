@@ -6,8 +6,8 @@ import SwiftASN1
 public struct LOASignatureReport: Sendable, Equatable {
     /// The CMS signature matches the bytes its `/ByteRange` names (nothing in them changed).
     public var signatureIntact: Bool
-    /// The `/ByteRange` starts at the first byte, ends at the last, and leaves out only the
-    /// `/Contents` hex string: nothing was appended after signing.
+    /// The `/ByteRange` starts at the first byte and leaves out only the `/Contents` hex
+    /// string, and nothing was appended after signing but a document security store.
     public var coversWholeDocument: Bool
     /// The signer's certificate is (or chains to) one of the certificates the caller trusts.
     public var signerTrusted: Bool
@@ -21,6 +21,9 @@ public struct LOASignatureReport: Sendable, Equatable {
     public var problem: String?
     /// Why the signer is not trusted, when the signature is intact but `signerTrusted` is false.
     public var trustProblem: String?
+    /// The PAdES baseline level the file reaches: `B-B`, `B-T` (a signature timestamp) or
+    /// `B-LT` (and a document security store after the signature).
+    public var level: String = "B-B"
 
     /// Intact and covering the whole file: the letter is exactly what the signer signed.
     /// Whether the signer is the right one is `signerTrusted`.
@@ -50,7 +53,10 @@ public enum LOAVerifier {
         guard hex.count % 2 == 0, let cms = decodeHex(hex), let derLength = derLength(cms) else {
             throw LOAError(code: LOAError.Code.signatureNotFound, message: "/Contents is not a hex-encoded CMS structure")
         }
-        let coversWhole = start1 == 0 && start2 + length2 == pdf.count
+        // A document security store appended after the signature (PAdES B-LT) leaves what the
+        // letter shows unchanged; anything else appended is reported.
+        let validationDataAppended = start2 + length2 < pdf.count && LOASigner.appendsOnlyValidationData(pdf, signedEnd: start2 + length2)
+        let coversWhole = start1 == 0 && (start2 + length2 == pdf.count || validationDataAppended)
 
         var signed = [UInt8]()
         signed.reserveCapacity(length1 + length2)
@@ -76,6 +82,7 @@ public enum LOAVerifier {
             signerSubject: nil, signatureCount: markers.count,
             loaID: loaID(in: pdf, before: start2 + length2), problem: nil, trustProblem: nil
         )
+        report.level = !LOASigner.hasSignatureTimestamp(pdf) ? "B-B" : validationDataAppended ? "B-LT" : "B-T"
         switch result {
         case .success(let valid):
             report.signatureIntact = true

@@ -102,7 +102,7 @@ struct PDFDictionary {
     init(_ text: String) { self.text = text }
 
     /// The top-level tokens of the dictionary, with nested `<<…>>`, `[…]`, `(…)` kept whole.
-    private var topLevelEntries: [(key: String, value: String)] {
+    var topLevelEntries: [(key: String, value: String)] {
         let scalars = Array(text.unicodeScalars)
         var entries: [(String, String)] = []
         var index = 0

@@ -195,11 +195,12 @@ public struct RevalidateCommand: AsyncParsableCommand {
                 while true {
                     let batch = try await issuer.addMissingTimestamps()
                     total.stamped += batch.stamped
+                    total.longTerm += batch.longTerm
                     total.failed += batch.failed
                     total.firstFailure = total.firstFailure ?? batch.firstFailure
-                    if batch.stamped == 0 || batch.failed > 0 { break }
+                    if batch.stamped + batch.longTerm == 0 || batch.failed > 0 { break }
                 }
-                print("timestamps: \(total.stamped) signatures timestamped, \(total.failed) failed\(total.firstFailure.map { " (first: \($0))" } ?? "")")
+                print("timestamps: \(total.stamped) signatures timestamped, \(total.longTerm) with revocation data (B-LT), \(total.failed) failed\(total.firstFailure.map { " (first: \($0))" } ?? "")")
                 if total.failed > 0 { return 4 }
             }
             return 0

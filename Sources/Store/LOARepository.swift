@@ -27,7 +27,8 @@ public struct LOARecord: Sendable, Hashable, Codable {
     public var revokedAt: String?
     /// Who had it issued.
     public var issuedBy: String
-    /// The PAdES level of its signature: `B-B`, or `B-T` once timestamped; nil for letters
+    /// The PAdES level of its signature: `B-B`, `B-T` once timestamped, `B-LT` once its
+    /// revocation data is stored too; nil for letters
     /// signed before PAdES (plain CMS).
     public var signatureLevel: String? = nil
 
@@ -106,12 +107,26 @@ public enum LOARepository {
             """).all(decoding: Row.self).map { ($0.loa_id, $0.pdf_sha256) }
     }
 
+    /// Signatures (letters' and renditions', as letter id and PDF digest) of valid letters at
+    /// `level`: what a run upgrades when what the next level needs can be had again.
+    public static func signaturesAtLevel(_ level: String, limit: Int, on database: any SQLDatabase) async throws -> [(loaID: String, pdfSHA256: String)] {
+        struct Row: Decodable { var loa_id: String; var pdf_sha256: String }
+        return try await database.raw("""
+            SELECT r.loa_id, r.pdf_sha256 FROM loa_renditions r JOIN loas l ON l.id = r.loa_id
+            WHERE l.status = 'valid' AND r.signature_level = \(bind: level)
+            UNION
+            SELECT id AS loa_id, pdf_sha256 FROM loas WHERE status = 'valid' AND signature_level = \(bind: level)
+            LIMIT \(bind: limit)
+            """).all(decoding: Row.self).map { ($0.loa_id, $0.pdf_sha256) }
+    }
+
     /// Records that the PDF `old` of a letter (the letter's own or a rendition's) was replaced
-    /// by `new`, the same signature with a timestamp added (B-T).
-    public static func recordTimestamp(loaID: String, old: String, new: String, on database: any SQLDatabase) async throws {
-        try await database.update("loas").set("pdf_sha256", to: SQLBind(new)).set("signature_level", to: SQLBind("B-T"))
+    /// by `new`: the same signature, now at `level` (`B-T` with a timestamp added, `B-LT` with
+    /// its revocation data stored too).
+    public static func recordUpgrade(loaID: String, old: String, new: String, level: String, on database: any SQLDatabase) async throws {
+        try await database.update("loas").set("pdf_sha256", to: SQLBind(new)).set("signature_level", to: SQLBind(level))
             .where("id", .equal, SQLBind(loaID)).where("pdf_sha256", .equal, SQLBind(old)).run()
-        try await database.update("loa_renditions").set("pdf_sha256", to: SQLBind(new)).set("signature_level", to: SQLBind("B-T"))
+        try await database.update("loa_renditions").set("pdf_sha256", to: SQLBind(new)).set("signature_level", to: SQLBind(level))
             .where("loa_id", .equal, SQLBind(loaID)).where("pdf_sha256", .equal, SQLBind(old)).run()
     }
 

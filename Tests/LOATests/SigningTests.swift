@@ -161,6 +161,37 @@ struct SigningTests {
         #expect(!verdicts.pyHankoAccepts, "\(verdicts.pyHanko)")
     }
 
+    @Test("a document security store appended after the signature (B-LT) keeps the letter intact for every verifier; anything else appended with it does not")
+    func validationDataUpdate() async throws {
+        let (identity, certificateFile) = try KeyKind.developmentP256.identity()
+        let signed = try LOASigner(identity: identity).sign(renderer.render(LetterOfAuthorization.sample()))
+        #expect(!LOASigner.hasValidationData(signed))
+        let certificates = try LOASigner.embeddedCertificates(of: signed)
+        #expect(certificates.count == 1, "a self-signed signer: its certificate, which needs no revocation data")
+        #expect(LOASigner.revocationSources(of: certificates).isEmpty)
+
+        let stored = try LOASigner.addingValidationData(SignatureValidationData(certificates: certificates), to: signed)
+        #expect(Array(stored.prefix(signed.count)) == signed, "an incremental update")
+        #expect(LOASigner.hasValidationData(stored))
+        let report = try await LOAVerifier.verify(stored, trustedCertificatePEMs: [identity.certificatePEM])
+        #expect(report.isIntact && report.signerTrusted, "\(report)")
+        let verdicts = try IndependentVerdicts(stored, trusting: certificateFile)
+        #expect(verdicts.pdfsig.contains("Signature is Valid."), "\(verdicts.pdfsig)")
+        #expect(verdicts.pyHanko.contains("intact=True") && verdicts.pyHanko.contains("modification=LTA_UPDATES"), "\(verdicts.pyHanko)")
+        let qpdf = try runTool("/usr/bin/qpdf", ["--check", try temporaryFile(stored, name: "stored.pdf")])
+        #expect(qpdf.status == 0, "\(qpdf.output)")
+        #expect(throws: LOAError.self) { try LOASigner.addingValidationData(SignatureValidationData(certificates: certificates), to: stored) }
+
+        // The same update, but its catalog also points /Pages elsewhere (same length, so
+        // every offset holds): not validation data, and no longer the signed letter.
+        let update = try #require(String(bytes: stored[signed.count...], encoding: .isoLatin1))
+        #expect(update.contains("/Pages 1 0 R"))
+        let redirected = signed + Array(try #require(update.replacingOccurrences(of: "/Pages 1 0 R", with: "/Pages 2 0 R").data(using: .isoLatin1)))
+        #expect(redirected.count == stored.count)
+        let refused = try await LOAVerifier.verify(redirected, trustedCertificatePEMs: [identity.certificatePEM])
+        #expect(refused.signatureIntact && !refused.isIntact, "\(refused)")
+    }
+
     @Test("the verifier says whether the signer is one the caller trusts")
     func trust() async throws {
         let signer = try SigningIdentity.generateDevelopment(organization: "Northwind Connect Ltd")

@@ -1,10 +1,14 @@
 """An RFC 3161 time-stamping authority for the tests, on 127.0.0.1: OpenSSL's `ts -reply`
 (Debian's openssl, a well-kept TSA implementation) behind a minimal HTTP endpoint.
 
-Usage: python3 tsa_test_server.py DIRECTORY [--mode good|refuse|wrong-imprint|slow|error]
+Usage: python3 tsa_test_server.py DIRECTORY [--mode good|refuse|wrong-imprint|slow|error|crl-down]
 Creates DIRECTORY/ca.pem (the root to trust), DIRECTORY/tsa.pem and its key, listens on a free
-port and prints `port=N` once ready. Modes, for the failure tests:
+port and prints `port=N` once ready. The TSA certificate names a CRL distribution point on the
+same server (GET /ca.crl: the root's CRL, DER, nothing revoked), as public authorities do, so
+letters can reach PAdES B-LT. Modes, for the failure tests:
   good           answers every query with a granted timestamp (the default)
+  crl-down       timestamps as good, but GET /ca.crl answers 404 while DIRECTORY/crl-down
+                 exists (the mode creates it; delete it to publish the CRL again)
   refuse         answers with status 2 (rejection)
   wrong-imprint  answers with a granted timestamp over other bytes
   slow           answers after 30 seconds
@@ -48,6 +52,7 @@ keyUsage = critical, digitalSignature
 extendedKeyUsage = critical, timeStamping
 subjectKeyIdentifier = hash
 authorityKeyIdentifier = keyid
+crlDistributionPoints = URI:{crl_url}
 [ ca_ext ]
 basicConstraints = critical, CA:true
 keyUsage = critical, keyCertSign, cRLSign
@@ -59,12 +64,12 @@ def openssl(*args, stdin=None):
     return subprocess.run(["openssl", *args], check=True, capture_output=True, input=stdin).stdout
 
 
-def make_authority(directory):
+def make_authority(directory, crl_url):
     if os.path.exists(os.path.join(directory, "tsa.pem")):
         return
     ext = os.path.join(directory, "ext.cnf")
     with open(ext, "w") as handle:
-        handle.write(EXTENSIONS)
+        handle.write(EXTENSIONS.format(crl_url=crl_url))
     ca_key, tsa_key = os.path.join(directory, "ca.key"), os.path.join(directory, "tsa.key")
     openssl("ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", ca_key)
     openssl("req", "-new", "-x509", "-key", ca_key, "-subj", "/CN=Paperwork Test TSA Root/O=Paperwork tests",
@@ -80,9 +85,32 @@ def make_authority(directory):
         handle.write(CONFIG.format(dir=directory))
 
 
+def make_crl(directory):
+    """The root's CRL, DER: issued now, next update in a week, nothing revoked."""
+    import datetime
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    with open(os.path.join(directory, "ca.pem"), "rb") as handle:
+        root = x509.load_pem_x509_certificate(handle.read())
+    with open(os.path.join(directory, "ca.key"), "rb") as handle:
+        key = serialization.load_pem_private_key(handle.read(), password=None)
+    now = datetime.datetime.now(datetime.timezone.utc)
+    builder = (x509.CertificateRevocationListBuilder().issuer_name(root.subject)
+               .last_update(now - datetime.timedelta(minutes=5)).next_update(now + datetime.timedelta(days=7))
+               .add_extension(x509.CRLNumber(1), critical=False)
+               .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(root.public_key()), critical=False))
+    return builder.sign(key, hashes.SHA256()).public_bytes(serialization.Encoding.DER)
+
+
 def main(directory, mode):
     os.makedirs(directory, exist_ok=True)
-    make_authority(directory)
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), None)
+    port = server.server_address[1]
+    make_authority(directory, f"http://127.0.0.1:{port}/ca.crl")
+    crl = make_crl(directory)
+    crl_down = os.path.join(directory, "crl-down")
+    if mode == "crl-down":
+        open(crl_down, "w").close()
     config = os.path.join(directory, "tsa.cnf")
     credentials_file = os.path.join(directory, "credentials")
     expected = None
@@ -93,6 +121,17 @@ def main(directory, mode):
     class Handler(http.server.BaseHTTPRequestHandler):
         def log_message(self, *args):
             pass
+
+        def do_GET(self):
+            if self.path != "/ca.crl" or os.path.exists(crl_down):
+                self.send_response(404)
+                self.end_headers()
+                return
+            self.send_response(200)
+            self.send_header("Content-Type", "application/pkix-crl")
+            self.send_header("Content-Length", str(len(crl)))
+            self.end_headers()
+            self.wfile.write(crl)
 
         def do_POST(self):
             if expected and self.headers.get("Authorization") != expected:
@@ -127,8 +166,8 @@ def main(directory, mode):
             self.end_headers()
             self.wfile.write(reply)
 
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    print(f"port={server.server_address[1]}", flush=True)
+    server.RequestHandlerClass = Handler
+    print(f"port={port}", flush=True)
     server.serve_forever()
 
 

@@ -11,11 +11,12 @@ import TestSupport
 import Workflow
 @testable import PaperworkHTTP
 
-/// PAdES levels of issued letters: B-T with a real RFC 3161 time-stamping authority on
-/// 127.0.0.1 (OpenSSL's `ts -reply`, `Tests/LOATests/tsa_test_server.py`), checked by pyHanko
-/// and pdfsig; B-B when the authority fails, refuses or answers for other bytes, without the
-/// letter waiting; tampering refused.
-@Suite("LOA timestamps (PAdES B-T)", .serialized)
+/// PAdES levels of issued letters: B-LT with a real RFC 3161 time-stamping authority on
+/// 127.0.0.1 (OpenSSL's `ts -reply`, `Tests/LOATests/tsa_test_server.py`) that publishes its
+/// CRL, checked by pyHanko (its AdES long-term validator with the authority gone) and pdfsig;
+/// B-T when the CRL cannot be had; B-B when the authority fails, refuses or answers for other
+/// bytes, without the letter waiting; tampering refused.
+@Suite("LOA timestamps (PAdES B-T, B-LT)", .serialized)
 struct LOATimestampTests {
     /// A running test authority: its URL and the root its tokens chain to.
     final class Authority: Sendable {
@@ -32,6 +33,9 @@ struct LOATimestampTests {
             url = "http://127.0.0.1:\(line.dropFirst(5))/"
             rootFile = directory + "/ca.pem"
         }
+
+        /// Stops answering (its CRL with it), before `deinit` reaps it.
+        func stop() { process.send(SIGKILL) }
 
         deinit { process.send(SIGKILL); _ = process.waitForExit() }
     }
@@ -68,7 +72,14 @@ struct LOATimestampTests {
         return try tool("/usr/bin/env", ["python3", SourceTree.root.appendingPathComponent("Tests/LOATests/validate_with_pyhanko.py").path, "FILE", signer] + (tsaRoot.map { [$0] } ?? []), file: pdf)
     }
 
-    @Test("with an authority, letters and renditions are B-T: pyHanko validates the signature timestamp against the authority's root, pdfsig the signature")
+    /// pyHanko's AdES long-term validation (revocation data required, nothing fetched).
+    func pyHankoLongTerm(_ pdf: [UInt8], tsaRoot: String) throws -> String {
+        let signer = FileManager.default.temporaryDirectory.appendingPathComponent("paperwork-\(UUID().uuidString).pem").path
+        try Data(try TestService.signingIdentity.certificatePEM.utf8).write(to: URL(fileURLWithPath: signer))
+        return try tool("/usr/bin/env", ["python3", SourceTree.root.appendingPathComponent("Tests/LOATests/validate_ltv_with_pyhanko.py").path, "FILE", signer, tsaRoot], file: pdf)
+    }
+
+    @Test("with an authority, letters and renditions are B-LT: timestamped, their chains' certificates and CRLs in a /DSS; pyHanko validates them long-term with the authority gone, pdfsig the signature")
     func timestamped() async throws {
         let authority = try Authority()
         let service = try await Self.service(authorityURL: authority.url, caFile: authority.rootFile)
@@ -80,11 +91,22 @@ struct LOATimestampTests {
             #expect(report.contains("timestamp_intact=True") && report.contains("timestamp_valid=True") && report.contains("timestamp_trusted=True"), "\(report)")
             #expect(report.contains("signed_attributes=content_type,message_digest,signing_certificate_v2"), "\(report)")
             #expect(try tool("/usr/bin/pdfsig", ["FILE"], file: pdf).contains("Signature is Valid."))
-            #expect(try await client.call(.get, "/v1/loas/\(id)", token: admin).string("signature_level") == "B-T")
+            #expect(try await client.call(.get, "/v1/loas/\(id)", token: admin).string("signature_level") == "B-LT")
+            #expect(LOASigner.hasValidationData(pdf))
 
             let french = try await download(client, port: port, token: admin, query: "?language=fr")
             #expect(french.id == id)
             #expect(try pyHanko(french.pdf, tsaRoot: authority.rootFile).contains("timestamp_trusted=True"), "a rendition is timestamped too")
+
+            // Years later: the authority and its CRL are gone; the letter carries what it needs.
+            authority.stop()
+            for letter in [pdf, french.pdf] {
+                let longTerm = try pyHankoLongTerm(letter, tsaRoot: authority.rootFile)
+                #expect(longTerm.contains("ades_status=PASSED") && longTerm.contains("timestamp_status=PASSED"), "\(longTerm)")
+                #expect(longTerm.contains("dss_crls=1") && longTerm.contains("modification=LTA_UPDATES"), "\(longTerm)")
+            }
+            let verified = try await client.call(.get, "/verify/\(id)")
+            #expect(verified["genuine"] as? Bool == true, "/verify accepts the security store added after the signature")
 
             // A tampered copy: one byte of the signed text changed.
             var tampered = pdf
@@ -111,6 +133,29 @@ struct LOATimestampTests {
         }
     }
 
+    @Test("when the authority's CRL cannot be fetched, letters stay B-T, which pyHanko's long-term validation refuses; a later run adds it")
+    func revocationDataUnavailable() async throws {
+        let authority = try Authority(mode: "crl-down")
+        let service = try await Self.service(authorityURL: authority.url, caFile: authority.rootFile)
+        try await service.run { client in
+            let (admin, port) = try await orderedPort(client, service)
+            let (id, pdf) = try await download(client, port: port, token: admin)
+            #expect(try await client.call(.get, "/v1/loas/\(id)", token: admin).string("signature_level") == "B-T")
+            #expect(LOASigner.hasSignatureTimestamp(pdf) && !LOASigner.hasValidationData(pdf))
+            #expect(try pyHanko(pdf, tsaRoot: authority.rootFile).contains("timestamp_trusted=True"))
+            let longTerm = try pyHankoLongTerm(pdf, tsaRoot: authority.rootFile)
+            #expect(longTerm.contains("ades_status=INDETERMINATE") && longTerm.contains("no revocation information could be found"), "no revocation data for the authority's certificate: \(longTerm)")
+
+            // The CRL is published again; the run (the background service's) stores it.
+            try FileManager.default.removeItem(atPath: URL(fileURLWithPath: authority.rootFile).deletingLastPathComponent().appendingPathComponent("crl-down").path)
+            let run = try await #require(service.dependencies.ports).addMissingTimestamps()
+            #expect(run.longTerm == 1 && run.failed == 0, "\(run)")
+            let (_, later) = try await download(client, port: port, token: admin)
+            #expect(LOASigner.hasValidationData(later))
+            #expect(try await client.call(.get, "/v1/loas/\(id)", token: admin).string("signature_level") == "B-LT")
+        }
+    }
+
     @Test("a letter issued while the authority was down gets its timestamp later, in place: same signature, now B-T, still valid")
     func timestampAddedLater() async throws {
         let down = try Authority(mode: "error")
@@ -132,11 +177,11 @@ struct LOATimestampTests {
 
             let (sameID, later) = try await download(client, port: port, token: admin)
             #expect(sameID == id)
-            #expect(later.count == first.count, "only /Contents changed")
-            #expect(LOASigner.hasSignatureTimestamp(later))
+            #expect(later.count > first.count && Array(later[0..<first.count]) != first, "the same signature, timestamped, then a /DSS appended")
+            #expect(LOASigner.hasSignatureTimestamp(later) && LOASigner.hasValidationData(later))
             let report = try pyHanko(later, tsaRoot: up.rootFile)
             #expect(report.contains("intact=True") && report.contains("valid=True") && report.contains("timestamp_trusted=True"), "\(report)")
-            #expect(try await client.call(.get, "/v1/loas/\(id)", token: admin).string("signature_level") == "B-T")
+            #expect(try await client.call(.get, "/v1/loas/\(id)", token: admin).string("signature_level") == "B-LT")
             let frenchLater = try await download(client, port: port, token: admin, query: "?language=fr")
             #expect(frenchLater.pdf != french.pdf && LOASigner.hasSignatureTimestamp(frenchLater.pdf))
             #expect(try await client.call(.get, "/verify/\(id)").json["genuine"] as? Bool == true)

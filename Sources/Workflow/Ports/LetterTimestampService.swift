@@ -23,8 +23,8 @@ public struct LetterTimestampService: Service {
             while !Task.isCancelled {
                 do {
                     let run = try await ports.addMissingTimestamps()
-                    if run.stamped > 0 || run.failed > 0 {
-                        logger.notice("LOA timestamps added", metadata: ["stamped": "\(run.stamped)", "failed": "\(run.failed)", "first_failure": "\(run.firstFailure ?? "-")"])
+                    if run.stamped > 0 || run.longTerm > 0 || run.failed > 0 {
+                        logger.notice("LOA timestamps added", metadata: ["stamped": "\(run.stamped)", "long_term": "\(run.longTerm)", "failed": "\(run.failed)", "first_failure": "\(run.firstFailure ?? "-")"])
                     }
                 } catch {
                     logger.error("LOA timestamp run failed", metadata: ["error": "\(error)"])

@@ -145,8 +145,9 @@ extension Ports {
     }
 
     /// Renders and signs a letter (PAdES B-B), then timestamps its signature when an authority
-    /// is configured (B-T). An authority that fails or is slow costs only the timestamp: the
-    /// letter is issued at B-B, and a later run adds it.
+    /// is configured (B-T) and stores its chains' revocation data (B-LT). An authority that
+    /// fails or is slow costs only the timestamp: the letter is issued at B-B, and a later run
+    /// adds it; revocation data that cannot be fetched leaves it at B-T, likewise.
     func renderAndSign(_ letter: LetterOfAuthorization, at now: Date) async throws -> (pdf: [UInt8], level: String) {
         // Drawing and signing take milliseconds of CPU: off the event loops.
         let renderer = self.renderer, signer = LOASigner(identity: policy.identity), id = letter.id
@@ -156,12 +157,24 @@ extension Ports {
         if let authority = policy.timestampAuthority {
             do {
                 let stamped = try await authority.stamp(try prepared.timestampRequest())
-                return (try prepared.signed(timestampToken: stamped.token), "B-T")
+                return await withValidationData(try prepared.signed(timestampToken: stamped.token))
             } catch {
                 Counter(label: "paperwork_loa_timestamp_failures_total").increment()
             }
         }
         return (try prepared.signed(), "B-B")
+    }
+
+    /// A timestamped letter with its document security store (B-LT), or as it is (B-T) when
+    /// the revocation data cannot be had now.
+    func withValidationData(_ timestamped: [UInt8]) async -> (pdf: [UInt8], level: String) {
+        guard let fetcher = revocationFetcher else { return (timestamped, "B-T") }
+        do {
+            return (try await fetcher.addingValidationData(to: timestamped, anchors: timestampAnchors), "B-LT")
+        } catch {
+            Counter(label: "paperwork_loa_validation_data_failures_total").increment()
+            return (timestamped, "B-T")
+        }
     }
 
     /// Every certificate letters were signed with, the one in use first: what datacenters
@@ -183,6 +196,8 @@ extension Ports {
     public struct TimestampRun: Sendable {
         /// Signatures timestamped (letters and renditions).
         public var stamped = 0
+        /// Timestamped signatures whose revocation data was stored (B-LT), in this run.
+        public var longTerm = 0
         /// Signatures the authority could not timestamp this time.
         public var failed = 0
         /// The first failure's code and message, for operators.
@@ -195,6 +210,7 @@ extension Ports {
     /// Adds a signature timestamp to valid letters and renditions that lack one (issued while
     /// the authority was down, or before PAdES), in place: the signature is unchanged and
     /// stays valid. Stops at the first `timestamp_unavailable` (the authority is still down).
+    /// Then stores revocation data for timestamped letters without it (B-T to B-LT).
     public func addMissingTimestamps(limit: Int = 200) async throws -> TimestampRun {
         guard let authority = policy.timestampAuthority else {
             throw WorkflowError(.conflict, code: "timestamp_authority_not_configured", "no time-stamping authority is configured (loa.tsa.url)")
@@ -207,14 +223,27 @@ extension Ports {
             guard let pdf = try await store.blobs.get(old) else { continue }
             do {
                 let stamped = try await LOASigner.addingSignatureTimestamp(to: pdf) { request in try await authority.stamp(request).token }
-                let new = try await store.blobs.put(stamped)
-                try await store.transaction { try await LOARepository.recordTimestamp(loaID: loaID, old: old, new: new, on: $0) }
+                let upgraded = await withValidationData(stamped)
+                let new = try await store.blobs.put(upgraded.pdf)
+                try await store.transaction { try await LOARepository.recordUpgrade(loaID: loaID, old: old, new: new, level: upgraded.level, on: $0) }
                 run.stamped += 1
+                if upgraded.level == "B-LT" { run.longTerm += 1 }
             } catch {
                 run.failed += 1
                 if run.firstFailure == nil { run.firstFailure = "\(loaID): \(error)" }
                 if let failure = error as? TimestampAuthority.Failure, failure.code == "timestamp_unavailable" { break }
             }
+        }
+        guard revocationFetcher != nil, run.failed == 0 else { return run }
+        let timestamped = try await store.withSession { try await LOARepository.signaturesAtLevel("B-T", limit: limit, on: $0) }
+        for (loaID, old) in timestamped {
+            guard let pdf = try await store.blobs.get(old), !LOASigner.hasValidationData(pdf) else { continue }
+            let upgraded = await withValidationData(pdf)
+            // The authority's revocation data is still out of reach: the next run tries again.
+            guard upgraded.level == "B-LT" else { break }
+            let new = try await store.blobs.put(upgraded.pdf)
+            try await store.transaction { try await LOARepository.recordUpgrade(loaID: loaID, old: old, new: new, level: "B-LT", on: $0) }
+            run.longTerm += 1
         }
         return run
     }

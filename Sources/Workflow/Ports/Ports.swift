@@ -21,6 +21,9 @@ public struct Ports: Sendable {
         public var publicURL: String
         /// The time-stamping authority that timestamps signatures (PAdES B-T); nil: B-B.
         public var timestampAuthority: TimestampAuthority?
+        /// How timestamped letters gather their chains' revocation data for PAdES B-LT;
+        /// nil: they stay at B-T.
+        public var revocationData: RevocationDataFetcher.Settings? = RevocationDataFetcher.Settings()
 
         /// A policy with the default validity.
         public init(templateDirectory: String, identity: SigningIdentity, publicURL: String) {
@@ -38,6 +41,10 @@ public struct Ports: Sendable {
     /// The policy in force.
     public let policy: Policy
     let clock: @Sendable () -> Date
+    /// Fetches (and caches) CRLs for B-LT, when timestamps and revocation data are both on.
+    let revocationFetcher: RevocationDataFetcher?
+    /// The time-stamping authority's CA certificates (DER), stored with each B-LT letter.
+    let timestampAnchors: [[UInt8]]
 
     /// Loads the LOA templates and issuer profile once; errors name the file at fault.
     public init(companies: Companies, policy: Policy) throws {
@@ -48,6 +55,16 @@ public struct Ports: Sendable {
         self.profile = try LOAIssuerProfile.load(templateDirectory: policy.templateDirectory)
         self.signatory = try profile.signatory(templateDirectory: policy.templateDirectory)
         self.clock = companies.accounts.policy.clock
+        if policy.timestampAuthority != nil, let settings = policy.revocationData {
+            self.revocationFetcher = RevocationDataFetcher(settings: settings)
+        } else {
+            self.revocationFetcher = nil
+        }
+        if let caFile = policy.timestampAuthority?.settings.caFile, let pem = try? String(contentsOfFile: caFile, encoding: .utf8) {
+            self.timestampAnchors = LOASigner.certificates(inPEM: pem)
+        } else {
+            self.timestampAnchors = []
+        }
     }
 
     /// A port order as submitted.
