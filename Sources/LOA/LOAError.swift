@@ -52,6 +52,8 @@ public struct LOAError: Error, Equatable, Sendable, CustomStringConvertible {
         public static let pdfStructureUnsupported = "pdf_structure_unsupported"
         /// The CMS signature could not be produced, or does not fit the reserved space.
         public static let signingFailed = "signing_failed"
+        /// A letter's JWS does not verify against the keys given, or the letter has expired.
+        public static let jwsInvalid = "jws_invalid"
         /// The file is not a signed PDF the verifier can check (no signature dictionary, bad
         /// /ByteRange or /Contents).
         public static let signatureNotFound = "signature_not_found"

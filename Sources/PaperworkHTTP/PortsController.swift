@@ -35,6 +35,7 @@ struct PortsController {
         var id: String, port_id: String, company_id: String, issued_at: String, expires_at: String, status: String
         var language: String, paper_size: String, superseded_by: String?, revoked_at: String?, pdf_url: String, verify_url: String
         var signature_level: String?
+        var jws: String?
 
         init(_ record: LOARecord) {
             id = record.id
@@ -50,6 +51,7 @@ struct PortsController {
             pdf_url = "/v1/ports/\(record.portID)/loa"
             verify_url = "/verify/\(record.id)"
             signature_level = record.signatureLevel
+            jws = record.jws
         }
     }
 

@@ -28,9 +28,11 @@ public struct LOARecord: Sendable, Hashable, Codable {
     /// Who had it issued.
     public var issuedBy: String
     /// The PAdES level of its signature: `B-B`, `B-T` once timestamped, `B-LT` once its
-    /// revocation data is stored too; nil for letters
-    /// signed before PAdES (plain CMS).
+    /// revocation data is stored too; nil for letters signed before PAdES (plain CMS).
     public var signatureLevel: String? = nil
+    /// Its printed fields as a compact JWS, signed when it was issued (kept, since the key
+    /// that signed it may be rotated since); nil for letters issued before JWS.
+    public var jws: String? = nil
 
     /// A record as stored.
     public init(id: String, portID: String, companyID: String, issuedAt: String, expiresAt: String, status: String, pdfSHA256: String, language: String, paperSize: String, supersededBy: String?, revokedAt: String?, issuedBy: String) {
@@ -60,12 +62,13 @@ public struct LOARecord: Sendable, Hashable, Codable {
         case revokedAt = "revoked_at"
         case issuedBy = "issued_by"
         case signatureLevel = "signature_level"
+        case jws
     }
 }
 
 /// Issued LOAs.
 public enum LOARepository {
-    static let columns = ["id", "port_id", "company_id", "issued_at", "expires_at", "status", "pdf_sha256", "language", "paper_size", "superseded_by", "revoked_at", "issued_by", "signature_level"]
+    static let columns = ["id", "port_id", "company_id", "issued_at", "expires_at", "status", "pdf_sha256", "language", "paper_size", "superseded_by", "revoked_at", "issued_by", "signature_level", "jws"]
 
     /// Records a new LOA with the letter as printed (JSON) and as rendered (every field, JSON),
     /// and its first rendition; the port's earlier valid ones become superseded by it.
@@ -77,7 +80,7 @@ public enum LOARepository {
             .values(
                 SQLBind(record.id), SQLBind(record.portID), SQLBind(record.companyID), SQLBind(record.issuedAt), SQLBind(record.expiresAt),
                 SQLBind(record.status), SQLBind(record.pdfSHA256), SQLBind(record.language), SQLBind(record.paperSize),
-                SQLBind(record.supersededBy), SQLBind(record.revokedAt), SQLBind(record.issuedBy), SQLBind(record.signatureLevel), SQLBind(letterJSON)
+                SQLBind(record.supersededBy), SQLBind(record.revokedAt), SQLBind(record.issuedBy), SQLBind(record.signatureLevel), SQLBind(record.jws), SQLBind(letterJSON)
             )
             .run()
         try await database.update("loas").set("letter", to: SQLBind(letter)).where("id", .equal, SQLBind(record.id)).run()

@@ -438,6 +438,9 @@ public enum Schema {
         Migration(19, "the datacenter's cross-connect id, recorded by the operator who activates a port and shown on /verify") { database, _ in
             try await database.alter(table: "ports").column("cross_connect_id", type: .text).run()
         },
+        Migration(20, "each letter's printed fields as a JWS signed at issue, for datacenters' systems") { database, _ in
+            try await database.alter(table: "loas").column("jws", type: .text).run()
+        },
     ]
 }
 

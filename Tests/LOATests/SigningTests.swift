@@ -192,6 +192,43 @@ struct SigningTests {
         #expect(refused.signatureIntact && !refused.isIntact, "\(refused)")
     }
 
+    @Test("a letter's printed fields as a JWS verify with jwt-kit against the published JWK, for every kind of key; another key, a changed claim or an expired letter are refused", arguments: KeyKind.allCases)
+    func printedFieldsAsJWS(kind: KeyKind) async throws {
+        let (identity, _) = try kind.identity()
+        var letter = try LetterOfAuthorization.sample()
+        letter.issueDate = CalendarDate(utc: Date())
+        letter.expiryDate = letter.issueDate.adding(days: 60)
+        let claims = LetterClaims(letter, issuedAt: Date(), publicURL: "https://paperwork.example")
+        let token = try await identity.jws(claims)
+        let parts = token.split(separator: ".")
+        #expect(parts.count == 3)
+        let header = try #require(try JSONSerialization.jsonObject(with: Data(base64URL: String(parts[0]))) as? [String: Any])
+        let published = try identity.published
+        #expect(header["kid"] as? String == published.fingerprint && header["x5t#S256"] as? String == published.thumbprint)
+        #expect(header["alg"] as? String == published.jwk["alg"], "\(header)")
+
+        func jwks(_ certificates: PublishedCertificate...) throws -> String {
+            String(decoding: try JSONSerialization.data(withJSONObject: ["keys": certificates.map(\.jwk)]), as: UTF8.self)
+        }
+        let verified = try await SigningIdentity.verifiedClaims(token, jwks: try jwks(published))
+        #expect(verified == claims)
+        #expect(verified.authorizedParty == letter.authorizedParty && verified.portPositions == "13/14" && verified.sub.value == letter.id)
+
+        let stranger = try SigningIdentity.generateDevelopment(organization: "Someone Else Ltd")
+        await #expect(throws: LOAError.self) { try await SigningIdentity.verifiedClaims(token, jwks: try jwks(stranger.published)) }
+        var changed = claims
+        changed.portPositions = "15/16"
+        let forged = parts[0] + "." + (try JSONEncoder().encode(changed)).base64URLEncoded + "." + parts[2]
+        await #expect(throws: LOAError.self) { try await SigningIdentity.verifiedClaims(String(forged), jwks: try jwks(published)) }
+
+        var expired = letter
+        expired.issueDate = CalendarDate(utc: Date().addingTimeInterval(-90 * 86_400))
+        expired.expiryDate = expired.issueDate.adding(days: 60)
+        let old = try await identity.jws(LetterClaims(expired, issuedAt: Date().addingTimeInterval(-90 * 86_400), publicURL: "https://paperwork.example"))
+        let refused = await #expect(throws: LOAError.self) { try await SigningIdentity.verifiedClaims(old, jwks: try jwks(published)) }
+        #expect(refused?.code == LOAError.Code.jwsInvalid)
+    }
+
     @Test("the verifier says whether the signer is one the caller trusts")
     func trust() async throws {
         let signer = try SigningIdentity.generateDevelopment(organization: "Northwind Connect Ltd")
@@ -315,5 +352,19 @@ struct SigningIdentityTests {
         #expect(code { try SigningIdentity(certificatePEM: good.certificatePEM, privateKeyPEM: good.certificatePEM) } == LOAError.Code.privateKeyInvalid)
         #expect(code { try SigningIdentity.load(certificateFile: "\(folder)/other.crt", privateKeyFile: "\(folder)/good.key") } == LOAError.Code.keyCertificateMismatch)
         #expect(code { try SigningIdentity.load(certificateFile: "\(folder)/missing.crt", privateKeyFile: "\(folder)/good.key") } == LOAError.Code.pemUnreadable)
+    }
+}
+
+extension Data {
+    /// Base64url (RFC 4648 §5) without padding, as JWS parts are.
+    init(base64URL text: String) {
+        var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
+        self = Data(base64Encoded: base64) ?? Data()
+    }
+
+    /// See ``init(base64URL:)``.
+    var base64URLEncoded: String {
+        base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
     }
 }

@@ -188,7 +188,7 @@ struct LOATimestampTests {
         }
     }
 
-    @Test("after a key rotation, letters signed before stay genuine, checked against their own certificate; both certificates are published as PEM and JWKS")
+    @Test("after a key rotation, letters signed before stay genuine, checked against their own certificate; both certificates are published as PEM and JWKS, and each letter's JWS verifies against the JWKS (jwt-kit, PyJWT)")
     func keyRotation() async throws {
         let base = try await TestService.make()
         let old = try TestService.signingIdentity
@@ -217,6 +217,26 @@ struct LOATimestampTests {
                 #expect(keys.first?["kid"] as? String == (try new.published.fingerprint))
                 #expect(keys.first?["status"] as? String == "current" && keys.last?["status"] as? String == "retired")
                 #expect(keys.first?["kty"] as? String == "EC" && keys.first?["crv"] as? String == "P-256" && (keys.first?["x5c"] as? [String])?.isEmpty == false)
+
+                // Each letter's printed fields as a JWS, signed with the key of its day: a
+                // datacenter's system checks both against the published JWKS, with jwt-kit and
+                // with PyJWT, and finds what /verify shows.
+                let jwksText = try await rotated.execute(uri: "/loa/certificates.jwks", method: .get) { String(buffer: $0.body) }
+                for id in [before, after] {
+                    let verification = try await rotated.call(.get, "/verify/\(id)")
+                    let token = try #require(verification.string("jws"))
+                    #expect(try await rotated.call(.get, "/v1/loas/\(id)", token: admin).string("jws") == token)
+                    let claims = try await SigningIdentity.verifiedClaims(token, jwks: jwksText)
+                    let printed = try #require(verification["letter"] as? [String: Any])
+                    #expect(claims.sub.value == id && claims.serviceID == printed["service_id"] as? String && claims.authorizedParty == "Northwind Connect Ltd")
+                    let jwksFile = FileManager.default.temporaryDirectory.appendingPathComponent("paperwork-\(UUID().uuidString).jwks").path
+                    try Data(jwksText.utf8).write(to: URL(fileURLWithPath: jwksFile))
+                    let pyJWT = try tool("/usr/bin/env", ["python3", SourceTree.root.appendingPathComponent("Tests/LOATests/verify_jws_with_pyjwt.py").path, "FILE", jwksFile], file: Array(token.utf8), suffix: ".jws")
+                    #expect(pyJWT.contains("\"sub\": \"\(id)\"") && pyJWT.contains("\"port_positions\": \"\(claims.portPositions)\""), "\(pyJWT)")
+                    let oldKeyOnly = try JSONSerialization.data(withJSONObject: ["keys": [try old.published.jwk]])
+                    let checkedByOldKey = try? await SigningIdentity.verifiedClaims(token, jwks: String(decoding: oldKeyOnly, as: UTF8.self))
+                    #expect((checkedByOldKey != nil) == (id == before), "only the letter signed before the rotation is the retired key's")
+                }
             }
         }
     }

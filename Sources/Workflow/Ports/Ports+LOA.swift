@@ -128,6 +128,7 @@ extension Ports {
             issuedBy: principal.actorName
         )
         issued.signatureLevel = level
+        issued.jws = try await policy.identity.jws(LetterClaims(letter, issuedAt: now, publicURL: policy.publicURL))
         let record = issued
         let letterJSON = String(decoding: try JSONEncoder().encode(PrintedLetter(letter)), as: UTF8.self)
         let wholeLetter = String(decoding: try JSONEncoder().encode(letter), as: UTF8.self)
@@ -330,11 +331,14 @@ extension Ports {
         public var portStatus: String? = nil
         /// The datacenter's cross-connect id, once the port is active and the operator gave it.
         public var crossConnectID: String? = nil
+        /// The printed fields as a JWS signed at issue (``LetterClaims``), for datacenters'
+        /// systems; nil for letters issued before JWS.
+        public var jws: String? = nil
         /// The letter's wording in its language (labels, media names, dates), for the page.
         public var wording: LOATemplate? = nil
 
         enum CodingKeys: String, CodingKey {
-            case status, genuine, letter, language
+            case status, genuine, letter, language, jws
             case portStatus = "port_status"
             case crossConnectID = "cross_connect_id"
         }
@@ -368,7 +372,7 @@ extension Ports {
         }
         let port = try? await store.withSession { try await PortRepository.port(id: record.portID, on: $0) }
         return Verification(status: status, genuine: genuine, letter: letter, language: record.language, portStatus: port?.status.rawValue,
-                            crossConnectID: port?.status == .active ? port?.crossConnectID : nil, wording: wording(record.language))
+                            crossConnectID: port?.status == .active ? port?.crossConnectID : nil, jws: record.jws, wording: wording(record.language))
     }
 }
 
