@@ -74,7 +74,16 @@ struct UploadsBench: AsyncParsableCommand {
             print(String(format: "setup: %d users signed up (tokens from the outbox .eml files), signed in, %d companies registered in %.1f s",
                          customers.count, customers.count, (ContinuousClock.now - setupStart).milliseconds / 1000))
 
-            let load = try WrkLoad.prepare(files: files, customers: customers, directory: dataDirectory)
+            // One prepared upload per (file, company) pair, taken in turn as the Swift client takes them.
+            let pairs = (0..<Self.lcm(samples.count, customers.count)).map { (samples[$0 % samples.count], customers[$0 % customers.count]) }
+            let load = try WrkLoad.prepare(
+                name: "uploads",
+                requests: pairs.map { sample, customer in
+                    WrkLoad.Request(method: "POST", path: "/v1/companies/\(customer.companyID)/certificates",
+                                    headers: [("Authorization", "Bearer \(customer.token)"), ("Content-Type", sample.contentType)], body: sample.form)
+                },
+                expectedStatus: 201, tally: #""verdict"%s*:%s*"([%w_]+)""#, directory: dataDirectory
+            )
             var configuration = WorkerPool.Configuration(executable: binary)
             configuration.size = poolSize
             let pool = WorkerPool(configuration: configuration)
@@ -141,7 +150,7 @@ struct UploadsBench: AsyncParsableCommand {
         print(String(format: "CPU per document in the pool: this process %.2f ms, its workers %.2f ms",
                      results.map(\.poolParentCPU).reduce(0, +) * 1000 / documents, results.map(\.poolWorkersCPU).reduce(0, +) * 1000 / documents))
         let statuses = rounds.reduce(into: [Int: Int]()) { $0.merge($1.statuses, uniquingKeysWith: +) }.sorted { $0.key < $1.key }.map { "\($0.key) × \($0.value)" }.joined(separator: ", ")
-        let verdicts = rounds.reduce(into: [String: Int]()) { $0.merge($1.verdicts, uniquingKeysWith: +) }.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+        let verdicts = rounds.reduce(into: [String: Int]()) { $0.merge($1.tallies, uniquingKeysWith: +) }.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
         print("answers: \(statuses); verdicts: \(verdicts); errors: \(errors.count)")
         for error in errors.prefix(5) { print("  error: \(error)") }
         print("server: " + (exit.exitStatus.map { "exited with status \($0) after SIGTERM" } ?? "ended by signal \(exit.signal ?? 0)"))
@@ -204,6 +213,11 @@ struct UploadsBench: AsyncParsableCommand {
     }
 
     static func median(_ values: [Double]) -> Double { IntakeBench.median(values) }
+
+    static func lcm(_ a: Int, _ b: Int) -> Int {
+        func gcd(_ a: Int, _ b: Int) -> Int { b == 0 ? a : gcd(b, a % b) }
+        return a / gcd(a, b) * b
+    }
 }
 
 /// One round's figures.

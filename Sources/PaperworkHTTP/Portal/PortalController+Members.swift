@@ -28,8 +28,8 @@ extension PortalController {
     func addMemberRoutes(to router: Router<PaperworkRequestContext>) {
         router.get("companies/{id}/members") { request, context -> Response in
             let reader = try await reader(request)
-            guard let user = reader.user else { return Self.redirect("/signin") }
-            guard let view = try await companyView(try context.parameters.require("id"), user: user) else { return try notFound(reader) }
+            guard reader.user != nil else { return Self.redirect("/signin") }
+            guard let view = companyView(try context.parameters.require("id"), reader) else { return try notFound(reader) }
             let done = request.uri.queryParameters["done"].map(String.init).flatMap { Self.memberNotices.contains($0) ? $0 : nil }
             var values = try await membersValues(view, reader, invite: InviteForm())
             if let done { values["notice"] = texts.text("members_done_" + done, reader.language) }
@@ -40,7 +40,7 @@ extension PortalController {
             guard let user = reader.user else { return Self.redirect("/signin") }
             let form = try await Self.form(InviteForm.self, request)
             guard Self.same(form.csrf, reader.csrf) else { return try expired(reader) }
-            guard let view = try await companyView(try context.parameters.require("id"), user: user) else { return try notFound(reader) }
+            guard let view = companyView(try context.parameters.require("id"), reader) else { return try notFound(reader) }
             if let refusal = limited(.invitation, address: form.email ?? "", request, context) {
                 var values = try await membersValues(view, reader, invite: form)
                 values["emailError"] = tooManyText(refusal, reader)
@@ -79,7 +79,7 @@ extension PortalController {
             guard let user = reader.user else { return Self.redirect("/signin") }
             let form = try await Self.form(MemberForm.self, request)
             guard Self.same(form.csrf, reader.csrf) else { return try expired(reader) }
-            guard let view = try await companyView(try context.parameters.require("id"), user: user) else { return try notFound(reader) }
+            guard let view = companyView(try context.parameters.require("id"), reader) else { return try notFound(reader) }
             let memberID = try context.parameters.require("member")
             do {
                 // The form shows every extra permission, so none ticked means none: not "keep them".
@@ -96,7 +96,7 @@ extension PortalController {
         router.get("companies/{id}/members/{member}/remove") { request, context -> Response in
             let reader = try await reader(request)
             guard let user = reader.user else { return Self.redirect("/signin") }
-            guard let view = try await companyView(try context.parameters.require("id"), user: user),
+            guard let view = companyView(try context.parameters.require("id"), reader),
                   let member = try await member(try context.parameters.require("member"), of: view, user: user) else { return try notFound(reader) }
             guard view.membership?.permissions.contains(.manageMembers) == true else { return try refused(.permissionDenied(Permission.manageMembers.rawValue), reader) }
             return try page("member_confirm", reader, title: "members_confirm_title", removeValues(view, member))
@@ -106,7 +106,7 @@ extension PortalController {
             guard let user = reader.user else { return Self.redirect("/signin") }
             let form = try await Self.form(CSRFForm.self, request)
             guard Self.same(form.csrf, reader.csrf) else { return try expired(reader) }
-            guard let view = try await companyView(try context.parameters.require("id"), user: user),
+            guard let view = companyView(try context.parameters.require("id"), reader),
                   let member = try await member(try context.parameters.require("member"), of: view, user: user) else { return try notFound(reader) }
             do {
                 try await companies.removeMember(member.user.id, of: view.company.id, by: .user(id: user.id))
@@ -122,7 +122,7 @@ extension PortalController {
         router.get("companies/{id}/leave") { request, context -> Response in
             let reader = try await reader(request)
             guard let user = reader.user else { return Self.redirect("/signin") }
-            guard let view = try await companyView(try context.parameters.require("id"), user: user) else { return try notFound(reader) }
+            guard let view = companyView(try context.parameters.require("id"), reader) else { return try notFound(reader) }
             return try page("member_confirm", reader, title: "members_confirm_title", try await leaveValues(view, reader, user: user))
         }
         router.post("companies/{id}/leave") { request, context -> Response in
@@ -130,7 +130,7 @@ extension PortalController {
             guard let user = reader.user else { return Self.redirect("/signin") }
             let form = try await Self.form(CSRFForm.self, request)
             guard Self.same(form.csrf, reader.csrf) else { return try expired(reader) }
-            guard let view = try await companyView(try context.parameters.require("id"), user: user) else { return try notFound(reader) }
+            guard let view = companyView(try context.parameters.require("id"), reader) else { return try notFound(reader) }
             do {
                 try await companies.removeMember(user.id, of: view.company.id, by: .user(id: user.id))
                 return Self.redirect("/account")
@@ -272,7 +272,7 @@ extension PortalController {
         guard let user = reader.user else { return Self.redirect("/signin") }
         let form = try await Self.form(CSRFForm.self, request)
         guard Self.same(form.csrf, reader.csrf) else { return try expired(reader) }
-        guard let view = try await companyView(try context.parameters.require("id"), user: user) else { return try notFound(reader) }
+        guard let view = companyView(try context.parameters.require("id"), reader) else { return try notFound(reader) }
         do {
             try await change(view.company.id, try context.parameters.require("invitation"), .user(id: user.id), reader.language)
             return Self.redirect("/companies/\(view.company.id)/members?done=\(done)")

@@ -27,11 +27,13 @@ public struct PortalController: Sendable {
     let catalog: Catalog
     /// Ports and their LOAs; nil when no signing identity is configured (no ports then).
     let ports: Ports?
-    let templates: MustacheLibrary
+    /// The templates per language, with their `{{t.key}}` texts written in (see
+    /// ``PortalTexts/localizedLibrary(directory:language:)``).
+    let templates: [String: MustacheLibrary]
     let texts: PortalTexts
     /// The `<option>`s of every country per language, rendered once from
     /// `country_options.mustache`: the 249 options were most of a search page's rendering.
-    let countryOptionsHTML: [String: String]
+    let countryOptionsHTML: [String: CountryOptions]
     let stylesheet: String
     /// The one script: shows `<time>` elements in the reader's time zone.
     let localTimeScript: String
@@ -65,8 +67,12 @@ public struct PortalController: Sendable {
         directory: String, accounts: Accounts, companies: Companies, credentials: Credentials, intake: CertificateIntake, views: CertificateViews,
         catalog: Catalog, ports: Ports?, secureCookies: Bool, supportAddress: String
     ) async throws -> PortalController {
-        let templates = try await MustacheLibrary(directory: directory)
-        for name in requiredTemplates where templates.getTemplate(named: name) == nil {
+        let texts = try PortalTexts(directory: directory)
+        var templates: [String: MustacheLibrary] = [:]
+        for language in PortalTexts.languages {
+            templates[language] = try texts.localizedLibrary(directory: directory, language: language)
+        }
+        for name in requiredTemplates where templates["en"]?.getTemplate(named: name) == nil {
             throw WorkflowError(.invalid, code: "portal_template_missing", "no portal template \(name).mustache in \(directory)")
         }
         guard let stylesheet = try? String(contentsOfFile: directory + "/style.css", encoding: .utf8) else {
@@ -75,10 +81,9 @@ public struct PortalController: Sendable {
         guard let localTimeScript = try? String(contentsOfFile: directory + "/local-time.js", encoding: .utf8) else {
             throw WorkflowError(.invalid, code: "portal_template_missing", "no portal script local-time.js in \(directory)")
         }
-        let texts = try PortalTexts(directory: directory)
-        var countryOptionsHTML: [String: String] = [:]
+        var countryOptionsHTML: [String: CountryOptions] = [:]
         for language in PortalTexts.languages {
-            countryOptionsHTML[language] = templates.render(["countries": texts.countryOptions(language, chosen: "")], withTemplate: "country_options") ?? ""
+            countryOptionsHTML[language] = CountryOptions(templates[language]?.render(["countries": texts.countryOptions(language, chosen: "")], withTemplate: "country_options") ?? "")
         }
         return PortalController(
             accounts: accounts, companies: companies, credentials: credentials, intake: intake, views: views, catalog: catalog, ports: ports, templates: templates,
@@ -314,8 +319,8 @@ public struct PortalController: Sendable {
         // company's distributor mark opens. Admins edit; other members read.
         router.get("companies/{id}/details") { request, context -> Response in
             let reader = try await reader(request)
-            guard let user = reader.user else { return Self.redirect("/signin") }
-            guard let view = try await companyView(try context.parameters.require("id"), user: user) else { return try notFound(reader) }
+            guard reader.user != nil else { return Self.redirect("/signin") }
+            guard let view = companyView(try context.parameters.require("id"), reader) else { return try notFound(reader) }
             var values = companyDetailsValues(view, reader, kept: nil)
             if request.uri.queryParameters["saved"] != nil { values["saved"] = true }
             return try page("company_new", reader, title: "company_details_title", values)
@@ -325,7 +330,7 @@ public struct PortalController: Sendable {
             guard let user = reader.user else { return Self.redirect("/signin") }
             let form = try await Self.form(CompanyForm.self, request)
             guard Self.same(form.csrf, reader.csrf) else { return try expired(reader) }
-            guard let view = try await companyView(try context.parameters.require("id"), user: user) else { return try notFound(reader) }
+            guard let view = companyView(try context.parameters.require("id"), reader) else { return try notFound(reader) }
             let locked = !Self.declaredDataEditable(view.company)
             do {
                 _ = try await companies.update(
@@ -416,17 +421,17 @@ public struct PortalController: Sendable {
     /// `Accept-Language`), CSRF token, account, and companies.
     func reader(_ request: Request) async throws -> Reader {
         var user: UserAccount?
-        if let secret = request.cookies[Self.sessionCookie]?.value, !secret.isEmpty,
-           let (principal, _) = try await credentials.authenticate(secret), case let .user(id) = principal {
-            user = try? await accounts.user(id)
+        var memberOf: [Companies.View] = []
+        if let secret = request.cookies[Self.sessionCookie]?.value, !secret.isEmpty, let signedIn = try await companies.signedIn(session: secret) {
+            (user, memberOf) = (signedIn.user, signedIn.companies)
         }
         let chosen = request.cookies[Self.languageCookie]?.value ?? user?.preferredLanguage
         let language = PortalTexts.language(cookie: chosen, acceptLanguage: request.headers[.acceptLanguage])
         let existing = request.cookies[Self.csrfCookie]?.value ?? ""
         let csrf = existing.count >= 32 ? existing : LinkSecret.make(prefix: "")
         var reader = Reader(language: language, csrf: csrf, newCSRF: csrf != existing, user: user, path: request.uri.path)
-        if let user {
-            reader.companies = try await companies.list(for: .user(id: user.id), status: nil)
+        if user != nil {
+            reader.companies = memberOf
             let remembered = request.cookies[Self.companyCookie]?.value
             let inPath = Self.companyID(inPath: reader.path)
             reader.company = reader.companies.first { $0.company.id == inPath }
@@ -467,7 +472,6 @@ public struct PortalController: Sendable {
     func page(_ name: String, _ reader: Reader, title: String, _ values: [String: Any], status: HTTPResponse.Status = .ok) throws -> Response {
         var context = values
         let table = texts.table(reader.language)
-        context["t"] = table
         context["title"] = table[title] ?? title
         context["lang"] = reader.language
         context["csrf"] = reader.csrf
@@ -486,7 +490,7 @@ public struct PortalController: Sendable {
                 "several": reader.companies.count > 1,
             ] as [String: Any]
         }
-        guard let html = templates.render(context, withTemplate: name) else {
+        guard let html = (templates[reader.language] ?? templates["en"])?.render(context, withTemplate: name) else {
             throw APIError(.internalServerError, code: "internal_error", detail: "the portal template \(name) is missing")
         }
         var response = Response(

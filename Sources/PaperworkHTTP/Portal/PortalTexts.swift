@@ -1,4 +1,5 @@
 import Foundation
+import Mustache
 import Workflow
 
 /// The customer portal's texts, JSON files of strings under `templates/portal/strings/`: the
@@ -55,6 +56,50 @@ struct PortalTexts: Sendable {
         }
         self.countries = countries
         self.countryNames = countries.mapValues { Dictionary($0.map { ($0.code, $0.name) }, uniquingKeysWith: { first, _ in first }) }
+    }
+
+    /// The templates of `directory` in `language`: every `{{t.key}}` replaced by that
+    /// language's text, HTML-escaped as Mustache would escape it. Done once at start: looking
+    /// `t.key` up through the context stack and escaping the text again on every page was
+    /// about half of a page's rendering. Templates stay files, read when the server starts.
+    func localizedLibrary(directory: String, language: String) throws -> MustacheLibrary {
+        let table = self.table(language)
+        var library = MustacheLibrary()
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).filter { $0.hasSuffix(".mustache") }
+        for file in names {
+            guard let source = try? String(contentsOfFile: directory + "/" + file, encoding: .utf8) else {
+                throw WorkflowError(.invalid, code: "portal_template_missing", "the portal template \(directory)/\(file) is not readable UTF-8")
+            }
+            let localized = source.replacing(/\{\{\s*t\.([A-Za-z0-9_]+)\s*\}\}/) { match in
+                Self.escaped(table[String(match.output.1)] ?? String(match.output.1))
+            }
+            do {
+                try library.register(localized, named: String(file.dropLast(".mustache".count)))
+            } catch {
+                throw WorkflowError(.invalid, code: "portal_template_invalid", "the portal template \(directory)/\(file) does not parse: \(error)")
+            }
+        }
+        return library
+    }
+
+    /// `text` as `{{…}}` would print it (`&`, `<`, `>`, `"`, `'` escaped), with `{` and `}` as
+    /// character references so a text never reads as a Mustache tag.
+    static func escaped(_ text: String) -> String {
+        var escaped = ""
+        escaped.reserveCapacity(text.utf8.count)
+        for character in text.unicodeScalars {
+            switch character {
+            case "&": escaped += "&amp;"
+            case "<": escaped += "&lt;"
+            case ">": escaped += "&gt;"
+            case "\"": escaped += "&quot;"
+            case "'": escaped += "&#39;"
+            case "{": escaped += "&#123;"
+            case "}": escaped += "&#125;"
+            default: escaped.unicodeScalars.append(character)
+            }
+        }
+        return escaped
     }
 
     /// A country's name in `language`, the code itself for an unknown one.

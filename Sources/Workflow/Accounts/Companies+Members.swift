@@ -13,8 +13,12 @@ extension Companies {
 
     /// The company's members (any member, and staff, may list them).
     public func members(of companyID: String, by principal: Principal) async throws -> [Member] {
-        _ = try await access(companyID, by: principal)
-        return try await store.withSession { try await MembershipRepository.members(ofCompany: companyID, on: $0) }.map { Member(membership: $0.0, user: $0.1) }
+        let (view, members) = try await store.withSession { database in
+            let view = try await Self.view(companyID, by: principal, on: database)
+            return (view, view == nil ? [] : try await MembershipRepository.members(ofCompany: companyID, on: database))
+        }
+        _ = try Self.allowing(view, needing: nil)
+        return members.map { Member(membership: $0.0, user: $0.1) }
     }
 
     /// Invites someone by e-mail with a role (and extra permissions); the invitation e-mail

@@ -1,5 +1,6 @@
 import Foundation
 public import Store
+import SQLKit
 
 /// Companies, their members and invitations, with tenant isolation: a customer sees and
 /// changes only the companies they belong to, and a foreign company's id is answered exactly
@@ -28,17 +29,24 @@ public struct Companies: Sendable {
     /// that ids reveal nothing). With `permission`, a member must also hold it, and staff are
     /// refused (`staff_cannot_act_for_customer`): they read, customers act.
     public func access(_ companyID: String, by principal: Principal, needing permission: Permission? = nil) async throws -> View {
-        let view: View? = try await store.withSession { database in
-            switch principal {
-            case .staff:
-                return try await CompanyRepository.company(id: companyID, on: database).map { View(company: $0, membership: nil) }
-            case let .user(userID):
-                // A company the caller is not a member of does not exist for them.
-                guard let (company, membership) = try await CompanyRepository.company(id: companyID, withMembershipOf: userID, on: database),
-                      let membership else { return nil }
-                return View(company: company, membership: membership)
-            }
+        try Self.allowing(try await store.withSession { try await Self.view(companyID, by: principal, on: $0) }, needing: permission)
+    }
+
+    /// The company as `principal` sees it, read on `database`; nil when they may not see it.
+    static func view(_ companyID: String, by principal: Principal, on database: any SQLDatabase) async throws -> View? {
+        switch principal {
+        case .staff:
+            return try await CompanyRepository.company(id: companyID, on: database).map { View(company: $0, membership: nil) }
+        case let .user(userID):
+            // A company the caller is not a member of does not exist for them.
+            guard let (company, membership) = try await CompanyRepository.company(id: companyID, withMembershipOf: userID, on: database),
+                  let membership else { return nil }
+            return View(company: company, membership: membership)
         }
+    }
+
+    /// `view` if the caller may act on it with `permission`: the rules of ``access(_:by:needing:)``.
+    static func allowing(_ view: View?, needing permission: Permission?) throws(WorkflowError) -> View {
         guard let view else { throw WorkflowError.notFound("company") }
         if let permission {
             guard let membership = view.membership else {
@@ -66,6 +74,31 @@ public struct Companies: Sendable {
         }
     }
 
+    /// Who a browser session's secret stands for: the account and the companies it belongs
+    /// to, each with its membership; nil for an unknown or revoked secret, or a staff token.
+    /// One database session for all of it, since every portal page asks this first.
+    public func signedIn(session secret: String) async throws -> (user: UserAccount, companies: [View])? {
+        let found: (APIToken, UserAccount, [View])? = try await store.withSession { database in
+            guard let (principal, token) = try await TokenRepository.authenticate(secret, on: database), case let .user(userID) = principal,
+                  let user = try await AccountRepository.user(id: userID, on: database) else { return nil }
+            return (token, user, try await Self.views(ofUser: userID, status: nil, on: database))
+        }
+        guard let (token, user, views) = found else { return nil }
+        let now = accounts.policy.clock()
+        if Credentials.useIsWorthRecording(token, now: now) {
+            try await store.transaction { try await TokenRepository.touch(token.id, on: $0, now: now) }
+        }
+        return (user, views)
+    }
+
+    /// A member's companies with their memberships.
+    static func views(ofUser userID: String, status: CompanyStatus?, on database: any SQLDatabase) async throws -> [View] {
+        let memberships = Dictionary(try await MembershipRepository.memberships(ofUser: userID, on: database).map { ($0.companyID, $0) }, uniquingKeysWith: { first, _ in first })
+        return try await CompanyRepository.companies(ofUser: userID, on: database)
+            .filter { status == nil || $0.status == status }
+            .map { View(company: $0, membership: memberships[$0.id]) }
+    }
+
     /// The companies a caller sees: their own, or (staff) every one, optionally by status.
     public func list(for principal: Principal, status: String?, limit: Int = 100, offset: Int = 0) async throws -> [View] {
         let status = try status.map { raw throws(WorkflowError) -> CompanyStatus in
@@ -79,10 +112,7 @@ public struct Companies: Sendable {
             case .staff:
                 return try await CompanyRepository.all(status: status, limit: max(1, min(limit, 500)), offset: max(0, offset), on: database).map { View(company: $0, membership: nil) }
             case let .user(userID):
-                let memberships = Dictionary(try await MembershipRepository.memberships(ofUser: userID, on: database).map { ($0.companyID, $0) }, uniquingKeysWith: { first, _ in first })
-                return try await CompanyRepository.companies(ofUser: userID, on: database)
-                    .filter { status == nil || $0.status == status }
-                    .map { View(company: $0, membership: memberships[$0.id]) }
+                return try await Self.views(ofUser: userID, status: status, on: database)
             }
         }
     }

@@ -16,13 +16,16 @@ public struct Credentials: Sendable {
     /// minute, so most requests stay read-only.
     public func authenticate(_ secret: String, recordingUse: Bool = true, now: Date = Date()) async throws -> (Principal, APIToken)? {
         guard let (principal, token) = try await store.withSession({ try await TokenRepository.authenticate(secret, on: $0) }) else { return nil }
-        if recordingUse {
-            let lastUsed = token.lastUsedAt.flatMap { try? Date($0, strategy: .iso8601) } ?? .distantPast
-            if now.timeIntervalSince(lastUsed) > 60 {
-                try await store.transaction { try await TokenRepository.touch(token.id, on: $0, now: now) }
-            }
+        if recordingUse, Self.useIsWorthRecording(token, now: now) {
+            try await store.transaction { try await TokenRepository.touch(token.id, on: $0, now: now) }
         }
         return (principal, token)
+    }
+
+    /// A token's last use is written at most once a minute, so most requests stay reads.
+    static func useIsWorthRecording(_ token: APIToken, now: Date) -> Bool {
+        let lastUsed = token.lastUsedAt.flatMap { try? Date($0, strategy: .iso8601) } ?? .distantPast
+        return now.timeIntervalSince(lastUsed) > 60
     }
 
     /// The caller's own tokens, never their secrets.
