@@ -133,6 +133,9 @@ struct PortalBench: AsyncParsableCommand {
             },
             expectedStatus: 200, directory: directory
         )
+        // Warm-up, not timed: the server opens its database connections as load needs them,
+        // and each new SQLite connection reads the schema on its first statement.
+        _ = try load.run(port: port, connections: sessions, seconds: 2)
         roundFigures = []
         for round in 1...rounds {
             try await server.waitUntilIdle()

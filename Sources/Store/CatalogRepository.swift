@@ -94,6 +94,13 @@ public enum CatalogRepository {
         return try await database.select().columns(columns).from("datacenters").where("id", .equal, SQLBind(id)).first(decoding: Datacenter.self)
     }
 
+    /// The records with these ids (unknown ids are left out), in one query.
+    public static func datacenters(ids: [String], on database: any SQLDatabase) async throws -> [Datacenter] {
+        let ids = Array(Set(ids.filter { $0.utf8.count <= 64 })).sorted()
+        guard !ids.isEmpty else { return [] }
+        return try await database.select().columns(columns).from("datacenters").where("id", .in, SQLBind.group(ids)).all(decoding: Datacenter.self)
+    }
+
     /// Inserts or replaces a record (keyed by id).
     public static func save(_ datacenter: Datacenter, exists: Bool, on database: any SQLDatabase) async throws {
         if exists {

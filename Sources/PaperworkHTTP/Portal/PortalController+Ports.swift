@@ -60,8 +60,7 @@ extension PortalController {
             guard let principal = reader.principal else { return Self.redirect("/signin") }
             guard let view = reader.companies.first(where: { $0.company.id == (context.parameters.get("id") ?? "") }) else { return try notFound(reader) }
             let list = try await ports?.ports(of: view.company.id, by: principal) ?? []
-            var names: [String: Datacenter] = [:]
-            for port in list where names[port.datacenterID] == nil { names[port.datacenterID] = try? await catalog.datacenter(port.datacenterID) }
+            let names = try await catalog.datacenters(list.map(\.datacenterID))
             let rows = list.map { port -> [String: Any] in
                 var row = portSummary(port, reader)
                 row["datacenter"] = names[port.datacenterID].map { "\($0.name), \($0.city)" } ?? port.datacenterID

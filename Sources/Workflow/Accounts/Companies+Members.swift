@@ -13,12 +13,8 @@ extension Companies {
 
     /// The company's members (any member, and staff, may list them).
     public func members(of companyID: String, by principal: Principal) async throws -> [Member] {
-        let (view, members) = try await store.withSession { database in
-            let view = try await Self.view(companyID, by: principal, on: database)
-            return (view, view == nil ? [] : try await MembershipRepository.members(ofCompany: companyID, on: database))
-        }
-        _ = try Self.allowing(view, needing: nil)
-        return members.map { Member(membership: $0.0, user: $0.1) }
+        try await reading(companyID, by: principal) { database, _ in try await MembershipRepository.members(ofCompany: companyID, on: database) }
+            .map { Member(membership: $0.0, user: $0.1) }
     }
 
     /// Invites someone by e-mail with a role (and extra permissions); the invitation e-mail
@@ -109,8 +105,7 @@ extension Companies {
 
     /// The company's open invitations (admins only).
     public func invitations(of companyID: String, by principal: Principal) async throws -> [Invitation] {
-        _ = try await access(companyID, by: principal, needing: .manageMembers)
-        return try await store.withSession { try await InvitationRepository.open(companyID: companyID, on: $0) }
+        try await reading(companyID, by: principal, needing: .manageMembers) { database, _ in try await InvitationRepository.open(companyID: companyID, on: database) }
     }
 
     /// Withdraws an open invitation (admins only).

@@ -45,6 +45,16 @@ public struct Companies: Sendable {
         }
     }
 
+    /// Runs `body` on one connection once the caller may see the company (with `permission`,
+    /// by the rules of ``access(_:by:needing:)``): a page's reads then cost one connection
+    /// checkout, not one for the check and one for the data.
+    func reading<Result: Sendable>(_ companyID: String, by principal: Principal, needing permission: Permission? = nil,
+                                   _ body: @escaping @Sendable (any SQLDatabase, View) async throws -> Result) async throws -> Result {
+        try await store.withSession { database in
+            try await body(database, try Self.allowing(try await Self.view(companyID, by: principal, on: database), needing: permission))
+        }
+    }
+
     /// `view` if the caller may act on it with `permission`: the rules of ``access(_:by:needing:)``.
     static func allowing(_ view: View?, needing permission: Permission?) throws(WorkflowError) -> View {
         guard let view else { throw WorkflowError.notFound("company") }

@@ -123,6 +123,13 @@ public struct Catalog: Sendable {
         return datacenter
     }
 
+    /// The datacenters with these ids by id, in one read (unknown ids are absent): for lists
+    /// that name each row's datacenter.
+    public func datacenters(_ ids: [String]) async throws -> [String: Datacenter] {
+        let found = try await store.withSession { try await CatalogRepository.datacenters(ids: ids, on: $0) }
+        return Dictionary(found.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+    }
+
     /// A patch panel as loaded by operators.
     public struct PanelSpec: Sendable, Codable {
         /// The datacenter: our id (`pdb-42`)…

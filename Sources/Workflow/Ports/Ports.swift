@@ -145,8 +145,7 @@ public struct Ports: Sendable {
 
     /// A company's ports.
     public func ports(of companyID: String, by principal: Principal) async throws -> [CustomerPort] {
-        _ = try await companies.access(companyID, by: principal)
-        return try await store.withSession { try await PortRepository.ports(companyID: companyID, on: $0) }
+        try await companies.reading(companyID, by: principal) { database, _ in try await PortRepository.ports(companyID: companyID, on: database) }
     }
 
     /// Cancels a port: its position is freed and its LOAs revoked.

@@ -1,6 +1,7 @@
 import Foundation
 public import Intake
 public import Store
+import SQLKit
 
 /// What customers and reviewers read about a certificate. A company's members see its own
 /// certificates (status, outcome, their document's text and pages); reviewers and operators
@@ -16,15 +17,17 @@ public struct CertificateViews: Sendable {
 
     /// A certificate the caller may see.
     public func certificate(_ id: String, by principal: Principal) async throws -> CertificateRecord {
-        guard let record = try await queue.store.withSession({ try await CertificateRepository.certificate(id: id, on: $0) }) else {
+        try await queue.store.withSession { try await Self.certificate(id, by: principal, on: $0) }
+    }
+
+    /// The certificate read on `database`, if the caller may see it: a member of its company,
+    /// or staff; `not_found` otherwise, as for an unknown id.
+    static func certificate(_ id: String, by principal: Principal, on database: any SQLDatabase) async throws -> CertificateRecord {
+        guard let record = try await CertificateRepository.certificate(id: id, on: database) else {
             throw WorkflowError.notFound("certificate")
         }
-        if case .user = principal {
-            do {
-                _ = try await queue.intake.companies.access(record.companyID, by: principal)
-            } catch let error as WorkflowError where error.kind == .notFound {
-                throw WorkflowError.notFound("certificate")
-            }
+        if case .user = principal, try await Companies.view(record.companyID, by: principal, on: database) == nil {
+            throw WorkflowError.notFound("certificate")
         }
         return record
     }
@@ -32,8 +35,10 @@ public struct CertificateViews: Sendable {
     /// The decisions customers may read: outcome, reason code and message, never the notes,
     /// and not a first approval that still waits for its confirmation.
     public func customerDecisions(_ id: String, by principal: Principal) async throws -> [DecisionRecord] {
-        let record = try await certificate(id, by: principal)
-        return try await queue.store.withSession { try await DecisionRepository.decisions(certificateID: id, on: $0) }
+        let (record, decisions) = try await queue.store.withSession { database in
+            (try await Self.certificate(id, by: principal, on: database), try await DecisionRepository.decisions(certificateID: id, on: database))
+        }
+        return decisions
             .filter { record.status != .awaitingConfirmation || $0.outcome != "approve" }
             .map { var decision = $0; decision.internalNote = nil; return decision }
     }
