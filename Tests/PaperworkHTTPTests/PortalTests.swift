@@ -18,6 +18,31 @@ struct PortalTests {
         #expect(PortalTexts.language(cookie: nil, acceptLanguage: nil) == "en")
     }
 
+    @Test("templates get their texts written in once per language, escaped as Mustache escapes, never read as tags")
+    func localizedTemplates() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("portal-texts-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder + "/strings", withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try #"{"greeting": "Hello <b>{{name}}</b> & 'you'"}"#.write(toFile: folder + "/strings/en.json", atomically: true, encoding: .utf8)
+        try #"{"greeting": "Bonjour « {name} »"}"#.write(toFile: folder + "/strings/fr.json", atomically: true, encoding: .utf8)
+        try "<p>{{t.greeting}}</p><p>{{ t.missing_key }}</p><p>{{name}}</p>".write(toFile: folder + "/page.mustache", atomically: true, encoding: .utf8)
+        let texts = try PortalTexts(directory: folder)
+
+        let english = try texts.localizedLibrary(directory: folder, language: "en").render(["name": "<Ada>"], withTemplate: "page")
+        #expect(english == "<p>Hello &lt;b&gt;&#123;&#123;name&#125;&#125;&lt;/b&gt; &amp; &#39;you&#39;</p><p>missing_key</p><p>&lt;Ada&gt;</p>")
+        let french = try texts.localizedLibrary(directory: folder, language: "fr").render(["name": "Ada"], withTemplate: "page")
+        #expect(french == "<p>Bonjour « &#123;name&#125; »</p><p>missing_key</p><p>Ada</p>")
+    }
+
+    @Test("the country list marks the chosen country, and only that one; an unknown code marks none")
+    func chosenCountry() {
+        let options = CountryOptions(#"<option value="DE">Allemagne</option><option value="FR">France</option><option value="GB">Royaume-Uni</option>"#)
+        #expect(options.selecting("FR") == #"<option value="DE">Allemagne</option><option value="FR" selected>France</option><option value="GB">Royaume-Uni</option>"#)
+        #expect(options.selecting("GB").hasSuffix(#"<option value="GB" selected>Royaume-Uni</option>"#))
+        #expect(options.selecting("XX") == options.html)
+        #expect(options.selecting("") == options.html)
+    }
+
     @Test("the language switch only sends back to a path on this site", arguments: [
         ("/account", "/account"), ("/companies/new", "/companies/new"), ("//evil.example", "/"), ("https://evil.example", "/"),
         ("/\\evil.example", "/"), ("/a\r\nSet-Cookie: x=1", "/"), ("", "/"),
