@@ -59,7 +59,8 @@ let package = Package(
         .systemLibrary(name: "CPangoCairo", pkgConfig: "pangocairo", providers: [.apt(["libpango1.0-dev"])]),
         .systemLibrary(name: "CTurboJPEG", pkgConfig: "libturbojpeg", providers: [.apt(["libturbojpeg0-dev"])]),
         .systemLibrary(name: "CQREncode", pkgConfig: "libqrencode", providers: [.apt(["libqrencode-dev"])]),
-        .systemLibrary(name: "CTesseract", pkgConfig: "tesseract", providers: [.apt(["libtesseract-dev"])]),
+        // Headers only: libtesseract is opened with dlopen by the OCR workers (see TesseractLibrary).
+        .systemLibrary(name: "CTesseract", providers: [.apt(["libtesseract-dev"])]),
 
         .target(name: "CSandbox"),
 

@@ -36,8 +36,11 @@ struct Recognition {
 /// threads at once: each engine is used under ``engines``' lock only. A few sets at most are
 /// kept (a worker sees a few countries); the least recently used is ended beyond that.
 enum TextRecognizer {
-    /// Tesseract's version, e.g. `5.3.0`.
-    static var version: String { String(cString: TessVersion()) }
+    /// Tesseract's version, e.g. `5.3.0`; nil when libtesseract cannot be opened.
+    static var version: String? {
+        guard case let .success(tesseract) = TesseractLibrary.loaded, let version = tesseract.version() else { return nil }
+        return String(cString: version)
+    }
 
     /// How many language sets stay initialised in one process.
     static let maxWarmEngines = 4
@@ -105,6 +108,7 @@ private struct EngineFailure: Error {
 
 /// One initialised `TessBaseAPI`. Used only under ``TextRecognizer``'s lock.
 private final class Engine {
+    let tesseract: TesseractLibrary
     let handle: OpaquePointer
     let languages: String
 
@@ -114,46 +118,52 @@ private final class Engine {
             let missing = languages.filter { !TextRecognizer.installedLanguages.contains($0) }
             throw EngineFailure(message: "the OCR languages \(missing.joined(separator: ", ")) are not installed (tesseract-ocr-\(missing.first ?? "eng"))")
         }
-        guard let handle = TessBaseAPICreate() else { throw EngineFailure(message: "the OCR engine could not be created") }
+        let tesseract: TesseractLibrary
+        switch TesseractLibrary.loaded {
+        case let .success(library): tesseract = library
+        case let .failure(failure): throw EngineFailure(message: failure.message)
+        }
+        guard let handle = tesseract.create() else { throw EngineFailure(message: "the OCR engine could not be created") }
         // Tesseract's own chatter ("Estimating resolution as …") goes nowhere: a worker's stderr
         // is the operator's log.
-        _ = TessBaseAPISetVariable(handle, "debug_file", "/dev/null")
+        _ = tesseract.setVariable(handle, "debug_file", "/dev/null")
         // OEM_DEFAULT: what the `tesseract` command uses, so both read a page the same way.
-        guard TessBaseAPIInit2(handle, nil, joined, OEM_DEFAULT) == 0 else {
-            TessBaseAPIDelete(handle)
+        guard tesseract.initialize(handle, nil, joined, OEM_DEFAULT) == 0 else {
+            tesseract.delete(handle)
             throw EngineFailure(message: "the OCR engine could not load the languages \(joined)")
         }
-        _ = TessBaseAPISetVariable(handle, "debug_file", "/dev/null")
-        TessBaseAPISetPageSegMode(handle, PSM_AUTO)
+        _ = tesseract.setVariable(handle, "debug_file", "/dev/null")
+        tesseract.setPageSegMode(handle, PSM_AUTO)
+        self.tesseract = tesseract
         self.handle = handle
         self.languages = joined
     }
 
     deinit {
-        TessBaseAPIEnd(handle)
-        TessBaseAPIDelete(handle)
+        tesseract.end(handle)
+        tesseract.delete(handle)
     }
 
     func recognize(_ image: GrayImage, timeLimit: Double) -> Recognition.Outcome {
-        defer { TessBaseAPIClear(handle) }
+        defer { tesseract.clear(handle) }
         image.pixels.withUnsafeBufferPointer { pixels in
-            TessBaseAPISetImage(handle, pixels.baseAddress, Int32(image.width), Int32(image.height), 1, Int32(image.width))
+            tesseract.setImage(handle, pixels.baseAddress, Int32(image.width), Int32(image.height), 1, Int32(image.width))
         }
-        if let dotsPerInch = image.dotsPerInch { TessBaseAPISetSourceResolution(handle, Int32(dotsPerInch)) }
-        guard let monitor = TessMonitorCreate() else { return .failed("the OCR engine could not start a page") }
-        defer { TessMonitorDelete(monitor) }
+        if let dotsPerInch = image.dotsPerInch { tesseract.setSourceResolution(handle, Int32(dotsPerInch)) }
+        guard let monitor = tesseract.monitorCreate() else { return .failed("the OCR engine could not start a page") }
+        defer { tesseract.monitorDelete(monitor) }
         let milliseconds = Int32(clamping: Int((max(timeLimit, 0.001) * 1000).rounded(.up)))
-        TessMonitorSetDeadlineMSecs(monitor, milliseconds)
+        tesseract.monitorSetDeadline(monitor, milliseconds)
         let start = ContinuousClock.now
-        guard TessBaseAPIRecognize(handle, monitor) == 0 else {
+        guard tesseract.recognize(handle, monitor) == 0 else {
             // Recognize fails when the deadline cut it short, or on a picture it cannot lay out.
             let (seconds, attoseconds) = (ContinuousClock.now - start).components
             let elapsed = Double(seconds) + Double(attoseconds) / 1e18
             return elapsed >= timeLimit * 0.95 ? .timedOut : .failed("the OCR engine could not read the page")
         }
-        guard let text = TessBaseAPIGetUTF8Text(handle) else { return .recognized(text: "", confidence: 0) }
-        defer { TessDeleteText(text) }
-        let confidence = Int(TessBaseAPIMeanTextConf(handle))
+        guard let text = tesseract.utf8Text(handle) else { return .recognized(text: "", confidence: 0) }
+        defer { tesseract.deleteText(text) }
+        let confidence = Int(tesseract.meanTextConfidence(handle))
         return .recognized(text: String(cString: text), confidence: max(0, min(100, confidence)))
     }
 }
