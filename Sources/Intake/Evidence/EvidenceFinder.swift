@@ -57,7 +57,7 @@ public enum EvidenceFinder {
             guard searching else { continue }
             let collapsed = Folding.collapsed(text.lower)
             if let name, name.isSearchable {
-                nameHits.record(page: pageNumber, name.search(collapsed: collapsed, tokens: Folding.canonicalNameTokens(text.lower).tokens))
+                nameHits.record(page: pageNumber, name.search(collapsed: collapsed) { Folding.canonicalNameTokens(text.lower).tokens })
             }
             if let number, number.isSearchable {
                 numberHits.record(page: pageNumber, number.search(collapsed: collapsed, stream: NumberStream(collapsed)))

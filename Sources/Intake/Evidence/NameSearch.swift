@@ -40,11 +40,19 @@ extension EvidenceFinder {
             return core
         }
 
-        func search(collapsed: [Unicode.Scalar], tokens: [String]) -> PageResult {
+        /// What this page shows of the name. `tokens` (the page's words, costly to make) are
+        /// made only when the exact name is not on the page: where it is, the page is a whole
+        /// match, and then no page's fallback counts (``Hits/match(declared:fallback:)``).
+        func search(collapsed: [Unicode.Scalar], tokens: () -> [String]) -> PageResult {
             var result = PageResult()
             result.exact = exact.occurs(in: collapsed)
+            guard !result.exact else {
+                result.normalized = true
+                return result
+            }
+            let tokens = tokens()
             // Token sequences match only whole words, so word boundaries come for free.
-            result.normalized = result.exact || whole.contains(in: tokens) { _ in true }
+            result.normalized = whole.contains(in: tokens) { _ in true }
             if let core { result.fallback = core.contains(in: tokens) { _ in true } }
             return result
         }
