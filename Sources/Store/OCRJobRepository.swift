@@ -144,6 +144,22 @@ public enum OCRJobRepository {
             .returning("certificate_id").first(decoding: Row.self) != nil
     }
 
+    /// The stored inspections of other certificates with the same file (SHA-256) whose OCR job
+    /// is done (and ended after `finishedSince`, when given), newest first, at most
+    /// `limit`: a finished OCR of identical bytes can be reused.
+    public static func finishedInspections(sha256: String, except certificateID: String, finishedSince: String? = nil, limit: Int = 3, on database: any SQLDatabase) async throws -> [String] {
+        struct Row: Decodable { var inspection: String? }
+        let query = database.select().column(SQLColumn("inspection", table: "certificates")).from("certificates")
+            .join("ocr_jobs", on: SQLColumn("certificate_id", table: "ocr_jobs"), .equal, SQLColumn("id", table: "certificates"))
+            .where(SQLColumn("sha256", table: "certificates"), .equal, SQLBind(sha256))
+            .where(SQLColumn("id", table: "certificates"), .notEqual, SQLBind(certificateID))
+            .where(SQLColumn("state", table: "ocr_jobs"), .equal, SQLBind(OCRJobState.done.rawValue))
+        if let finishedSince { query.where(SQLColumn("finished_at", table: "ocr_jobs"), .greaterThan, SQLBind(finishedSince)) }
+        return try await query.orderBy(SQLColumn("finished_at", table: "ocr_jobs") as any SQLExpression, SQLDirection.descending)
+            .limit(limit)
+            .all(decoding: Row.self).compactMap(\.inspection)
+    }
+
     /// A certificate's job, if it has one.
     public static func job(certificateID: String, on database: any SQLDatabase) async throws -> OCRJobRecord? {
         try await database.select().columns(columns.map { SQLColumn($0) }).from("ocr_jobs")

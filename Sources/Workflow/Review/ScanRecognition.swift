@@ -130,6 +130,19 @@ public struct ScanRecognition: Sendable {
         pages.languages = OCRLanguages.forCountry(material.company?.country)
         let claims = CompanyClaims(legalName: material.company?.legalName, registrationNumber: material.company?.registrationNumber, country: material.company?.country)
 
+        // The same bytes already read for another certificate, in the same languages: OCR of
+        // identical pages gives the same text, so its pages are reused and only the evidence
+        // is searched for again, for this company. Customers often upload one scan again (after
+        // "more information needed", or to a second company); each read costs seconds of CPU.
+        // A revalidation run reads again on purpose (a newer engine or models), so its jobs
+        // reuse only what the same run read after they were queued.
+        let finishedSince = job.reason == "upload" ? nil : job.availableAt
+        if let ownInspection = try? JSONDecoder().decode(Inspection.self, from: Data(storedJSON.utf8)),
+           let reused = try await Self.finishedOCR(of: material.certificate, languages: pages.languages, finishedSince: finishedSince, on: store) {
+            Counter(label: "paperwork_ocr_reused_total", factory: metricsFactory).increment()
+            return try await record(job, as: owner, into: ownInspection, ocr: reused, evidence: CertificateInspector.evidence(claims, fromOCR: reused))
+        }
+
         // The lease is renewed while the worker reads, so a long scan is never taken twice.
         let renewal = Task { [store, policy, clock] in
             while !Task.isCancelled {
@@ -154,10 +167,31 @@ public struct ScanRecognition: Sendable {
         }
         // The OCR and its evidence join what intake stored at upload (its signals were judged
         // on the day received); a stored inspection that cannot be read is replaced by this one.
-        var stored = (try? JSONDecoder().decode(Inspection.self, from: Data(storedJSON.utf8))) ?? read
+        let stored = (try? JSONDecoder().decode(Inspection.self, from: Data(storedJSON.utf8))) ?? read
+        return try await record(job, as: owner, into: stored, ocr: read.ocr, evidence: read.ocr.isEmpty ? nil : read.evidence)
+    }
+
+    /// The pages of a finished OCR of the same file in `languages` (ended after `finishedSince`,
+    /// when given), every page recognised; nil when there is none.
+    private static func finishedOCR(of certificate: CertificateRecord, languages: [String], finishedSince: String?, on store: Store) async throws -> [PageOCR]? {
+        let others = try await store.withSession {
+            try await OCRJobRepository.finishedInspections(sha256: certificate.sha256, except: certificate.id, finishedSince: finishedSince, on: $0)
+        }
+        for json in others {
+            guard let other = try? JSONDecoder().decode(Inspection.self, from: Data(json.utf8)), !other.ocr.isEmpty,
+                  other.ocr.allSatisfy({ $0.status == .recognized && $0.languages == languages }) else { continue }
+            return other.ocr
+        }
+        return nil
+    }
+
+    /// Stores `ocr` (and `evidence`, when given) into the certificate's inspection and ends the
+    /// job as done, if this owner still holds it.
+    private func record(_ job: OCRJobRecord, as owner: String, into inspection: Inspection, ocr: [PageOCR], evidence: Evidence?) async throws -> Outcome {
+        var stored = inspection
         stored.previews = []
-        stored.ocr = read.ocr
-        if !read.ocr.isEmpty { stored.evidence = read.evidence }
+        stored.ocr = ocr
+        if let evidence { stored.evidence = evidence }
         let json = String(decoding: try JSONEncoder().encode(stored), as: UTF8.self)
         let now = Timestamp.format(clock())
         let recorded = try await store.transaction { database in
