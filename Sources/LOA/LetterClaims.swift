@@ -9,6 +9,7 @@ import X509
 /// Only fields printed on the letter, the same in every rendition (no language, no paper
 /// size); `exp` is the end of the last valid day (UTC), so a JWT library refuses an expired
 /// letter by itself. Whether it was revoked or superseded since is `/verify`'s to say.
+@dynamicMemberLookup
 public struct LetterClaims: JWTPayload, Equatable {
     /// Who signed: the service's public address.
     public var iss: IssuerClaim
@@ -18,42 +19,13 @@ public struct LetterClaims: JWTPayload, Equatable {
     public var iat: IssuedAtClaim
     /// The end of its last valid day.
     public var exp: ExpirationClaim
-    /// Issue date, `YYYY-MM-DD`.
-    public var issueDate: String
-    /// Last valid day, `YYYY-MM-DD`.
-    public var expiryDate: String
-    /// The issuer's legal name.
-    public var issuer: String
-    /// The company authorized to order the cross-connect.
-    public var authorizedParty: String
-    /// The datacenter.
-    public var facility: String
-    /// Its address, as printed.
-    public var facilityAddress: [String]
-    /// Cage or suite.
-    public var cage: String
-    /// Cabinet.
-    public var cabinet: String
-    /// Patch panel.
-    public var patchPanel: String
-    /// Port positions on the panel.
-    public var portPositions: String
-    /// `single_mode_fiber` or `multi_mode_fiber`.
-    public var media: String
-    /// `LC` or `SC`.
-    public var connector: String
-    /// The port's speed.
-    public var speed: String
-    /// The service id.
-    public var serviceID: String
+    /// Everything printed on the letter, as claims of the same names (`issue_date`, …).
+    public var printed: PrintedFields
     /// Where a person checks it.
     public var verifyURL: String
 
     enum CodingKeys: String, CodingKey {
-        case iss, sub, iat, exp
-        case issueDate = "issue_date", expiryDate = "expiry_date", issuer, authorizedParty = "authorized_party"
-        case facility, facilityAddress = "facility_address", cage, cabinet, patchPanel = "patch_panel"
-        case portPositions = "port_positions", media, connector, speed, serviceID = "service_id", verifyURL = "verify_url"
+        case iss, sub, iat, exp, verifyURL = "verify_url"
     }
 
     /// The claims of `letter`, issued at `issuedAt` by the service at `publicURL`.
@@ -66,21 +38,36 @@ public struct LetterClaims: JWTPayload, Equatable {
         var utc = Calendar(identifier: .gregorian)
         utc.timeZone = TimeZone(identifier: "UTC")!
         exp = ExpirationClaim(value: utc.date(from: end) ?? issuedAt)
-        issueDate = letter.issueDate.description
-        expiryDate = letter.expiryDate.description
-        issuer = letter.issuer.legalName
-        authorizedParty = letter.authorizedParty
-        facility = letter.facility.name
-        facilityAddress = letter.facility.addressLines
-        cage = letter.cage
-        cabinet = letter.cabinet
-        patchPanel = letter.patchPanel
-        portPositions = letter.portPositions
-        media = letter.media.rawValue
-        connector = letter.connector.rawValue
-        speed = letter.speed.rawValue
-        serviceID = letter.serviceID
+        printed = PrintedFields(letter)
         verifyURL = letter.verificationURL
+    }
+
+    /// The printed fields are claims of their own, beside the registered ones (one flat object).
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        iss = try container.decode(IssuerClaim.self, forKey: .iss)
+        sub = try container.decode(SubjectClaim.self, forKey: .sub)
+        iat = try container.decode(IssuedAtClaim.self, forKey: .iat)
+        exp = try container.decode(ExpirationClaim.self, forKey: .exp)
+        verifyURL = try container.decode(String.self, forKey: .verifyURL)
+        printed = try PrintedFields(from: decoder)
+    }
+
+    /// One flat object: the registered claims, `verify_url` and the printed fields.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(iss, forKey: .iss)
+        try container.encode(sub, forKey: .sub)
+        try container.encode(iat, forKey: .iat)
+        try container.encode(exp, forKey: .exp)
+        try container.encode(verifyURL, forKey: .verifyURL)
+        try printed.encode(to: encoder)
+    }
+
+    /// A printed field by name (`claims.serviceID`).
+    public subscript<Value>(dynamicMember keyPath: WritableKeyPath<PrintedFields, Value>) -> Value {
+        get { printed[keyPath: keyPath] }
+        set { printed[keyPath: keyPath] = newValue }
     }
 
     /// A letter past its last day is refused.

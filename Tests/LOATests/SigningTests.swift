@@ -229,6 +229,19 @@ struct SigningTests {
         #expect(refused?.code == LOAError.Code.jwsInvalid)
     }
 
+    @Test("the JWS's claims are one flat object: the registered claims, verify_url and every printed field under its snake-case name")
+    func claimsAreFlat() throws {
+        let letter = try LetterOfAuthorization.sample()
+        let claims = LetterClaims(letter, issuedAt: Date(timeIntervalSince1970: 1_800_000_000), publicURL: "https://paperwork.example")
+        let object = try #require(try JSONSerialization.jsonObject(with: JSONEncoder().encode(claims)) as? [String: Any])
+        #expect(Set(object.keys) == [
+            "iss", "sub", "iat", "exp", "verify_url", "issue_date", "expiry_date", "issuer", "authorized_party", "facility", "facility_address",
+            "cage", "cabinet", "patch_panel", "port_positions", "media", "connector", "speed", "service_id",
+        ])
+        #expect(object["sub"] as? String == letter.id && object["service_id"] as? String == letter.serviceID)
+        #expect(try JSONDecoder().decode(LetterClaims.self, from: JSONEncoder().encode(claims)) == claims)
+    }
+
     @Test("the verifier says whether the signer is one the caller trusts")
     func trust() async throws {
         let signer = try SigningIdentity.generateDevelopment(organization: "Northwind Connect Ltd")

@@ -376,65 +376,37 @@ extension Ports {
     }
 }
 
-/// The fields printed on an LOA, as the verification page shows them.
+/// The fields printed on an LOA, as the verification page shows them: the letter's id and
+/// its ``PrintedFields``, in one flat JSON object (as stored with each letter since issue).
+@dynamicMemberLookup
 public struct PrintedLetter: Sendable, Codable {
     /// The LOA id.
     public var id: String
-    /// Issue date (`YYYY-MM-DD`).
-    public var issueDate: String
-    /// Last valid day.
-    public var expiryDate: String
-    /// The issuer's legal name.
-    public var issuer: String
-    /// The authorized party.
-    public var authorizedParty: String
-    /// The facility's name.
-    public var facility: String
-    /// The facility's address.
-    public var facilityAddress: [String]
-    /// Cage or suite.
-    public var cage: String
-    /// Cabinet.
-    public var cabinet: String
-    /// Patch panel.
-    public var patchPanel: String
-    /// CustomerPort positions.
-    public var portPositions: String
-    /// Media.
-    public var media: String
-    /// Connector.
-    public var connector: String
-    /// Speed.
-    public var speed: String
-    /// Service id.
-    public var serviceID: String
+    /// Everything else printed on it.
+    public var fields: PrintedFields
+
+    enum CodingKeys: String, CodingKey {
+        case id
+    }
 
     init(_ letter: LetterOfAuthorization) {
         id = letter.id
-        issueDate = letter.issueDate.description
-        expiryDate = letter.expiryDate.description
-        issuer = letter.issuer.legalName
-        authorizedParty = letter.authorizedParty
-        facility = letter.facility.name
-        facilityAddress = letter.facility.addressLines
-        cage = letter.cage
-        cabinet = letter.cabinet
-        patchPanel = letter.patchPanel
-        portPositions = letter.portPositions
-        media = letter.media.rawValue
-        connector = letter.connector.rawValue
-        speed = letter.speed.rawValue
-        serviceID = letter.serviceID
+        fields = PrintedFields(letter)
     }
 
-    enum CodingKeys: String, CodingKey {
-        case id, issuer, facility, cage, cabinet, media, connector, speed
-        case issueDate = "issue_date"
-        case expiryDate = "expiry_date"
-        case authorizedParty = "authorized_party"
-        case facilityAddress = "facility_address"
-        case patchPanel = "patch_panel"
-        case portPositions = "port_positions"
-        case serviceID = "service_id"
+    public init(from decoder: any Decoder) throws {
+        id = try decoder.container(keyedBy: CodingKeys.self).decode(String.self, forKey: .id)
+        fields = try PrintedFields(from: decoder)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(id, forKey: .id)
+        try fields.encode(to: encoder)
+    }
+
+    /// A printed field by name (`letter.serviceID`).
+    public subscript<Value>(dynamicMember keyPath: KeyPath<PrintedFields, Value>) -> Value {
+        fields[keyPath: keyPath]
     }
 }
