@@ -47,7 +47,9 @@ public final class Store: Sendable {
     static let sqliteConnectionsPerEventLoop = 16
 
     private enum Pools: Sendable {
-        case sqlite(SharedPool<DurableSQLiteSource>)
+        /// Readers, and the writer's own connections on a thread of their own: a commit's
+        /// fsync then never holds one of the threads every read waits for.
+        case sqlite(readers: SharedPool<DurableSQLiteSource>, writer: SharedPool<DurableSQLiteSource>, writerThread: NIOThreadPool)
         case postgres(SharedPool<PostgresConnectionSource>)
     }
 
@@ -59,13 +61,21 @@ public final class Store: Sendable {
         case let .sqlite(path):
             let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-            let source = DurableSQLiteSource(path: path)
+            let source = DurableSQLiteSource(path: path, threadPool: .singleton)
             // A connection stays checked out while its task waits its turn on the executor, so
             // under load a small pool, not the CPU, is what requests queue for: with 2 per loop,
             // 50 busy portal sessions left a fifth of the two cores idle and doubled the p99.
             // SQLite connections are a file handle and a lazily filled page cache each.
             let pool = EventLoopGroupConnectionPool(source: source, maxConnectionsPerEventLoop: Self.sqliteConnectionsPerEventLoop, pruneInterval: nil, logger: logger, on: group)
-            let store = Store(dialect: .sqlite, location: location, blobs: try FileBlobStore(directory: dataDirectory + "/blobs"), pools: .sqlite(SharedPool(pool)), logger: logger)
+            // Writers take turns (`writers`), so one connection per event loop is enough; its
+            // thread runs the commits (and their fsyncs) away from the readers' threads.
+            let writerThread = NIOThreadPool(numberOfThreads: 1)
+            writerThread.start()
+            let writer = EventLoopGroupConnectionPool(source: DurableSQLiteSource(path: path, threadPool: writerThread), maxConnectionsPerEventLoop: 1, pruneInterval: nil, logger: logger, on: group)
+            let store = Store(
+                dialect: .sqlite, location: location, blobs: try FileBlobStore(directory: dataDirectory + "/blobs"),
+                pools: .sqlite(readers: SharedPool(pool), writer: SharedPool(writer), writerThread: writerThread), logger: logger
+            )
             // WAL is a property of the file: set it once, before anything else runs.
             try await store.withSession { try await $0.raw("PRAGMA journal_mode = WAL").run() }
             return store
@@ -91,12 +101,25 @@ public final class Store: Sendable {
     @discardableResult
     public func withSession<Result: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> Result) async throws -> Result {
         switch pools {
-        case let .sqlite(shared):
-            return try await shared.pool.withConnection(logger: logger) { connection in
-                connection.eventLoop.makeFutureWithTask { try await body(connection.sql()) }
-            }.get()
+        case let .sqlite(readers, _, _):
+            return try await Self.withConnection(of: readers, logger: logger, body)
         case let .postgres(shared):
             return try await shared.pool.database(logger: logger).sql().withSession(body)
+        }
+    }
+
+    private static func withConnection<Result: Sendable>(of shared: SharedPool<DurableSQLiteSource>, logger: Logger,
+                                                         _ body: @escaping @Sendable (any SQLDatabase) async throws -> Result) async throws -> Result {
+        try await shared.pool.withConnection(logger: logger) { connection in
+            connection.eventLoop.makeFutureWithTask { try await body(connection.sql()) }
+        }.get()
+    }
+
+    /// One connection for a write: the writer's on SQLite, any on PostgreSQL.
+    private func withWriter<Result: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> Result) async throws -> Result {
+        switch pools {
+        case let .sqlite(_, writer, _): try await Self.withConnection(of: writer, logger: logger, body)
+        case .postgres: try await withSession(body)
         }
     }
 
@@ -109,7 +132,7 @@ public final class Store: Sendable {
         let serialized = dialect == .sqlite
         if serialized { await writers.enter() }
         do {
-            let result = try await withSession { database in
+            let result = try await withWriter { database in
                 try await database.raw(SQLQueryString(begin)).run()
                 do {
                     let result = try await body(database)
@@ -136,7 +159,10 @@ public final class Store: Sendable {
     /// Closes every connection.
     public func close() async {
         switch pools {
-        case let .sqlite(shared): try? await shared.pool.shutdownAsync()
+        case let .sqlite(readers, writer, writerThread):
+            try? await readers.pool.shutdownAsync()
+            try? await writer.pool.shutdownAsync()
+            try? await writerThread.shutdownGracefully()
         case let .postgres(shared): try? await shared.pool.shutdownAsync()
         }
     }
@@ -148,8 +174,8 @@ public final class Store: Sendable {
 struct DurableSQLiteSource: ConnectionPoolSource, Sendable {
     let base: SQLiteConnectionSource
 
-    init(path: String) {
-        base = SQLiteConnectionSource(configuration: SQLiteConfiguration(storage: .file(path: path), enableForeignKeys: true))
+    init(path: String, threadPool: NIOThreadPool) {
+        base = SQLiteConnectionSource(configuration: SQLiteConfiguration(storage: .file(path: path), enableForeignKeys: true), threadPool: threadPool)
     }
 
     func makeConnection(logger: Logger, on eventLoop: any EventLoop) -> EventLoopFuture<SQLiteConnection> {
