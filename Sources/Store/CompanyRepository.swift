@@ -71,6 +71,30 @@ public enum CompanyRepository {
         return (company, membership)
     }
 
+    /// A user's companies with their membership in each, oldest company first, in one
+    /// statement (every portal page asks it, so it is raw SQL: no builder to serialise).
+    public static func companiesWithMemberships(ofUser userID: String, on database: any SQLDatabase) async throws -> [(Company, Membership)] {
+        struct Joined: Decodable {
+            var member_role: String
+            var member_extra_permissions: String
+            var member_created_at: String
+        }
+        return try await database.raw("""
+            SELECT c.id, c.legal_name, c.country, c.registration_number, c.company_type, c.distributor, c.status, c.created_at, c.updated_at,
+                   m.role AS member_role, m.extra_permissions AS member_extra_permissions, m.created_at AS member_created_at
+            FROM memberships m JOIN companies c ON c.id = m.company_id
+            WHERE m.user_id = \(bind: userID)
+            ORDER BY c.created_at, c.id
+            """).all().map { row in
+            let company = try row.decode(model: Row.self).company
+            let joined = try row.decode(model: Joined.self)
+            let membership = MembershipRepository.Row(
+                company_id: company.id, user_id: userID, role: joined.member_role, extra_permissions: joined.member_extra_permissions, created_at: joined.member_created_at
+            ).membership
+            return (company, membership)
+        }
+    }
+
     /// A registration number as compared across companies: upper case, without the spaces,
     /// dots, dashes and slashes people type differently. Indexed (migration 12).
     static let registrationKeySQL = "UPPER(REPLACE(REPLACE(REPLACE(REPLACE(registration_number, ' ', ''), '.', ''), '-', ''), '/', ''))"
@@ -85,15 +109,6 @@ public enum CompanyRepository {
             WHERE country = \(bind: country) AND \(unsafeRaw: registrationKeySQL) = \(bind: key) AND id <> \(bind: companyID)
             ORDER BY created_at, id LIMIT \(unsafeRaw: String(max(1, limit)))
             """).all(decoding: Row.self).map(\.company)
-    }
-
-    /// The companies a user belongs to, oldest first.
-    public static func companies(ofUser userID: String, on database: any SQLDatabase) async throws -> [Company] {
-        try await database.select().columns(columns.map { SQLColumn($0, table: "companies") }).from("companies")
-            .join("memberships", on: SQLColumn("company_id", table: "memberships"), .equal, SQLColumn("id", table: "companies"))
-            .where(SQLColumn("user_id", table: "memberships"), .equal, SQLBind(userID))
-            .orderBy(SQLColumn("created_at", table: "companies")).orderBy(SQLColumn("id", table: "companies"))
-            .all(decoding: Row.self).map(\.company)
     }
 
     /// Every company (for staff), optionally of one status, oldest first, one page at a time.

@@ -18,7 +18,7 @@ struct PortalTests {
         #expect(PortalTexts.language(cookie: nil, acceptLanguage: nil) == "en")
     }
 
-    @Test("templates get their texts written in once per language, escaped as Mustache escapes, never read as tags")
+    @Test("templates get their texts written in once per language, escaped as Mustache escapes, never read as tags; values are escaped too")
     func localizedTemplates() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("portal-texts-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: folder + "/strings", withIntermediateDirectories: true)
@@ -28,8 +28,8 @@ struct PortalTests {
         try "<p>{{t.greeting}}</p><p>{{ t.missing_key }}</p><p>{{name}}</p>".write(toFile: folder + "/page.mustache", atomically: true, encoding: .utf8)
         let texts = try PortalTexts(directory: folder)
 
-        let english = try texts.localizedLibrary(directory: folder, language: "en").render(["name": "<Ada>"], withTemplate: "page")
-        #expect(english == "<p>Hello &lt;b&gt;&#123;&#123;name&#125;&#125;&lt;/b&gt; &amp; &#39;you&#39;</p><p>missing_key</p><p>&lt;Ada&gt;</p>")
+        let english = try texts.localizedLibrary(directory: folder, language: "en").render(["name": #"<Ada & "Bob"'s>"#], withTemplate: "page")
+        #expect(english == "<p>Hello &lt;b&gt;&#123;&#123;name&#125;&#125;&lt;/b&gt; &amp; &#39;you&#39;</p><p>missing_key</p><p>&lt;Ada &amp; &quot;Bob&quot;&#39;s&gt;</p>")
         let french = try texts.localizedLibrary(directory: folder, language: "fr").render(["name": "Ada"], withTemplate: "page")
         #expect(french == "<p>Bonjour « &#123;name&#125; »</p><p>missing_key</p><p>Ada</p>")
     }

@@ -103,10 +103,9 @@ public struct Companies: Sendable {
 
     /// A member's companies with their memberships.
     static func views(ofUser userID: String, status: CompanyStatus?, on database: any SQLDatabase) async throws -> [View] {
-        let memberships = Dictionary(try await MembershipRepository.memberships(ofUser: userID, on: database).map { ($0.companyID, $0) }, uniquingKeysWith: { first, _ in first })
-        return try await CompanyRepository.companies(ofUser: userID, on: database)
-            .filter { status == nil || $0.status == status }
-            .map { View(company: $0, membership: memberships[$0.id]) }
+        try await CompanyRepository.companiesWithMemberships(ofUser: userID, on: database)
+            .filter { status == nil || $0.0.status == status }
+            .map { View(company: $0.0, membership: $0.1) }
     }
 
     /// The companies a caller sees: their own, or (staff) every one, optionally by status.
