@@ -72,7 +72,7 @@ struct PortalTexts: Sendable {
                 throw WorkflowError(.invalid, code: "portal_template_missing", "the portal template \(directory)/\(file) is not readable UTF-8")
             }
             let localized = source.replacing(/\{\{\s*t\.([A-Za-z0-9_]+)\s*\}\}/) { match in
-                Self.escaped(table[String(match.output.1)] ?? String(match.output.1))
+                PortalHTML.escape(table[String(match.output.1)] ?? String(match.output.1), braces: true)
             }
             do {
                 try library.register("{{% CONTENT_TYPE: \(PortalHTML.name)}}" + localized, named: String(file.dropLast(".mustache".count)))
@@ -81,26 +81,6 @@ struct PortalTexts: Sendable {
             }
         }
         return library
-    }
-
-    /// `text` as `{{…}}` would print it (`&`, `<`, `>`, `"`, `'` escaped), with `{` and `}` as
-    /// character references so a text never reads as a Mustache tag.
-    static func escaped(_ text: String) -> String {
-        var escaped = ""
-        escaped.reserveCapacity(text.utf8.count)
-        for character in text.unicodeScalars {
-            switch character {
-            case "&": escaped += "&amp;"
-            case "<": escaped += "&lt;"
-            case ">": escaped += "&gt;"
-            case "\"": escaped += "&quot;"
-            case "'": escaped += "&#39;"
-            case "{": escaped += "&#123;"
-            case "}": escaped += "&#125;"
-            default: escaped.unicodeScalars.append(character)
-            }
-        }
-        return escaped
     }
 
     /// A country's name in `language`, the code itself for an unknown one.
@@ -146,28 +126,45 @@ struct PortalTexts: Sendable {
     }
 }
 
-/// HTML escaping for the portal's `{{values}}`: the characters Mustache's own HTML type
-/// escapes (`&`, `<`, `>`, `"`, `'`), found by scanning bytes, and a value with none of them
-/// (most are) returned as it is. Mustache's escaper looks every character up in a dictionary
-/// and rebuilds every string: a tenth of a page's CPU.
+/// HTML escaping for the portal: its `{{values}}` as pages render, and its texts as templates
+/// load. The characters Mustache's own HTML type escapes (`&`, `<`, `>`, `"`, `'`) are found
+/// by scanning bytes, and a value with none of them (most are) is returned as it is.
+/// Mustache's escaper looks every character up in a dictionary and rebuilds every string: a
+/// tenth of a page's CPU.
 struct PortalHTML: MustacheContentType {
     /// The name templates are given in their `CONTENT_TYPE` pragma (added when they load).
     static let name = "PORTAL_HTML"
 
     func escapeText(_ text: String) -> String {
-        guard text.utf8.contains(where: { $0 == UInt8(ascii: "&") || $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: ">") || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "'") }) else {
-            return text
+        Self.escape(text, braces: false)
+    }
+
+    /// `text` with `&`, `<`, `>`, `"` and `'` as character references, and with `braces`,
+    /// `{` and `}` too (for texts written into templates, so they never read as tags).
+    static func escape(_ text: String, braces: Bool) -> String {
+        func special(_ byte: UInt8) -> Bool {
+            switch byte {
+            case UInt8(ascii: "&"), UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "\""), UInt8(ascii: "'"): true
+            case UInt8(ascii: "{"), UInt8(ascii: "}"): braces
+            default: false
+            }
         }
+        guard text.utf8.contains(where: special) else { return text }
         var escaped: [UInt8] = []
         escaped.reserveCapacity(text.utf8.count + 32)
         for byte in text.utf8 {
+            guard special(byte) else {
+                escaped.append(byte)
+                continue
+            }
             switch byte {
             case UInt8(ascii: "&"): escaped.append(contentsOf: "&amp;".utf8)
             case UInt8(ascii: "<"): escaped.append(contentsOf: "&lt;".utf8)
             case UInt8(ascii: ">"): escaped.append(contentsOf: "&gt;".utf8)
             case UInt8(ascii: "\""): escaped.append(contentsOf: "&quot;".utf8)
             case UInt8(ascii: "'"): escaped.append(contentsOf: "&#39;".utf8)
-            default: escaped.append(byte)
+            case UInt8(ascii: "{"): escaped.append(contentsOf: "&#123;".utf8)
+            default: escaped.append(contentsOf: "&#125;".utf8)
             }
         }
         return String(decoding: escaped, as: UTF8.self)
