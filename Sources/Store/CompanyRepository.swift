@@ -53,45 +53,46 @@ public enum CompanyRepository {
     /// check behind every customer request, in one query rather than two.
     public static func company(id: String, withMembershipOf userID: String, on database: any SQLDatabase) async throws -> (Company, Membership?)? {
         guard id.utf8.count <= 64 else { return nil }
+        guard let row = try await database.raw("""
+            SELECT \(unsafeRaw: withMembershipColumns)
+            FROM companies c LEFT JOIN memberships m ON m.company_id = c.id AND m.user_id = \(bind: userID)
+            WHERE c.id = \(bind: id)
+            """).first() else { return nil }
+        return try companyAndMembership(row, userID: userID)
+    }
+
+    /// A company's columns (`c`) and its membership's (`m`, prefixed `member_`), as read by a join.
+    static let withMembershipColumns = """
+        c.id, c.legal_name, c.country, c.registration_number, c.company_type, c.distributor, c.status, c.created_at, c.updated_at,
+        m.role AS member_role, m.extra_permissions AS member_extra_permissions, m.created_at AS member_created_at
+        """
+
+    /// The company and `userID`'s membership (nil when the join found none) of a row read with
+    /// ``withMembershipColumns``.
+    static func companyAndMembership(_ row: any SQLRow, userID: String) throws -> (Company, Membership?) {
         struct Joined: Decodable {
             var member_role: String?
             var member_extra_permissions: String?
             var member_created_at: String?
         }
-        guard let row = try await database.raw("""
-            SELECT c.id, c.legal_name, c.country, c.registration_number, c.company_type, c.distributor, c.status, c.created_at, c.updated_at,
-                   m.role AS member_role, m.extra_permissions AS member_extra_permissions, m.created_at AS member_created_at
-            FROM companies c LEFT JOIN memberships m ON m.company_id = c.id AND m.user_id = \(bind: userID)
-            WHERE c.id = \(bind: id)
-            """).first() else { return nil }
         let company = try row.decode(model: Row.self).company
         let joined = try row.decode(model: Joined.self)
         guard let role = joined.member_role, let extra = joined.member_extra_permissions, let since = joined.member_created_at else { return (company, nil) }
-        let membership = MembershipRepository.Row(company_id: company.id, user_id: userID, role: role, extra_permissions: extra, created_at: since).membership
-        return (company, membership)
+        return (company, MembershipRepository.Row(company_id: company.id, user_id: userID, role: role, extra_permissions: extra, created_at: since).membership)
     }
 
     /// A user's companies with their membership in each, oldest company first, in one
     /// statement (every portal page asks it, so it is raw SQL: no builder to serialise).
     public static func companiesWithMemberships(ofUser userID: String, on database: any SQLDatabase) async throws -> [(Company, Membership)] {
-        struct Joined: Decodable {
-            var member_role: String
-            var member_extra_permissions: String
-            var member_created_at: String
-        }
-        return try await database.raw("""
-            SELECT c.id, c.legal_name, c.country, c.registration_number, c.company_type, c.distributor, c.status, c.created_at, c.updated_at,
-                   m.role AS member_role, m.extra_permissions AS member_extra_permissions, m.created_at AS member_created_at
+        try await database.raw("""
+            SELECT \(unsafeRaw: withMembershipColumns)
             FROM memberships m JOIN companies c ON c.id = m.company_id
             WHERE m.user_id = \(bind: userID)
             ORDER BY c.created_at, c.id
-            """).all().map { row in
-            let company = try row.decode(model: Row.self).company
-            let joined = try row.decode(model: Joined.self)
-            let membership = MembershipRepository.Row(
-                company_id: company.id, user_id: userID, role: joined.member_role, extra_permissions: joined.member_extra_permissions, created_at: joined.member_created_at
-            ).membership
-            return (company, membership)
+            """).all().compactMap { row in
+            // An inner join: every row has its membership.
+            let (company, membership) = try companyAndMembership(row, userID: userID)
+            return membership.map { (company, $0) }
         }
     }
 

@@ -62,7 +62,6 @@ extension PortalController {
         }
     }
 
-    /// The company if the reader may see it, nil otherwise (unknown or another company's).
     /// The company `id` as the reader sees it: one of the companies they belong to, read with
     /// the reader moments ago; nil (answered as not found) for any other id. Actions still go
     /// through the workflow, which checks access and permissions again.

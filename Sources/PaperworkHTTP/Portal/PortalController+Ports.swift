@@ -58,7 +58,7 @@ extension PortalController {
         router.get("companies/{id}/ports") { request, context -> Response in
             let reader = try await reader(request)
             guard let principal = reader.principal else { return Self.redirect("/signin") }
-            guard let view = reader.companies.first(where: { $0.company.id == (context.parameters.get("id") ?? "") }) else { return try notFound(reader) }
+            guard let view = companyView(context.parameters.get("id") ?? "", reader) else { return try notFound(reader) }
             let list = try await ports?.ports(of: view.company.id, by: principal) ?? []
             let names = try await catalog.datacenters(list.map(\.datacenterID))
             let rows = list.map { port -> [String: Any] in
@@ -235,7 +235,7 @@ extension PortalController {
     /// The reader's company and one of its ports, or nil (unknown, or another company's).
     func companyPort(_ context: PaperworkRequestContext, _ reader: Reader) async throws -> (Companies.View, CustomerPort)? {
         guard let principal = reader.principal, let ports,
-              let view = reader.companies.first(where: { $0.company.id == (context.parameters.get("id") ?? "") }),
+              let view = companyView(context.parameters.get("id") ?? "", reader),
               let portID = context.parameters.get("port") else { return nil }
         do {
             let port = try await ports.port(portID, by: principal)

@@ -94,10 +94,7 @@ public struct Companies: Sendable {
             return (token, user, try await Self.views(ofUser: userID, status: nil, on: database))
         }
         guard let (token, user, views) = found else { return nil }
-        let now = accounts.policy.clock()
-        if Credentials.useIsWorthRecording(token, now: now) {
-            try await store.transaction { try await TokenRepository.touch(token.id, on: $0, now: now) }
-        }
+        try await Credentials.recordUse(of: token, at: accounts.policy.clock(), in: store)
         return (user, views)
     }
 

@@ -16,16 +16,15 @@ public struct Credentials: Sendable {
     /// minute, so most requests stay read-only.
     public func authenticate(_ secret: String, recordingUse: Bool = true, now: Date = Date()) async throws -> (Principal, APIToken)? {
         guard let (principal, token) = try await store.withSession({ try await TokenRepository.authenticate(secret, on: $0) }) else { return nil }
-        if recordingUse, Self.useIsWorthRecording(token, now: now) {
-            try await store.transaction { try await TokenRepository.touch(token.id, on: $0, now: now) }
-        }
+        if recordingUse { try await Self.recordUse(of: token, at: now, in: store) }
         return (principal, token)
     }
 
-    /// A token's last use is written at most once a minute, so most requests stay reads.
-    static func useIsWorthRecording(_ token: APIToken, now: Date) -> Bool {
+    /// Writes a token's last use, at most once a minute, so most requests stay reads.
+    static func recordUse(of token: APIToken, at now: Date, in store: Store) async throws {
         let lastUsed = token.lastUsedAt.flatMap { try? Date($0, strategy: .iso8601) } ?? .distantPast
-        return now.timeIntervalSince(lastUsed) > 60
+        guard now.timeIntervalSince(lastUsed) > 60 else { return }
+        try await store.transaction { try await TokenRepository.touch(token.id, on: $0, now: now) }
     }
 
     /// The caller's own tokens, never their secrets.
