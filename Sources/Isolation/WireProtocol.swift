@@ -3,8 +3,9 @@ public import Intake
 
 /// The framed protocol between the pool and a worker process, over the worker's stdin/stdout.
 ///
-/// A frame is a 4-byte big-endian length, a 1-byte kind and a payload. Payloads are small JSON
-/// headers followed by raw bytes, so documents and preview PNGs are never re-encoded.
+/// A frame is a 4-byte big-endian length, a 1-byte kind and a payload. Payloads are small
+/// headers in ``WireCoding`` (the hello, sent once, is JSON) followed by raw bytes, so
+/// documents and preview PNGs are never re-encoded.
 /// Both sides bound what they accept: a frame larger than ``maxFrameBytes`` ends the session.
 enum WireProtocol {
     enum Kind: UInt8 {
@@ -82,33 +83,36 @@ enum WireProtocol {
     }
 
     static func encodeRequest(_ header: RequestHeader, document: [UInt8]) throws -> [UInt8] {
-        let json = try JSONEncoder().encode(header)
-        var payload: [UInt8] = []
-        payload.reserveCapacity(json.count + document.count + 4)
-        appendUInt32(UInt32(json.count), to: &payload)
-        payload += json
-        payload += document
-        return frame(.request, payload)
+        let encoded = try WireCoding.encode(header)
+        var out: [UInt8] = []
+        out.reserveCapacity(encoded.count + document.count + 9)
+        appendUInt32(UInt32(encoded.count + document.count + 5), to: &out)
+        out.append(Kind.request.rawValue)
+        appendUInt32(UInt32(encoded.count), to: &out)
+        out += encoded
+        out += document
+        return out
     }
 
     static func decodeRequest(_ payload: [UInt8]) -> (RequestHeader, [UInt8])? {
         guard payload.count >= 4 else { return nil }
-        let jsonLength = Int(readUInt32(payload, at: 0))
-        guard jsonLength <= payload.count - 4,
-              let header = try? JSONDecoder().decode(RequestHeader.self, from: Data(payload[4..<(4 + jsonLength)])) else { return nil }
-        return (header, Array(payload[(4 + jsonLength)...]))
+        let headerLength = Int(readUInt32(payload, at: 0))
+        guard headerLength <= payload.count - 4,
+              let header = try? WireCoding.decode(RequestHeader.self, from: payload, in: 4..<(4 + headerLength)) else { return nil }
+        return (header, Array(payload[(4 + headerLength)...]))
     }
 
     // MARK: Results
 
-    /// The inspection as JSON without its previews, then each preview's PNG as raw bytes.
+    /// The inspection without its previews, then each preview's PNG as raw bytes.
     static func encodeResult(_ inspection: Inspection) throws -> [UInt8] {
         var bare = inspection
         bare.previews = []
-        let json = try JSONEncoder().encode(bare)
+        let encoded = try WireCoding.encode(bare)
         var payload: [UInt8] = []
-        appendUInt32(UInt32(json.count), to: &payload)
-        payload += json
+        payload.reserveCapacity(encoded.count + 8 + inspection.previews.reduce(0) { $0 + 16 + $1.png.count })
+        appendUInt32(UInt32(encoded.count), to: &payload)
+        payload += encoded
         appendUInt32(UInt32(inspection.previews.count), to: &payload)
         for preview in inspection.previews {
             for value in [preview.page, preview.width, preview.height, preview.png.count] {
@@ -121,10 +125,10 @@ enum WireProtocol {
 
     static func decodeResult(_ payload: [UInt8]) -> Inspection? {
         guard payload.count >= 4 else { return nil }
-        let jsonLength = Int(readUInt32(payload, at: 0))
-        var i = 4 + jsonLength
-        guard jsonLength <= payload.count - 8,
-              var inspection = try? JSONDecoder().decode(Inspection.self, from: Data(payload[4..<i])) else { return nil }
+        let encodedLength = Int(readUInt32(payload, at: 0))
+        var i = 4 + encodedLength
+        guard encodedLength <= payload.count - 8,
+              var inspection = try? WireCoding.decode(Inspection.self, from: payload, in: 4..<i) else { return nil }
         let count = Int(readUInt32(payload, at: i))
         i += 4
         for _ in 0..<count {
@@ -141,13 +145,13 @@ enum WireProtocol {
 }
 
 extension WireProtocol {
-    /// A judge request's answer: the ``Judgement`` only, as JSON.
+    /// A judge request's answer: the ``Judgement`` only.
     static func encodeJudgement(_ inspection: Inspection) throws -> [UInt8] {
-        frame(.judgement, [UInt8](try JSONEncoder().encode(Judgement(inspection))))
+        frame(.judgement, try WireCoding.encode(Judgement(inspection)))
     }
 
     static func decodeJudgement(_ payload: [UInt8]) -> Inspection? {
-        (try? JSONDecoder().decode(Judgement.self, from: Data(payload)))?.inspection
+        (try? WireCoding.decode(Judgement.self, from: payload))?.inspection
     }
 }
 
