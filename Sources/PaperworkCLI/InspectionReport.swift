@@ -23,12 +23,9 @@ struct InspectionReport: Encodable {
         try shown.encode(to: encoder)
     }
 
-    /// One line of JSON with snake_case keys.
+    /// One line of JSON with snake_case keys, sorted.
     func jsonLine() throws -> String {
-        let encoder = JSONEncoder()
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(self), as: UTF8.self)
+        String(decoding: try JSONLineWriter.encode(self), as: UTF8.self)
     }
 
     /// A block of aligned lines for people.
