@@ -36,9 +36,11 @@ struct CharacterBoxes: ~Copyable {
     /// fewer than characters.
     func separatingColumns(gapInHeights: Double = 0.6) -> String {
         guard boxes.count == scalars.count, boxes.count > 1 else { return String(String.UnicodeScalarView(scalars)) }
-        var output = String.UnicodeScalarView()
-        output.reserveCapacity(scalars.count + 16)
-        output.append(scalars[0])
+        // Written as UTF-8 bytes and made a String once: appending scalars to a String one at
+        // a time costs several times more.
+        var output: [UInt8] = []
+        output.reserveCapacity(scalars.count + scalars.count / 2 + 16)
+        Self.appendUTF8(scalars[0], to: &output)
         for i in 1..<scalars.count {
             let before = scalars[i - 1], scalar = scalars[i]
             if !isWhiteSpaceScalar(before), !isWhiteSpaceScalar(scalar) {
@@ -48,17 +50,37 @@ struct CharacterBoxes: ~Copyable {
                 let sameLine = abs((aTop + aBottom) / 2 - (bTop + bBottom) / 2) < height / 2
                 let forward = min(b.x1, b.x2) - max(a.x1, a.x2), backward = min(a.x1, a.x2) - max(b.x1, b.x2)
                 if sameLine, max(forward, backward) > gapInHeights * height {
-                    output.append("\t")
+                    output.append(0x09)
                 } else if !sameLine, forward > gapInHeights * height {
                     // The next cell of a row whose label wraps: its value starts beside the
                     // label's first or last line.
-                    output.append("\t")
+                    output.append(0x09)
                 } else if !sameLine, backward > gapInHeights * height {
-                    output.append("\n")
+                    output.append(0x0A)
                 }
             }
-            output.append(scalar)
+            Self.appendUTF8(scalar, to: &output)
         }
-        return String(output)
+        return String(decoding: output, as: UTF8.self)
+    }
+
+    private static func appendUTF8(_ scalar: Unicode.Scalar, to output: inout [UInt8]) {
+        let value = scalar.value
+        switch value {
+        case 0..<0x80:
+            output.append(UInt8(value))
+        case 0x80..<0x800:
+            output.append(UInt8(0xC0 | value >> 6))
+            output.append(UInt8(0x80 | value & 0x3F))
+        case 0x800..<0x10000:
+            output.append(UInt8(0xE0 | value >> 12))
+            output.append(UInt8(0x80 | value >> 6 & 0x3F))
+            output.append(UInt8(0x80 | value & 0x3F))
+        default:
+            output.append(UInt8(0xF0 | value >> 18))
+            output.append(UInt8(0x80 | value >> 12 & 0x3F))
+            output.append(UInt8(0x80 | value >> 6 & 0x3F))
+            output.append(UInt8(0x80 | value & 0x3F))
+        }
     }
 }

@@ -248,7 +248,8 @@ private final class Document {
                 let layout = CharacterBoxes(page: page, text: text)
                 if let claims = reading.layout {
                     facts.pageLayouts.append(PageLayoutReader.read(
-                        page: page, number: index + 1, scalars: layout.scalars, boxes: layout.boxes, width: width, height: height, claims: claims))
+                        page: page, number: index + 1, scalars: layout.scalars, boxes: layout.boxes, width: width, height: height, claims: claims,
+                        drawn: reading.previewPages(index + 1)))
                 }
                 text = layout.separatingColumns()
             } else if reading.layout != nil {

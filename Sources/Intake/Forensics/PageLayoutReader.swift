@@ -74,15 +74,17 @@ enum PageLayoutReader {
     ///   - scalars: the page's text as `poppler_page_get_text` gave it, and `boxes` the box of
     ///     each of its scalars, from ``CharacterBoxes``.
     ///   - claims: the declared legal name and registration number (empty strings are skipped).
+    ///   - drawn: whether the page will be drawn in this inspection: only then are its words
+    ///     kept (``PageLayoutFindings/words``) for the ink check, which looks at the drawing.
     static func read(page: OpaquePointer, number: Int, scalars: [Unicode.Scalar], boxes: UnsafeBufferPointer<PopplerRectangle>,
-                     width: Double, height: Double, claims: [String]) -> PageLayoutFindings {
+                     width: Double, height: Double, claims: [String], drawn: Bool) -> PageLayoutFindings {
         var findings = PageLayoutFindings(page: number)
         guard !boxes.isEmpty else { return findings }
 
         let words = Self.words(scalars, boxes)
         findings.hidden = hiddenWords(words, scalars: scalars, page: number, width: width, height: height)
-        let overlapping = Set(findings.hidden.map(\.text))
-        for word in words where word.range.count >= minimumCoveredLength && word.x1 >= 0 && word.y1 >= 0 && word.x2 <= width && word.y2 <= height {
+        let overlapping = drawn ? Set(findings.hidden.map(\.text)) : []
+        for word in words where drawn && word.range.count >= minimumCoveredLength && word.x1 >= 0 && word.y1 >= 0 && word.x2 <= width && word.y2 <= height {
             var text = String.UnicodeScalarView()
             text.append(contentsOf: scalars[word.range])
             let string = String(text)
