@@ -20,16 +20,15 @@ public enum IsolatedWorker {
         // The protocol's stdout moves to a fresh descriptor of its own.
         let protocolOut = dup(STDOUT_FILENO)
         guard protocolOut >= 0, dup2(STDERR_FILENO, STDOUT_FILENO) >= 0 else { return 70 }
-        let input = FileHandle.standardInput
-        let output = FileHandle(fileDescriptor: protocolOut, closeOnDealloc: true)
+        defer { close(protocolOut) }
 
         // Everything a document needs that outlives it is built before hello, once per worker.
         CertificateInspector.warmUp()
         let hello = WorkerHello(pid: getpid(), libraryVersions: CertificateInspector.libraryVersions, enforced: enforced, notEnforced: notEnforced)
         guard let helloJSON = try? JSONEncoder().encode(hello),
-              (try? output.write(contentsOf: WireProtocol.frame(.hello, [UInt8](helloJSON)))) != nil else { return 74 }
+              WireProtocol.write(WireProtocol.frame(.hello, [UInt8](helloJSON)), to: protocolOut) else { return 74 }
 
-        while let frame = WireProtocol.readFrame(from: input) {
+        while let frame = WireProtocol.readFrame(from: STDIN_FILENO) {
             guard frame.kind == .request, let (header, document) = WireProtocol.decodeRequest(frame.payload) else { return 65 }
             // An OCR request may use one document's CPU budget plus each page's.
             sandbox.armCPULimit(extraSeconds: header.ocr.map { Int($0.secondsPerPage.rounded(.up)) * header.limits.maxPages } ?? 0)
@@ -48,8 +47,7 @@ public enum IsolatedWorker {
                 )
             }
             let encoded = header.judgeStoredFile == nil ? try? WireProtocol.encodeResult(inspection) : try? WireProtocol.encodeJudgement(inspection)
-            guard let reply = encoded,
-                  (try? output.write(contentsOf: reply)) != nil else { return 74 }
+            guard let reply = encoded, WireProtocol.write(reply, to: protocolOut) else { return 74 }
             if fault == .exitAfterReply { return 0 }
         }
         return 0

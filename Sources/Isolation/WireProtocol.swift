@@ -1,5 +1,8 @@
 import Foundation
 public import Intake
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The framed protocol between the pool and a worker process, over the worker's stdin/stdout.
 ///
@@ -37,16 +40,74 @@ enum WireProtocol {
         return out
     }
 
-    /// Reads one frame; `nil` at end of stream or on anything malformed.
-    static func readFrame(from handle: FileHandle) -> Frame? {
-        guard let header = try? handle.read(upToCount: 5), header.count == 5 else { return nil }
-        let bytes = [UInt8](header)
-        let length = Int(readUInt32(bytes, at: 0))
-        guard length >= 1, length <= maxFrameBytes, let kind = Kind(rawValue: bytes[4]) else { return nil }
+    /// Reads one frame from a descriptor; `nil` at end of stream, on a read error or on
+    /// anything malformed. Reads straight into the payload's array: going through
+    /// `FileHandle` copied every document and result once more, as `Data`.
+    static func readFrame(from descriptor: Int32) -> Frame? {
+        var header = [UInt8](repeating: 0, count: 5)
+        guard readExactly(descriptor, into: &header) else { return nil }
+        let length = Int(readUInt32(header, at: 0))
+        guard length >= 1, length <= maxFrameBytes, let kind = Kind(rawValue: header[4]) else { return nil }
         let remaining = length - 1
         if remaining == 0 { return Frame(kind: kind, payload: []) }
-        guard let payload = try? handle.read(upToCount: remaining), payload.count == remaining else { return nil }
-        return Frame(kind: kind, payload: [UInt8](payload))
+        var failed = false
+        let payload = [UInt8](unsafeUninitializedCapacity: remaining) { buffer, count in
+            var done = 0
+            while done < remaining {
+                let got = read(descriptor, buffer.baseAddress! + done, remaining - done)
+                if got > 0 {
+                    done += got
+                } else if got < 0, errno == EINTR {
+                    continue
+                } else {
+                    break
+                }
+            }
+            // Bytes never read are zeroed, never left uninitialised; the frame is refused below.
+            if done < remaining {
+                failed = true
+                buffer.baseAddress!.advanced(by: done).initialize(repeating: 0, count: remaining - done)
+            }
+            count = remaining
+        }
+        return failed ? nil : Frame(kind: kind, payload: payload)
+    }
+
+    private static func readExactly(_ descriptor: Int32, into bytes: inout [UInt8]) -> Bool {
+        let wanted = bytes.count
+        return bytes.withUnsafeMutableBytes { buffer in
+            var done = 0
+            while done < wanted {
+                let got = read(descriptor, buffer.baseAddress! + done, wanted - done)
+                if got > 0 {
+                    done += got
+                } else if got < 0, errno == EINTR {
+                    continue
+                } else {
+                    return false
+                }
+            }
+            return true
+        }
+    }
+
+    /// Writes all of `bytes` to a descriptor; false when the other end is gone (the pool
+    /// ignores SIGPIPE, so that is an error here, not a signal).
+    static func write(_ bytes: [UInt8], to descriptor: Int32) -> Bool {
+        bytes.withUnsafeBytes { buffer in
+            var done = 0
+            while done < buffer.count {
+                let wrote = Glibc.write(descriptor, buffer.baseAddress! + done, buffer.count - done)
+                if wrote > 0 {
+                    done += wrote
+                } else if wrote < 0, errno == EINTR {
+                    continue
+                } else {
+                    return false
+                }
+            }
+            return true
+        }
     }
 
     static func appendUInt32(_ value: UInt32, to out: inout [UInt8]) {
@@ -109,18 +170,24 @@ enum WireProtocol {
         var bare = inspection
         bare.previews = []
         let encoded = try WireCoding.encode(bare)
-        var payload: [UInt8] = []
-        payload.reserveCapacity(encoded.count + 8 + inspection.previews.reduce(0) { $0 + 16 + $1.png.count })
-        appendUInt32(UInt32(encoded.count), to: &payload)
-        payload += encoded
-        appendUInt32(UInt32(inspection.previews.count), to: &payload)
+        // The frame is built in place: its length is known once the previews are in.
+        var out: [UInt8] = [0, 0, 0, 0, Kind.result.rawValue]
+        out.reserveCapacity(encoded.count + 13 + inspection.previews.reduce(0) { $0 + 16 + $1.png.count })
+        appendUInt32(UInt32(encoded.count), to: &out)
+        out += encoded
+        appendUInt32(UInt32(inspection.previews.count), to: &out)
         for preview in inspection.previews {
             for value in [preview.page, preview.width, preview.height, preview.png.count] {
-                appendUInt32(UInt32(value), to: &payload)
+                appendUInt32(UInt32(value), to: &out)
             }
-            payload += preview.png
+            out += preview.png
         }
-        return frame(.result, payload)
+        let length = UInt32(out.count - 4)
+        out[0] = UInt8(length >> 24)
+        out[1] = UInt8(length >> 16 & 0xFF)
+        out[2] = UInt8(length >> 8 & 0xFF)
+        out[3] = UInt8(length & 0xFF)
+        return out
     }
 
     static func decodeResult(_ payload: [UInt8]) -> Inspection? {

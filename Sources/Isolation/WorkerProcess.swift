@@ -42,7 +42,7 @@ final class WorkerProcess {
         input = FileHandle(fileDescriptor: toChild, closeOnDealloc: true)
         output = FileHandle(fileDescriptor: fromChild, closeOnDealloc: true)
         guard paperwork_wait_readable(fromChild, Self.startTimeoutMilliseconds) == 1,
-              let frame = WireProtocol.readFrame(from: output), frame.kind == .hello,
+              let frame = WireProtocol.readFrame(from: fromChild), frame.kind == .hello,
               let hello = try? JSONDecoder().decode(WorkerHello.self, from: Data(frame.payload)) else {
             kill(pid, SIGKILL)
             var signal: Int32 = 0, status: Int32 = 0
@@ -73,12 +73,12 @@ final class WorkerProcess {
         documentsServed += 1
         let (seconds, attoseconds) = timeout.components
         let milliseconds = Int32(clamping: seconds * 1000 + attoseconds / 1_000_000_000_000_000)
-        do { try input.write(contentsOf: request) } catch { return .died(timedOut: false) }
+        guard WireProtocol.write(request, to: input.fileDescriptor) else { return .died(timedOut: false) }
         // The reply is written at once when the document is done: its first byte marks the
         // end of the parsing, which is what the deadline bounds.
         switch paperwork_wait_readable(output.fileDescriptor, milliseconds) {
         case 1:
-            if let frame = WireProtocol.readFrame(from: output), frame.kind == .result || frame.kind == .judgement { return .replied(frame) }
+            if let frame = WireProtocol.readFrame(from: output.fileDescriptor), frame.kind == .result || frame.kind == .judgement { return .replied(frame) }
             return .died(timedOut: false)
         case 0:
             return .died(timedOut: true)
